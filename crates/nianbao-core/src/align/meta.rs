@@ -1,0 +1,198 @@
+//! Metadata: year, agency, publication date, 索引号, 文号, title.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::tokens::{Kind, Tok};
+use crate::document::Span;
+use crate::report::{Located, Meta, Section};
+
+struct Patterns {
+    title: Regex,
+    period: Regex,
+    year: Regex,
+    date: Regex,
+    index: Regex,
+    doc_no_field: Regex,
+    doc_no_line: Regex,
+    publisher: Regex,
+    subject: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        // `[agency] 2023 年[度] [agency] 政府信息公开工作年度报告`
+        title: Regex::new(r"^(?:名\s*称\s*[:：]\s*)?(.*?)\s*(\d{4})\s*年\s*度?\s*(.*?)\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?\s*(?:年度报告|年报)\s*(?:[（(]全文[)）])?$").unwrap(),
+        period: Regex::new(r"(?:统计期限|统计时限|统计期间|统计时间|数据统计).{0,16}?(\d{4})\s*年\s*1\s*月\s*1\s*日|(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日").unwrap(),
+        year: Regex::new(r"(\d{4})\s*年").unwrap(),
+        date: Regex::new(r"(发布日期|发布时间|发文日期|公文生成日期|生成日期|成文日期|印发日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})").unwrap(),
+        index: Regex::new(r"索\s*引\s*号\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-_/.]*)").unwrap(),
+        doc_no_field: Regex::new(r"文\s*号\s*[:：]\s*([^\s|]{2,20}?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号)").unwrap(),
+        doc_no_line: Regex::new(r"^([\p{Han}]{2,12}[〔\[［]\d{4}[〕\]］]\d+号)$").unwrap(),
+        publisher: Regex::new(r"(?:发布机构|发布单位|发文机关|来源单位)\s*[:：]?\s*([\p{Han}（）()]{2,30})").unwrap(),
+        subject: Regex::new(r"\d{4}\s*年(?:度)?\s*[,，]?\s*([\p{Han}]{1,14}?(?:自治区|自治州|自治县|街道办事处|街道|办事处|人民政府|政府|区|县|市|旗|镇|乡|局|委员会|委|办公室|办|厅|署|中心))").unwrap(),
+    })
+}
+
+/// A piece of text where metadata may stand.
+struct Line<'a> {
+    text: &'a str,
+    span: Span,
+    verbatim: bool,
+}
+
+fn sub_span(line: &Line<'_>, range: std::ops::Range<usize>) -> Span {
+    if line.verbatim {
+        Span::new(line.span.start + range.start, line.span.start + range.end)
+    } else {
+        line.span
+    }
+}
+
+/// Reads the metadata. `sections` gives 总体情况 for the year and agency fallbacks.
+pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
+    let p = patterns();
+    let lines: Vec<Line<'_>> = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Label)
+        .map(|t| Line { text: t.text.as_str(), span: t.span, verbatim: true })
+        .collect();
+    let mut meta = Meta::default();
+
+    for line in &lines {
+        let text = crate::text::trim(line.text.trim_end_matches(['|', ' ']));
+        if let Some(c) = p.title.captures(text) {
+            let year: u16 = c[2].parse().unwrap_or(0);
+            if !(2000..=2100).contains(&year) {
+                continue;
+            }
+            let before = clean_agency(&c[1]);
+            let after = clean_agency(&c[3]);
+            let agency = if !before.is_empty() { before } else { after };
+            let off = text.as_ptr() as usize - line.text.as_ptr() as usize;
+            let span = sub_span(line, off..off + text.len());
+            meta.title = Some(Located { value: text.to_string(), span, source: "标题" });
+            let m = c.get(2).unwrap();
+            meta.year = Some(Located { value: year, span: sub_span(line, off + m.start()..off + m.end()), source: "标题" });
+            if !agency.is_empty() {
+                meta.agency = Some(Located { value: agency, span, source: "标题" });
+            }
+            break;
+        }
+    }
+
+    if meta.year.is_none() {
+        for line in &lines {
+            if let Some(c) = p.period.captures(line.text) {
+                let m = c.get(1).or_else(|| c.get(2)).unwrap();
+                if let Ok(y) = m.as_str().parse() {
+                    meta.year = Some(Located { value: y, span: sub_span(line, m.range()), source: "统计期限" });
+                    break;
+                }
+            }
+        }
+    }
+    if meta.year.is_none() {
+        if let Some(s) = sections.iter().find(|s| s.number == 1) {
+            'outer: for para in &s.paras {
+                for c in p.year.captures_iter(&para.text) {
+                    let m = c.get(1).unwrap();
+                    if let Ok(y) = m.as_str().parse::<u16>() {
+                        if (2000..=2100).contains(&y) {
+                            let span = if para.verbatim {
+                                Span::new(para.span.start + m.start(), para.span.start + m.end())
+                            } else {
+                                para.span
+                            };
+                            meta.year = Some(Located { value: y, span, source: "总体情况" });
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Publication date: the most specific field wins.
+    const DATE_ORDER: [&str; 7] = ["发布日期", "发布时间", "发文日期", "公文生成日期", "生成日期", "印发日期", "成文日期"];
+    let mut best: Option<(usize, Located<String>)> = None;
+    for line in &lines {
+        for c in p.date.captures_iter(line.text) {
+            let rank = DATE_ORDER.iter().position(|k| *k == &c[1]).unwrap_or(DATE_ORDER.len());
+            let (y, m, d): (u16, u8, u8) = match (c[2].parse(), c[3].parse(), c[4].parse()) {
+                (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+                _ => continue,
+            };
+            if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                let whole = c.get(0).unwrap();
+                best = Some((
+                    rank,
+                    Located { value: format!("{y:04}-{m:02}-{d:02}"), span: sub_span(line, whole.range()), source: "发布日期" },
+                ));
+            }
+        }
+    }
+    meta.published = best.map(|(_, l)| l);
+
+    for line in &lines {
+        if meta.index_number.is_none() {
+            if let Some(c) = p.index.captures(line.text) {
+                let m = c.get(1).unwrap();
+                meta.index_number = Some(Located { value: m.as_str().to_string(), span: sub_span(line, m.range()), source: "索引号" });
+            }
+        }
+        if meta.document_number.is_none() {
+            let text = crate::text::trim(line.text);
+            if let Some(c) = p.doc_no_field.captures(line.text) {
+                let m = c.get(1).unwrap();
+                meta.document_number = Some(Located { value: m.as_str().to_string(), span: sub_span(line, m.range()), source: "文号" });
+            } else if p.doc_no_line.is_match(text) {
+                meta.document_number = Some(Located { value: text.to_string(), span: line.span, source: "文号" });
+            }
+        }
+    }
+
+    if meta.agency.is_none() {
+        for line in &lines {
+            if let Some(c) = p.publisher.captures(line.text) {
+                let m = c.get(1).unwrap();
+                meta.agency = Some(Located { value: m.as_str().to_string(), span: sub_span(line, m.range()), source: "发布机构" });
+                break;
+            }
+        }
+    }
+    if meta.agency.is_none() {
+        if let Some(s) = sections.iter().find(|s| s.number == 1) {
+            'found: for para in &s.paras {
+                for c in p.subject.captures_iter(&para.text) {
+                    let m = c.get(1).unwrap();
+                    let name = m.as_str();
+                    // `我区`, `本街道`, `全县` name no one.
+                    if name.starts_with(['我', '本', '全', '各', '该', '此']) || name.chars().count() < 2 {
+                        continue;
+                    }
+                    let span = if para.verbatim {
+                        Span::new(para.span.start + m.start(), para.span.start + m.end())
+                    } else {
+                        para.span
+                    };
+                    meta.agency = Some(Located { value: name.to_string(), span, source: "总体情况" });
+                    break 'found;
+                }
+            }
+        }
+    }
+    meta
+}
+
+fn clean_agency(s: &str) -> String {
+    let s = crate::text::trim(s);
+    let s = s.trim_matches(|c: char| c.is_ascii_punctuation() || matches!(c, '《' | '》' | '“' | '”' | '：' | '，'));
+    let s = s.strip_prefix("关于印发").unwrap_or(s);
+    crate::text::trim(s).to_string()
+}

@@ -1,0 +1,454 @@
+//! Alignment: the document's tokens mapped onto the statutory template.
+//!
+//! The template is known, so rows are found by their labels, not by position:
+//! each *unit* of the token stream is a run of labels followed by a run of values;
+//! the labels name the row (the rightmost identifying phrase wins, so a group label
+//! such as `三、本年度办理结果` before `（一）予以公开` does not confuse it), and the
+//! values are read against the number of columns the template gives that row.
+//! Where the values cannot be read with certainty the row is reported, not guessed.
+
+mod meta;
+mod sections;
+pub(crate) mod tokens;
+
+use std::collections::HashSet;
+
+use tokens::{Kind, Tok};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{Block, Document, Span};
+use crate::number::Number;
+use crate::report::{CellValue, Report, RowFound, Section, SectionPara};
+use crate::template::{CellId, Format, TableId, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+
+use sections::HeadingHit;
+
+/// Codes of the reader's own findings (the `E` family). Their docs are in `rules`.
+pub mod codes {
+    /// A row whose values cannot be read with certainty.
+    pub const UNREADABLE_ROW: &str = "E0002";
+    /// A row label that deviates from the template but was recognised.
+    pub const LABEL_DEVIATION: &str = "E0003";
+    /// A table part whose header does not tell which format it follows.
+    pub const UNKNOWN_HEADER: &str = "E0004";
+    /// A row that appears twice.
+    pub const DUPLICATE_ROW: &str = "E0005";
+}
+
+/// Aligns a document to the template.
+pub fn align(doc: Document, encoding: &'static str) -> Report {
+    let toks = tokens::tokens(&doc);
+    let headings = sections::find_headings(&toks);
+    let sections = build_sections(&doc, &toks, &headings);
+    let meta = meta::read_meta(&toks, &sections);
+
+    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new() };
+    let region = |n: u8| region_of(&headings, n, toks.len());
+    cx.read_t3(region(3));
+    cx.read_t2(region(2));
+    cx.read_t4(region(4));
+    let template = TemplateUse::from_evidence(cx.parts.iter().map(|(_, f)| *f));
+    let order: Vec<CellId> = CellId::all().collect();
+    cx.cells.sort_by_key(|c| order.binary_search(&c.id).unwrap_or(usize::MAX));
+    Report {
+        document: doc,
+        encoding,
+        meta,
+        template,
+        parts: cx.parts,
+        sections,
+        cells: cx.cells,
+        rows: cx.rows,
+        tables_found: cx.tables,
+        diagnostics: cx.diags,
+    }
+}
+
+/// Token range of a table's section: from its heading to the next heading found. A
+/// missing heading widens the range to its neighbours'.
+fn region_of(headings: &[HeadingHit], number: u8, len: usize) -> std::ops::Range<usize> {
+    let start = headings.iter().filter(|h| h.number <= number).map(|h| h.tok + 1).next_back().unwrap_or(0);
+    let end = headings.iter().find(|h| h.number > number && h.tok >= start).map_or(len, |h| h.tok);
+    start..end
+}
+
+fn build_sections(doc: &Document, toks: &[Tok], headings: &[HeadingHit]) -> Vec<Section> {
+    let mut out = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let next_tok = headings.get(i + 1).map_or(toks.len(), |n| n.tok);
+        let head = &toks[h.tok];
+        let mut paras = Vec::new();
+        let mut seen = HashSet::new();
+        for t in &toks[h.tok + 1..next_tok] {
+            if t.in_para && seen.insert(t.block) {
+                if let Block::Para(p) = &doc.blocks[t.block] {
+                    paras.push(SectionPara { text: p.text.clone(), span: p.span, verbatim: p.verbatim });
+                }
+            }
+        }
+        let end = headings.get(i + 1).map_or(doc.source.len(), |n| toks[n.tok].span.start);
+        out.push(Section {
+            number: h.number,
+            heading: head.text.clone(),
+            heading_span: head.span,
+            printed_number: h.printed,
+            text: paras.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"),
+            paras,
+            span: Span::new(head.span.start, end.max(head.span.end)),
+        });
+    }
+    out
+}
+
+/// A run of labels followed by a run of values.
+#[derive(Debug, Default)]
+struct Unit {
+    labels: Vec<usize>,
+    values: Vec<usize>,
+}
+
+struct Aligner<'t> {
+    toks: &'t [Tok],
+    cells: Vec<CellValue>,
+    rows: Vec<RowFound>,
+    diags: Vec<Diagnostic>,
+    parts: Vec<(String, Format)>,
+    tables: Vec<TableId>,
+}
+
+/// The values read for a row: a token index per cell (or the weak empty taken as blank).
+type Reading = Vec<usize>;
+
+impl<'t> Aligner<'t> {
+    fn units(&self, range: std::ops::Range<usize>) -> Vec<Unit> {
+        let mut out = Vec::new();
+        let mut cur = Unit::default();
+        for i in range {
+            let t = &self.toks[i];
+            match t.kind {
+                Kind::Noise => {}
+                Kind::Label => {
+                    if cur.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                        out.push(std::mem::take(&mut cur));
+                    } else {
+                        cur.values.clear(); // padding between labels
+                    }
+                    cur.labels.push(i);
+                }
+                Kind::Value(_) | Kind::Blank | Kind::Empty => cur.values.push(i),
+            }
+        }
+        if !cur.labels.is_empty() || !cur.values.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    /// Reads `n` values from a unit, or says why it cannot.
+    fn read(&self, unit: &Unit, n: usize) -> Result<Reading, String> {
+        let strong: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].is_strong_value()).collect();
+        if strong.len() == n {
+            return Ok(strong);
+        }
+        if strong.len() > n {
+            // Definite empty cells beyond the numbers may be padding.
+            let numbers: Vec<usize> =
+                strong.iter().copied().filter(|&v| matches!(self.toks[v].kind, Kind::Value(_))).collect();
+            if numbers.len() == n && strong.iter().all(|&v| matches!(self.toks[v].kind, Kind::Value(_)) || self.toks[v].text.trim().is_empty()) {
+                return Ok(numbers);
+            }
+            return Err(format!("应有 {n} 个数值，读到 {} 个", strong.len()));
+        }
+        // Fewer values than cells: empty cells of a text layout may be blank values, but
+        // only when, without the ragged padding at either end, exactly `n` cells remain.
+        let vals = &unit.values;
+        let first = vals.iter().position(|&v| self.toks[v].kind != Kind::Empty);
+        let last = vals.iter().rposition(|&v| self.toks[v].kind != Kind::Empty);
+        if let (Some(a), Some(b)) = (first, last) {
+            if b + 1 - a == n {
+                return Ok(vals[a..=b].to_vec());
+            }
+        }
+        Err(format!("应有 {n} 个数值，只读到 {} 个，空白单元格无法确定对应哪一列", strong.len()))
+    }
+
+    fn label_text(&self, unit: &Unit) -> (String, Span) {
+        let Some(&last) = unit.labels.last() else {
+            let span = unit.values.first().map_or(Span::default(), |&v| self.toks[v].span);
+            return (String::new(), span);
+        };
+        // The label as written: the label tokens of the last table row or paragraph.
+        let block = self.toks[last].block;
+        let mut first = last;
+        for &l in unit.labels.iter().rev() {
+            if self.toks[l].block != block || last - l > 3 {
+                break;
+            }
+            first = l;
+        }
+        let text: Vec<&str> = unit.labels.iter().filter(|&&l| l >= first).map(|&l| self.toks[l].text.as_str()).collect();
+        (text.join(" "), self.toks[first].span.cover(self.toks[last].span))
+    }
+
+    fn run_text(&self, unit: &Unit) -> String {
+        unit.labels.iter().map(|&l| self.toks[l].norm.as_str()).collect()
+    }
+
+    fn store(&mut self, ids: &[CellId], reading: &Reading) {
+        for (&id, &ti) in ids.iter().zip(reading) {
+            let t = &self.toks[ti];
+            let (value, blank) = match t.kind {
+                Kind::Value(v) => (v, false),
+                _ => (Number::ZERO, true),
+            };
+            if self.cells.iter().any(|c| c.id == id) {
+                continue;
+            }
+            self.cells.push(CellValue { id, value, blank, raw: t.text.clone(), span: t.span });
+        }
+    }
+
+    fn unreadable(&mut self, what: &str, unit: &Unit, why: String) {
+        let (label, span) = self.label_text(unit);
+        let values: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text.as_str()).collect();
+        let span = unit.values.iter().fold(span, |s, &v| s.cover(self.toks[v].span));
+        self.diags.push(
+            Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{label}」的数值无法确定：{why}"))
+                .at(Some(span), format!("读到：{}", values.iter().map(|v| if v.is_empty() { "（空）" } else { v }).collect::<Vec<_>>().join(" ")))
+                .help("核对原文该行的每个单元格；空白单元格请填写 0 或明确的空白标记（如“/”）"),
+        );
+    }
+
+    // -- table 三 ------------------------------------------------------------
+
+    fn match_t3(&self, run: &str) -> Option<usize> {
+        let mut best: Option<(usize, usize, usize)> = None; // (end, key len, row)
+        for (ri, row) in T3_ROWS.iter().enumerate() {
+            for key in row.keys {
+                if let Some(pos) = run.rfind(key) {
+                    let cand = (pos + key.len(), key.len(), ri);
+                    if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+                        best = Some(cand);
+                    }
+                }
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    fn read_t3(&mut self, range: std::ops::Range<usize>) {
+        let units = self.units(range);
+        let mut found: Vec<usize> = Vec::new();
+        for unit in &units {
+            if unit.labels.is_empty() || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                continue;
+            }
+            let run = self.run_text(unit);
+            let mut deviation = None;
+            let ri = match self.match_t3(&run) {
+                Some(ri) => ri,
+                None => {
+                    // A misspelt label: compare with the next rows the template expects.
+                    let next = found.iter().max().map_or(0, |&m| m + 1);
+                    let last = &self.toks[*unit.labels.last().unwrap()].norm;
+                    let best = (next..(next + 3).min(T3_ROWS.len()))
+                        .filter(|r| !found.contains(r))
+                        .map(|r| (crate::text::bigram_similarity(last, &crate::text::normalize_label(T3_ROWS[r].label)), r))
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    match best {
+                        Some((sim, r)) if sim >= 0.6 => {
+                            deviation = Some(last.clone());
+                            r
+                        }
+                        _ => continue,
+                    }
+                }
+            };
+            let row = &T3_ROWS[ri];
+            if found.contains(&ri) {
+                let (label, span) = self.label_text(unit);
+                self.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_ROW, Severity::Warning, format!("表三的行「{label}」出现了不止一次，只采用第一次的数值"))
+                        .at(Some(span), "重复的行")
+                        .help("删除重复的行，或检查该行标签是否写错"),
+                );
+                continue;
+            }
+            match self.read(unit, T3_COLUMNS.len()) {
+                Ok(reading) => {
+                    found.push(ri);
+                    let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)).collect();
+                    self.store(&ids, &reading);
+                    let (label, span) = self.label_text(unit);
+                    if let Some(written) = deviation {
+                        self.diags.push(
+                            Diagnostic::new(
+                                codes::LABEL_DEVIATION,
+                                Severity::Warning,
+                                format!("表三的行标签「{label}」与模板「{}」不一致，已按模板顺序识别为该行", row.label),
+                            )
+                            .at(Some(self.toks[*unit.labels.last().unwrap()].span), format!("模板为「{}」", row.label))
+                            .cells(ids.iter().copied())
+                            .help(format!("按统一格式将该行标签改为「{}」", row.label)),
+                        );
+                        let _ = written;
+                    }
+                    self.rows.push(RowFound { key: format!("t3.{}", row.key), label, span });
+                }
+                Err(why) => self.unreadable("表三的行", unit, why),
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        self.tables.push(TableId::T3);
+        let old = found.iter().any(|&r| T3_ROWS[r].key == "other");
+        let new = found.iter().any(|&r| T3_ROWS[r].key.starts_with("other."));
+        if old {
+            self.parts.push(("t3.other".into(), Format::V2019));
+        }
+        if new {
+            self.parts.push(("t3.other".into(), Format::V2021));
+        }
+    }
+
+    // -- table 二 ------------------------------------------------------------
+
+    fn header_format(run: &str) -> Option<Format> {
+        let has = |phrases: &[&str]| phrases.iter().any(|p| run.contains(&crate::text::normalize_label(p)));
+        if T2_BLOCKS.iter().any(|b| has(b.header_2019)) || run.contains("本年增减") {
+            Some(Format::V2019)
+        } else if T2_BLOCKS.iter().any(|b| has(b.header_2021)) {
+            Some(Format::V2021)
+        } else {
+            None
+        }
+    }
+
+    fn read_t2(&mut self, range: std::ops::Range<usize>) {
+        let units = self.units(range);
+        let mut header: Option<Format> = None;
+        let mut found: Vec<&'static str> = Vec::new();
+        // Formats seen so far (table 三 is read first), for a header-less block.
+        let fallback = TemplateUse::from_evidence(self.parts.iter().map(|(_, f)| *f));
+        for unit in &units {
+            if unit.labels.is_empty() {
+                continue;
+            }
+            let run = self.run_text(unit);
+            if let Some(f) = Self::header_format(&run) {
+                header = Some(f);
+            }
+            if !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                continue;
+            }
+            // Rightmost row phrase in the run.
+            let mut best: Option<(usize, usize, usize, usize)> = None;
+            for (bi, block) in T2_BLOCKS.iter().enumerate() {
+                for (ri, row) in block.rows.iter().enumerate() {
+                    for key in row.keys {
+                        if let Some(pos) = run.rfind(key) {
+                            let cand = (pos + key.len(), key.len(), bi, ri);
+                            if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+                                best = Some(cand);
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((_, _, bi, ri)) = best else { continue };
+            let block = &T2_BLOCKS[bi];
+            let row = &block.rows[ri];
+            if found.contains(&row.key) {
+                continue;
+            }
+            let exists = |f: Format| match f {
+                Format::V2021 => row.label_2021.is_some(),
+                Format::V2019 => row.label_2019.is_some(),
+            };
+            let other = |f: Format| if f == Format::V2021 { Format::V2019 } else { Format::V2021 };
+            let mut order: Vec<Format> = Vec::new();
+            let header_known = header.filter(|&f| exists(f));
+            match header_known {
+                Some(f) => order.extend([f, other(f)]),
+                None => {
+                    let pref = match fallback {
+                        TemplateUse::V2019 => Format::V2019,
+                        _ => Format::V2021,
+                    };
+                    order.extend([pref, other(pref)]);
+                }
+            }
+            order.retain(|&f| exists(f));
+            let mut done = false;
+            let mut err = String::new();
+            for (k, &f) in order.iter().enumerate() {
+                let cols = block.columns(f);
+                // Without a header, a block whose formats have as many columns as each
+                // other cannot be told apart by its numbers: say so.
+                match self.read(unit, cols.len()) {
+                    Ok(reading) => {
+                        let ids: Vec<CellId> = cols.iter().map(|c| CellId::t2(row.key, c.key)).collect();
+                        self.store(&ids, &reading);
+                        let (label, span) = self.label_text(unit);
+                        self.rows.push(RowFound { key: format!("t2.{}", row.key), label, span });
+                        self.parts.push((format!("t2.{}", row.key), f));
+                        let ambiguous = header_known.is_none()
+                            && order.len() == 2
+                            && block.columns(order[0]).len() == block.columns(order[1]).len();
+                        if ambiguous && k == 0 {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    codes::UNKNOWN_HEADER,
+                                    Severity::Warning,
+                                    format!("表二「{}」一栏没有可识别的表头，按{}年格式的列读取", block.item, f.as_str()),
+                                )
+                                .at(Some(span), "此行的列含义无法从表头确定")
+                                .cells(ids.iter().copied())
+                                .help("按统一格式补全表头（如“本年制发件数 / 本年废止件数 / 现行有效件数”）"),
+                            );
+                        }
+                        found.push(row.key);
+                        done = true;
+                        break;
+                    }
+                    Err(e) => err = e,
+                }
+            }
+            if !done {
+                self.unreadable("表二的行", unit, err);
+            }
+        }
+        if !found.is_empty() {
+            self.tables.push(TableId::T2);
+        }
+    }
+
+    // -- table 四 ------------------------------------------------------------
+
+    fn read_t4(&mut self, range: std::ops::Range<usize>) {
+        let units = self.units(range);
+        let mut header_seen = false;
+        for unit in &units {
+            let run = self.run_text(unit);
+            if run.contains("行政复议") || run.contains("维持") || run.contains("行政诉讼") {
+                header_seen = true;
+            }
+            if !header_seen || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                continue;
+            }
+            let ids: Vec<CellId> =
+                T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).collect();
+            match self.read(unit, ids.len()) {
+                Ok(reading) => {
+                    self.store(&ids, &reading);
+                    let span = reading.iter().fold(self.toks[reading[0]].span, |s, &v| s.cover(self.toks[v].span));
+                    self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span });
+                    self.tables.push(TableId::T4);
+                }
+                Err(why) => self.unreadable("表四", unit, why),
+            }
+            return;
+        }
+    }
+}

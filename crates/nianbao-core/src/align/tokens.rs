@@ -1,0 +1,198 @@
+//! The document flattened into a stream of tokens: labels, values, blanks.
+//!
+//! Alignment works on this stream rather than on the layout's rows, so that a
+//! label broken over lines, numbers on a line of their own, shifted or ragged
+//! rows all read the same way.
+
+use crate::document::{Block, Document, Span};
+use crate::number::{read_cell_text, CellText, Number};
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Kind {
+    /// A number.
+    Value(Number),
+    /// A blank marker (`/`, `—`, `-`, `无` …), or an empty cell whose boundaries are
+    /// definite (HTML `<td></td>`).
+    Blank,
+    /// An empty cell of a text layout: maybe a blank value, maybe layout padding.
+    Empty,
+    /// Page furniture between rows (`-3-`, `第3页`).
+    Noise,
+    /// Anything else: labels, headings, running text.
+    Label,
+}
+
+/// One token.
+#[derive(Clone, Debug)]
+pub(crate) struct Tok {
+    /// Text as written.
+    pub text: String,
+    /// Normalised text (labels only; empty otherwise).
+    pub norm: String,
+    pub kind: Kind,
+    pub span: Span,
+    /// Index of the block it came from.
+    pub block: usize,
+    /// Whether the token came from a paragraph (not a table cell).
+    pub in_para: bool,
+}
+
+impl Tok {
+    /// A value or blank that certainly occupies a cell.
+    pub fn is_strong_value(&self) -> bool {
+        matches!(self.kind, Kind::Value(_) | Kind::Blank)
+    }
+}
+
+/// Flattens the document.
+pub(crate) fn tokens(doc: &Document) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(doc.blocks.len() * 4);
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Para(p) => push_text(&mut out, &p.text, p.span, p.verbatim, false, bi, true),
+            Block::Table(t) => {
+                for row in &t.rows {
+                    for c in &row.cells {
+                        push_text(&mut out, &c.text, c.span, c.verbatim, c.definite, bi, false);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_noise(text: &str) -> bool {
+    let t: String = crate::text::fold_width(text);
+    let core = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '·'));
+    // `-3-`, `— 3 —`
+    if core.len() < t.len() && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    // `第3页`, `第3页共5页`, `第 3 页 / 共 5 页`, `3/5`
+    if let Some(rest) = t.strip_prefix('第') {
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        if let Some(rest) = rest.strip_prefix('页') {
+            let rest = rest.trim_start_matches([',', '，', '/']);
+            return rest.is_empty() || (rest.starts_with('共') && rest.ends_with('页'));
+        }
+    }
+    false
+}
+
+fn kind_of(text: &str, definite: bool) -> Kind {
+    match read_cell_text(text) {
+        CellText::Number { value, .. } => Kind::Value(value),
+        CellText::Blank if crate::text::trim(text).is_empty() && !definite => Kind::Empty,
+        CellText::Blank => Kind::Blank,
+        CellText::Text if is_noise(text) => Kind::Noise,
+        CellText::Text => Kind::Label,
+    }
+}
+
+fn push_text(out: &mut Vec<Tok>, text: &str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
+    let kind = kind_of(text, definite);
+    if kind != Kind::Label {
+        out.push(Tok { text: text.to_string(), norm: String::new(), kind, span, block, in_para });
+        return;
+    }
+    // A label followed by numbers in one piece of text (`规章 0 0 0`, or a flattened
+    // row `4 0 0 0 0 0 4`): split off the trailing numbers, one token each. Running
+    // text never ends in a bare number, so sentences are left whole.
+    let words = words(text);
+    let mut first_value = words.len();
+    let mut numbers = 0;
+    while first_value > 0 {
+        match kind_of(words[first_value - 1].1, true) {
+            Kind::Value(_) => numbers += 1,
+            Kind::Blank => {}
+            _ => break,
+        }
+        first_value -= 1;
+    }
+    if numbers == 0 || words.len() < 2 {
+        out.push(Tok { text: text.to_string(), norm: crate::text::normalize_label(text), kind, span, block, in_para });
+        return;
+    }
+    let sub = |off: usize, w: &str| {
+        if verbatim {
+            Span::new(span.start + off, span.start + off + w.len())
+        } else {
+            span
+        }
+    };
+    if first_value > 0 {
+        let end = words[first_value - 1].0 + words[first_value - 1].1.len();
+        let label = &text[..end];
+        out.push(Tok {
+            text: label.to_string(),
+            norm: crate::text::normalize_label(label),
+            kind: Kind::Label,
+            span: sub(0, label),
+            block,
+            in_para,
+        });
+    }
+    for &(off, w) in &words[first_value..] {
+        out.push(Tok { text: w.to_string(), norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para });
+    }
+}
+
+/// White-space separated words with their byte offsets.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push((s, &text[s..i]));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract_text;
+
+    fn kinds(src: &str) -> Vec<(String, String)> {
+        let doc = extract_text(src);
+        tokens(&doc)
+            .into_iter()
+            .map(|t| {
+                let k = match t.kind {
+                    Kind::Value(n) => format!("V{n}"),
+                    Kind::Blank => "B".into(),
+                    Kind::Empty => "E".into(),
+                    Kind::Noise => "N".into(),
+                    Kind::Label => "L".into(),
+                };
+                assert_eq!(&doc.source[t.span.start..t.span.end], t.text);
+                (k, t.text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_trailing_numbers_but_not_sentences() {
+        let k = kinds("规章 0 1 / 2\n本年度共收到申请 42 件。\n4 0 0\n-3-\n第3页\n");
+        let got: Vec<&str> = k.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(got, vec!["L", "V0", "V1", "B", "V2", "L", "V4", "V0", "V0", "N", "N"]);
+        assert_eq!(k[0].1, "规章");
+    }
+
+    #[test]
+    fn empty_text_cells_are_weak() {
+        let k = kinds("行政许可 | 0 | ||\n");
+        let got: Vec<&str> = k.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(got, vec!["L", "V0", "E", "E"]);
+    }
+}

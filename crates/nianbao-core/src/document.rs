@@ -1,0 +1,139 @@
+//! The intermediate every input format is read into: blocks and table cells with spans.
+//!
+//! Text, HTML (and, later, DOCX and PDF) extractors all produce a [`Document`]; the
+//! aligner never looks at the original format. A span is a byte range into
+//! [`Document::source`], the decoded UTF-8 text of the file.
+
+use serde::Serialize;
+
+/// A byte range into the decoded source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub const fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// True for an empty span.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How the source was laid out, as detected by the extractor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Plain text (any layout).
+    Text,
+    /// An HTML page or fragment.
+    Html,
+}
+
+/// A paragraph or line of running text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Para {
+    /// The text, white space trimmed.
+    pub text: String,
+    /// Where it stands in the source.
+    pub span: Span,
+    /// True when `text` is exactly `source[span]`, so offsets inside it map directly.
+    pub verbatim: bool,
+}
+
+/// One cell of a table as the document has it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// The cell's text, white space trimmed.
+    pub text: String,
+    /// Where it stands in the source.
+    pub span: Span,
+    /// True when `text` is exactly `source[span]`.
+    pub verbatim: bool,
+    /// Column in the table grid (after expanding colspans and rowspans).
+    pub col: usize,
+    /// Columns this cell spans.
+    pub colspan: usize,
+    /// Whether the source marks cell boundaries definitely (HTML `<td>`), so that an
+    /// empty cell is a real blank cell rather than layout padding.
+    pub definite: bool,
+}
+
+/// A table row.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Row {
+    /// Cells in order; cells covered by a rowspan from above are not repeated.
+    pub cells: Vec<Cell>,
+    /// The whole row in the source.
+    pub span: Span,
+}
+
+/// A table: rows of cells.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Table {
+    /// Rows in order.
+    pub rows: Vec<Row>,
+}
+
+/// A block of the document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// Running text.
+    Para(Para),
+    /// A table (text layouts with `|` or tab separators, markdown, HTML `<table>`).
+    Table(Table),
+}
+
+/// A document in the format-independent intermediate form.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The decoded source text; every span points into it.
+    pub source: String,
+    /// What kind of source it was.
+    pub kind: SourceKind,
+    /// Blocks in reading order.
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// One-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.source, offset)
+    }
+}
+
+/// One-based line and column (in characters) of a byte offset into `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// The largest char boundary not after `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

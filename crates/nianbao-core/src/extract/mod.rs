@@ -1,0 +1,30 @@
+//! Extractors: one per input format, each producing the same [`Document`].
+//!
+//! A new format (DOCX, PDF) is a new module here that returns a `Document`; the
+//! aligner, the rules and the renderers do not change.
+
+mod html;
+mod text;
+
+use crate::decode::{self, Decoded};
+use crate::document::{Document, SourceKind};
+
+pub use html::extract_html;
+pub use text::extract_text;
+
+/// Reads decoded text as HTML or plain text, whichever it looks like.
+pub fn extract(decoded: &Decoded) -> Document {
+    if decode::looks_like_html(&decoded.text) {
+        extract_html(&decoded.text)
+    } else {
+        extract_text(&decoded.text)
+    }
+}
+
+/// The kind of source a document came from, for messages.
+pub fn kind_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Text => "纯文本",
+        SourceKind::Html => "HTML",
+    }
+}

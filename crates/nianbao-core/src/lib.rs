@@ -1,0 +1,112 @@
+//! # nianbao-core
+//!
+//! The core of nianbao: reads a 政府信息公开工作年度报告 (government information
+//! disclosure annual report) in any text layout or HTML, aligns it to the national
+//! template (2021 or 2019 format), and checks it against the statutory identities.
+//! Bytes in, values out: no file system, no network, no database.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`decode`] — bytes to text (UTF-8, UTF-16, GB18030/GBK), HTML sniffing;
+//! 2. [`extract`] — text or HTML to a [`Document`] of paragraphs and table cells with spans;
+//! 3. [`align`] — the document aligned to the [`template`]: a [`Report`] with metadata,
+//!    sections and every cell;
+//! 4. [`rules`] — checks producing [`Diagnostic`]s with stable codes;
+//! 5. [`render`] — the report as cells, JSON, Markdown, and diagnostics for humans.
+//!
+//! ```
+//! let text = "2024年某某街道办事处政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n\
+//!             行政复议 | 行政诉讼\n1 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n";
+//! let report = nianbao_core::parse(text.as_bytes()).unwrap();
+//! assert_eq!(report.year(), Some(2024));
+//! assert_eq!(report.cell_by_key("t4.review.upheld").unwrap().value.as_i64(), Some(1));
+//! let diagnostics = nianbao_core::check(&report, None);
+//! // 1 + 0 + 0 + 0 ≠ 2: identity 4 fails, and the diagnostic names every cell of it.
+//! let d = diagnostics.iter().find(|d| d.code == "T4001").unwrap();
+//! assert!(d.cells.iter().any(|c| c.key() == "t4.review.total"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod align;
+pub mod decode;
+pub mod diagnostic;
+pub mod document;
+pub mod extract;
+pub mod narrative;
+pub mod number;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod synth;
+pub mod template;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use document::{Document, Span};
+pub use report::Report;
+
+/// Version of the parser, stored with results so that they can be brought up to date.
+pub const PARSER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Why a file could not be read as an annual report.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum ParseError {
+    /// The file is empty.
+    #[error("文件为空")]
+    Empty,
+    /// The file is binary data of a kind not (yet) read.
+    #[error("不是文本或 HTML 文件（{0}）；DOCX、PDF 等格式尚不支持")]
+    Binary(&'static str),
+    /// Nothing in the text resembles an annual report.
+    #[error("未识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到统计表格")]
+    NotAReport,
+}
+
+/// Reads a file's bytes into a report.
+///
+/// Returns an error only when the bytes are not a report at all; everything else the
+/// reader is unsure of is in [`Report::diagnostics`].
+pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ParseError::Empty);
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(ParseError::Binary(kind));
+    }
+    let decoded = decode::decode(bytes);
+    let doc = extract::extract(&decoded);
+    let mut report = align::align(doc, decoded.encoding);
+    if report.sections.is_empty() && report.tables_found.is_empty() {
+        return Err(ParseError::NotAReport);
+    }
+    report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
+    Ok(report)
+}
+
+/// Runs every rule over a report; `prior` is the same agency's report for the year before.
+pub fn check(report: &Report, prior: Option<&Report>) -> Vec<Diagnostic> {
+    rules::run_all(report, prior)
+}
+
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 7] = [
+        (b"%PDF", "PDF"),
+        (b"PK\x03\x04", "ZIP/DOCX"),
+        (b"\xD0\xCF\x11\xE0", "DOC/WPS"),
+        (b"\x89PNG", "PNG"),
+        (b"\xFF\xD8\xFF", "JPEG"),
+        (b"GIF8", "GIF"),
+        (b"\x1F\x8B", "GZIP"),
+    ];
+    if let Some((_, k)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(k);
+    }
+    // Text in UTF-16 has NULs but starts with a BOM; other NUL-laden data is binary.
+    let head = &bytes[..bytes.len().min(8192)];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && head.iter().filter(|&&b| b == 0).count() > head.len() / 100 {
+        return Some("二进制数据");
+    }
+    None
+}

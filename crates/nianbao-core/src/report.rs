@@ -1,0 +1,147 @@
+//! The report aligned to the statutory template: what `parse` returns.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Span};
+use crate::number::Number;
+use crate::template::{CellId, Format, TemplateUse};
+
+/// Metadata of a report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    /// 统计年度: the year the report covers.
+    pub year: Option<Located<u16>>,
+    /// The reporting body as the report names it.
+    pub agency: Option<Located<String>>,
+    /// 发布日期 (or 发文/成文/公文生成日期), `YYYY-MM-DD`.
+    pub published: Option<Located<String>>,
+    /// 索引号.
+    pub index_number: Option<Located<String>>,
+    /// 文号, e.g. `泉港政办〔2025〕1号`.
+    pub document_number: Option<Located<String>>,
+    /// The report title as written, if found.
+    pub title: Option<Located<String>>,
+}
+
+/// A value with where it was found and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it stands in the source.
+    pub span: Span,
+    /// Where it came from (`title`, `发布机构`, `统计期限`, `总体情况` …).
+    pub source: &'static str,
+}
+
+/// One of the six sections as found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// 1 to 6 (一 to 六).
+    pub number: u8,
+    /// The heading as written.
+    pub heading: String,
+    /// Where the heading stands.
+    pub heading_span: Span,
+    /// The numeral the heading itself carries (may differ from `number` when misnumbered).
+    pub printed_number: Option<u8>,
+    /// Running text of the section (tables excluded), paragraphs joined by newlines.
+    pub text: String,
+    /// Paragraphs of the section with their spans (for narrative checks).
+    pub paras: Vec<SectionPara>,
+    /// From the heading to the next section's heading.
+    pub span: Span,
+}
+
+/// A paragraph of a section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SectionPara {
+    /// The text.
+    pub text: String,
+    /// Where it stands.
+    pub span: Span,
+    /// True when `text` is exactly `source[span]`.
+    pub verbatim: bool,
+}
+
+/// One cell of a statutory table as read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellValue {
+    /// Its address.
+    pub id: CellId,
+    /// The value (0 for a blank cell).
+    pub value: Number,
+    /// The cell was printed blank (empty, `/`, `—`, `-`, `无` …).
+    pub blank: bool,
+    /// The text as printed.
+    pub raw: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A table row that was found, with the label as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowFound {
+    /// The table row key, e.g. `t3.granted` or `t2.licensing`.
+    pub key: String,
+    /// The label as written.
+    pub label: String,
+    /// Where the label stands.
+    pub span: Span,
+}
+
+/// A report read and aligned to the template.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The intermediate document (source text, blocks).
+    pub document: Document,
+    /// The encoding the file was read in.
+    pub encoding: &'static str,
+    /// Metadata.
+    pub meta: Meta,
+    /// Which format the tables follow.
+    pub template: TemplateUse,
+    /// The format each table part was read in (evidence for `template`).
+    pub parts: Vec<(String, Format)>,
+    /// The sections found, in order.
+    pub sections: Vec<Section>,
+    /// Every cell read, in template order.
+    pub cells: Vec<CellValue>,
+    /// The rows found, in document order.
+    pub rows: Vec<RowFound>,
+    /// Which tables were found at all.
+    pub tables_found: Vec<crate::template::TableId>,
+    /// What the reader itself found (unreadable rows, label deviations, decoding trouble).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// The cell with this id, if the report has it.
+    pub fn cell(&self, id: CellId) -> Option<&CellValue> {
+        self.cells.iter().find(|c| c.id == id)
+    }
+
+    /// The cell with this key, if the report has it.
+    pub fn cell_by_key(&self, key: &str) -> Option<&CellValue> {
+        CellId::from_key(key).and_then(|id| self.cell(id))
+    }
+
+    /// The section with this number (1–6), if found.
+    pub fn section(&self, number: u8) -> Option<&Section> {
+        self.sections.iter().find(|s| s.number == number)
+    }
+
+    /// The report year, if known.
+    pub fn year(&self) -> Option<u16> {
+        self.meta.year.as_ref().map(|y| y.value)
+    }
+
+    /// The agency, if known.
+    pub fn agency(&self) -> Option<&str> {
+        self.meta.agency.as_ref().map(|a| a.value.as_str())
+    }
+
+    /// True when the report has any cell of table 三's row `row` (e.g. `other`).
+    pub fn has_t3_row(&self, row: &str) -> bool {
+        self.cells.iter().any(|c| c.id.def().table == crate::template::TableId::T3 && c.id.def().row == row)
+    }
+}

@@ -1,0 +1,221 @@
+//! The rules: one file per rule, each with a stable code, a default severity and a
+//! doc (what it checks, why, the clause it enforces, a failing and a passing
+//! example, how to fix) that `nianbao explain CODE` prints.
+//!
+//! Families: `E` the reader's own findings, `S` structure and template, `T` table
+//! arithmetic (勾稽关系), `V` values, `X` narrative against tables, `Y` across years.
+//! Codes are stable and never reused.
+
+use crate::decode::Decoded;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::{CellValue, Report};
+use crate::template::CellId;
+
+macro_rules! rule {
+    ($(#[doc = $doc:literal])* $name:ident, $code:literal, $sev:ident, $title:literal) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl $name {
+            /// This rule's registry entry.
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: stringify!($name),
+                severity: $crate::diagnostic::Severity::$sev,
+                title: $title,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+mod blank_cell;
+mod carry_over_mismatch;
+mod decoding_trouble;
+mod duplicate_row;
+mod fee_statement_missing;
+mod fractional_count;
+mod heading_variant;
+mod mixed_template;
+mod narrative_contradicts_table;
+mod negative_count;
+mod outcome_total_mismatch;
+mod outdated_template;
+mod applicant_total_mismatch;
+mod application_balance_mismatch;
+mod missing_row;
+mod missing_section;
+mod missing_table;
+mod review_total_mismatch;
+mod row_label_deviation;
+mod section_heading_missing;
+mod section_out_of_order;
+mod unknown_table_header;
+mod unreadable_row;
+
+#[cfg(test)]
+mod tests;
+
+pub use applicant_total_mismatch::ApplicantTotalMismatch;
+pub use application_balance_mismatch::ApplicationBalanceMismatch;
+pub use blank_cell::BlankCell;
+pub use carry_over_mismatch::CarryOverMismatch;
+pub use decoding_trouble::DecodingTrouble;
+pub use duplicate_row::DuplicateRow;
+pub use fee_statement_missing::FeeStatementMissing;
+pub use fractional_count::FractionalCount;
+pub use heading_variant::HeadingVariant;
+pub use missing_row::MissingRow;
+pub use missing_section::MissingSection;
+pub use missing_table::MissingTable;
+pub use mixed_template::MixedTemplate;
+pub use narrative_contradicts_table::NarrativeContradictsTable;
+pub use negative_count::NegativeCount;
+pub use outcome_total_mismatch::OutcomeTotalMismatch;
+pub use outdated_template::OutdatedTemplate;
+pub use review_total_mismatch::ReviewTotalMismatch;
+pub use row_label_deviation::RowLabelDeviation;
+pub use section_heading_missing::SectionHeadingMissing;
+pub use section_out_of_order::SectionOutOfOrder;
+pub use unknown_table_header::UnknownTableHeader;
+pub use unreadable_row::UnreadableRow;
+
+/// A rule's registry entry.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `T3001`.
+    pub code: &'static str,
+    /// Name of the problem, e.g. `ApplicationBalanceMismatch`.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line in Chinese.
+    pub title: &'static str,
+    /// The full doc (Markdown, Chinese).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc with the one leading space of each doc-comment line removed.
+    pub fn doc_text(&self) -> String {
+        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim().to_string()
+    }
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    /// The report under check.
+    pub report: &'a Report,
+    /// The same agency's report for the previous year, if given.
+    pub prior: Option<&'a Report>,
+}
+
+impl Context<'_> {
+    /// A cell of the report.
+    pub fn cell(&self, id: CellId) -> Option<&CellValue> {
+        self.report.cell(id)
+    }
+}
+
+/// A rule.
+pub trait Rule: Sync {
+    /// Its registry entry.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Adds its findings about the report.
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in code order. `nianbao rules` lists this slice.
+pub static RULES: &[&dyn Rule] = &[
+    &DecodingTrouble,
+    &UnreadableRow,
+    &RowLabelDeviation,
+    &UnknownTableHeader,
+    &DuplicateRow,
+    &MissingSection,
+    &SectionOutOfOrder,
+    &HeadingVariant,
+    &SectionHeadingMissing,
+    &FeeStatementMissing,
+    &OutdatedTemplate,
+    &MixedTemplate,
+    &MissingTable,
+    &MissingRow,
+    &BlankCell,
+    &ApplicationBalanceMismatch,
+    &OutcomeTotalMismatch,
+    &ApplicantTotalMismatch,
+    &ReviewTotalMismatch,
+    &NegativeCount,
+    &FractionalCount,
+    &NarrativeContradictsTable,
+    &CarryOverMismatch,
+];
+
+/// The rule with this code.
+pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().code.eq_ignore_ascii_case(code))
+}
+
+/// Runs every rule. Findings are ordered by position in the source, then by code.
+pub fn run_all(report: &Report, prior: Option<&Report>) -> Vec<Diagnostic> {
+    let cx = Context { report, prior };
+    let mut out = Vec::new();
+    for r in RULES {
+        r.check(&cx, &mut out);
+    }
+    out.sort_by_key(|d| (d.span.map_or(usize::MAX, |s| s.start), d.code));
+    out
+}
+
+/// Forwards the reader's findings with this code (the `E` family).
+fn forward(cx: &Context<'_>, code: &str, out: &mut Vec<Diagnostic>) {
+    out.extend(cx.report.diagnostics.iter().filter(|d| d.code == code).cloned());
+}
+
+/// The decoding findings that `parse` attaches to a report (see [`DecodingTrouble`]).
+pub fn decoding_findings(decoded: &Decoded, report: &Report) -> Vec<Diagnostic> {
+    decoding_trouble::findings(decoded, report)
+}
+
+/// `表三「（一）予以公开」行「自然人」列 = 5` for messages.
+pub(crate) fn show(c: &CellValue) -> String {
+    let d = c.id.def();
+    format!("「{}」{}", short_row(d.row_label), c.value)
+}
+
+/// A row label without its long parenthetical, for messages.
+pub(crate) fn short_row(label: &str) -> &str {
+    match label.find(['（', '(']) {
+        Some(i) if i > 0 => &label[..i],
+        _ => label,
+    }
+}
+
+/// Builds the finding for an identity `left = right` that fails: the message shows
+/// both sides with every term, the marker points at the total, and every cell of the
+/// equation is listed.
+pub(crate) fn equation_failure(
+    meta: &RuleMeta,
+    context: String,
+    left: &[&CellValue],
+    right: &[&CellValue],
+    help: &str,
+) -> Option<Diagnostic> {
+    let sum = |side: &[&CellValue]| crate::number::Number::sum(side.iter().map(|c| c.value));
+    let (l, r) = (sum(left)?, sum(right)?);
+    if l == r {
+        return None;
+    }
+    let terms = |side: &[&CellValue]| side.iter().map(|c| show(c)).collect::<Vec<_>>().join(" + ");
+    let message = format!("{context}：{} = {l}，而 {} = {r}", terms(left), terms(right));
+    // The marker goes under the total (the single cell of one side), the notes under the parts.
+    let (total, parts) = if left.len() == 1 { (left[0], right) } else if right.len() == 1 { (right[0], left) } else { (right[0], left) };
+    let mut d = Diagnostic::new(meta.code, meta.severity, message)
+        .at(Some(total.span), format!("此处为 {}", total.value))
+        .cells(left.iter().chain(right).map(|c| c.id))
+        .help(help);
+    for p in parts.iter().filter(|p| !p.span.is_empty() && p.span != total.span).take(4) {
+        d = d.note(p.span, format!("{} {}", short_row(p.id.def().row_label), p.value));
+    }
+    Some(d)
+}
