@@ -1,6 +1,131 @@
-use std::path::Path;
+//! `nianbao generate` and `nianbao demo`: synthetic reports written to disk.
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use nianbao_core::synth::{Defect, Layout, SynthReport};
+use nianbao_core::template::Format;
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+pub enum LayoutArg {
+    Pipe,
+    CellPerLine,
+    BlankLines,
+    Tabs,
+    Markdown,
+    Html,
+    /// 每份随机选择一种版式
+    Mixed,
+}
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    #[value(name = "2021")]
+    V2021,
+    #[value(name = "2019")]
+    V2019,
+    /// 大部分为 2021 年格式，少数为 2019 年格式
+    Mixed,
+}
+
 #[derive(clap::Args)]
-pub struct GenerateArgs {}
-pub fn generate(_a: GenerateArgs) -> anyhow::Result<ExitCode> { Ok(ExitCode::SUCCESS) }
-pub fn demo(_d: &Path) -> anyhow::Result<ExitCode> { Ok(ExitCode::SUCCESS) }
+pub struct GenerateArgs {
+    /// 输出目录
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// 生成的份数
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub count: usize,
+    /// 版式
+    #[arg(long, value_enum, default_value_t = LayoutArg::Mixed)]
+    pub layout: LayoutArg,
+    /// 格式
+    #[arg(long, value_enum, default_value_t = FormatArg::Mixed)]
+    pub template: FormatArg,
+    /// 随机种子（相同种子生成相同的文件）
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// 注入缺陷的份数比例（0–1）
+    #[arg(long, default_value_t = 0.0)]
+    pub defect_rate: f64,
+}
+
+fn layout_of(arg: LayoutArg, rng: &mut fastrand::Rng) -> Layout {
+    match arg {
+        LayoutArg::Pipe => Layout::Pipe,
+        LayoutArg::CellPerLine => Layout::CellPerLine,
+        LayoutArg::BlankLines => Layout::BlankLines,
+        LayoutArg::Tabs => Layout::Tabs,
+        LayoutArg::Markdown => Layout::Markdown,
+        LayoutArg::Html => Layout::Html,
+        LayoutArg::Mixed => Layout::ALL[rng.usize(..Layout::ALL.len())],
+    }
+}
+
+const DEFECTS: [Defect; 6] =
+    [Defect::WrongTotal, Defect::BlankCell, Defect::MissingRow, Defect::OldTemplate, Defect::ContradictingSentence, Defect::NoFeeStatement];
+
+/// Writes `args.count` reports; returns the paths and total bytes.
+pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> {
+    std::fs::create_dir_all(&args.out).with_context(|| format!("无法创建目录 {}", args.out.display()))?;
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let mut paths = Vec::with_capacity(args.count);
+    let mut bytes = 0u64;
+    for i in 0..args.count {
+        let format = match args.template {
+            FormatArg::V2021 => Format::V2021,
+            FormatArg::V2019 => Format::V2019,
+            FormatArg::Mixed if rng.u8(0..5) == 0 => Format::V2019,
+            FormatArg::Mixed => Format::V2021,
+        };
+        let layout = layout_of(args.layout, &mut rng);
+        let mut r = SynthReport::random(&mut rng, format);
+        let mut tag = String::new();
+        if rng.f64() < args.defect_rate {
+            let d = DEFECTS[rng.usize(..DEFECTS.len())];
+            r.inject(d, &mut rng);
+            tag = format!("-{d:?}").to_lowercase();
+        }
+        let text = r.render(layout);
+        let path = args.out.join(format!("{i:05}-{}-{}{tag}.{}", layout.name(), r.format.as_str(), layout.extension()));
+        std::fs::write(&path, &text).with_context(|| format!("无法写入 {}", path.display()))?;
+        bytes += text.len() as u64;
+        paths.push(path);
+    }
+    Ok((paths, bytes))
+}
+
+pub fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let (paths, bytes) = write_corpus(&args)?;
+    eprintln!("已生成 {} 份年报（{:.1} MB）到 {}", paths.len(), bytes as f64 / 1e6, args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes one report per layout, correct and with each defect, then checks them all.
+pub fn demo(dir: &Path) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut written = Vec::new();
+    for (i, layout) in Layout::ALL.iter().enumerate() {
+        let format = if i == 2 { Format::V2019 } else { Format::V2021 };
+        let mut r = SynthReport::random(&mut rng, format);
+        r.blanks.clear(); // a correct report prints every number
+        let path = dir.join(format!("{:02}-正确-{}.{}", i, layout.name(), layout.extension()));
+        std::fs::write(&path, r.render(*layout))?;
+        written.push(path);
+        let d = DEFECTS[i % DEFECTS.len()];
+        let mut bad = SynthReport::random(&mut rng, Format::V2021);
+        bad.blanks.clear();
+        bad.inject(d, &mut rng);
+        let path = dir.join(format!("{:02}-缺陷-{d:?}-{}.{}", i, layout.name(), layout.extension()));
+        std::fs::write(&path, bad.render(*layout))?;
+        written.push(path);
+    }
+    eprintln!("已在 {} 生成 {} 份演示年报（6 种版式，正确与有缺陷各半），逐一检查：\n", dir.display(), written.len());
+    let code = crate::check_cmd(&[dir.to_path_buf()], crate::CheckFormat::Human, None)?;
+    eprintln!("\n再试：nianbao parse --format md {}", written[0].display());
+    // The demo shows findings; they are its point, not a failure.
+    Ok(if code == ExitCode::from(2) { code } else { ExitCode::SUCCESS })
+}

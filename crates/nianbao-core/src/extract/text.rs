@@ -56,7 +56,13 @@ pub fn extract_text(source: &str) -> Document {
 
 /// `|---|:---:|` separator lines of markdown tables.
 fn is_markdown_rule(line: &str) -> bool {
-    line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    // Every cell `---`, `:--`, `:-:` …: a lone `-` is a blank cell, not a rule.
+    let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+    !cells.is_empty()
+        && cells.iter().all(|c| {
+            let dashes = c.trim_matches(':');
+            dashes.len() >= 3 && dashes.bytes().all(|b| b == b'-')
+        })
 }
 
 fn split_row(line: &str, line_start: usize, sep: char) -> Row {

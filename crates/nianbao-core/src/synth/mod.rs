@@ -1,1 +1,251 @@
-pub fn placeholder() {}
+//! A generator of synthetic annual reports — the project's own fixtures.
+//!
+//! [`SynthReport::random`] draws an internally consistent report (every identity
+//! holds) in either format; [`SynthReport::render`] writes it in any [`Layout`]; the
+//! [`Defect`]s inject the errors real reports have. Property tests render → parse →
+//! compare with [`SynthReport::expected_cells`]; the benchmark renders thousands.
+//! No text is copied from real reports: names and sentences are assembled here.
+
+mod render;
+
+use std::collections::BTreeMap;
+
+use crate::number::Number;
+use crate::template::{CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T3Role, T4_COLUMNS, T4_GROUPS};
+
+pub use render::Layout;
+
+/// A defect to inject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Defect {
+    /// （七）总计 of the 总计 column off by one or more (identities 1 and 2 fail).
+    WrongTotal,
+    /// One zero cell of table 三 printed blank.
+    BlankCell,
+    /// A row of table 三 left out.
+    MissingRow,
+    /// The 2019 format used for a report year ≥ 2021.
+    OldTemplate,
+    /// The narrative states a received count that contradicts table 三.
+    ContradictingSentence,
+    /// Section 六 silent on 信息处理费.
+    NoFeeStatement,
+}
+
+/// A synthetic report: what it says, before any layout.
+#[derive(Clone, Debug)]
+pub struct SynthReport {
+    /// Report year.
+    pub year: u16,
+    /// Agency name.
+    pub agency: String,
+    /// Format of the tables.
+    pub format: Format,
+    /// Publication date.
+    pub published: String,
+    /// Cell values in template order.
+    pub values: BTreeMap<CellId, Number>,
+    /// Cells printed blank (their value is 0).
+    pub blanks: Vec<CellId>,
+    /// Table 三 rows left out.
+    pub missing_rows: Vec<&'static str>,
+    /// The received figure the narrative states.
+    pub stated_received: i64,
+    /// Whether section 六 states the fee.
+    pub fee_statement: bool,
+    /// Seed for layout choices (ragged pipes, shifted cells, number styles).
+    pub style_seed: u64,
+}
+
+const PLACE_CHARS: &[char] = &[
+    '安', '平', '泉', '港', '西', '湖', '东', '兴', '和', '宁', '山', '海', '清', '河', '云', '龙', '华', '长', '新', '城', '溪', '桥',
+    '阳', '丰', '源', '江', '台', '林', '石', '南',
+];
+const SUFFIXES: &[&str] = &["区", "县", "市", "街道办事处", "镇人民政府", "区教育局", "县审计局", "市人民政府办公室", "区住房和城乡建设局"];
+
+impl SynthReport {
+    /// A random report with every identity holding.
+    pub fn random(rng: &mut fastrand::Rng, format: Format) -> SynthReport {
+        let year = match format {
+            Format::V2021 => rng.u16(2021..=2025),
+            Format::V2019 => rng.u16(2019..=2020),
+        };
+        let name: String = (0..rng.usize(2..=3)).map(|_| PLACE_CHARS[rng.usize(..PLACE_CHARS.len())]).collect();
+        let agency = format!("{name}{}", SUFFIXES[rng.usize(..SUFFIXES.len())]);
+        let published = format!("{}-{:02}-{:02}", year + 1, rng.u8(1..=3), rng.u8(1..=28));
+        let mut values = BTreeMap::new();
+        let mut set = |id: CellId, v: Number| {
+            values.insert(id, v);
+        };
+
+        // Table 二.
+        for block in &T2_BLOCKS {
+            for row in block.rows {
+                let exists = match format {
+                    Format::V2021 => row.label_2021.is_some(),
+                    Format::V2019 => row.label_2019.is_some(),
+                };
+                if !exists {
+                    continue;
+                }
+                for c in block.columns(format) {
+                    let v = match c.key {
+                        "amount" => Number::new(rng.i64(0..5_000_000), rng.u32(0..=4)),
+                        "change" => Number::int(rng.i64(-30..=30)),
+                        "decisions" if rng.bool() => Number::int(rng.i64(0..20_000)),
+                        _ => Number::int(small(rng, 60)),
+                    };
+                    set(CellId::t2(row.key, c.key), v);
+                }
+            }
+        }
+
+        // Table 三, column by column so that identities 1 and 2 hold.
+        let outcome_rows: Vec<&str> = T3_ROWS
+            .iter()
+            .filter(|r| r.role == T3Role::Outcome)
+            .filter(|r| match format {
+                Format::V2021 => r.in_2021,
+                Format::V2019 => r.in_2019,
+            })
+            .map(|r| r.key)
+            .collect();
+        let mut t3: BTreeMap<(&str, usize), i64> = BTreeMap::new();
+        for col in 0..6 {
+            let scale = if col == 0 { 40 } else { 3 };
+            let mut processed = 0;
+            for &row in &outcome_rows {
+                let v = if rng.u8(0..10) < 3 { small(rng, scale) } else { 0 };
+                t3.insert((row, col), v);
+                processed += v;
+            }
+            let over = if rng.u8(0..10) < 3 { small(rng, scale / 3 + 1) } else { 0 };
+            let forward = if rng.u8(0..10) < 3 { small(rng, scale / 3 + 1) } else { 0 };
+            let new = (processed + forward - over).max(0);
+            let forward = new + over - processed;
+            t3.insert(("total_processed", col), processed);
+            t3.insert(("carried_over", col), over);
+            t3.insert(("carried_forward", col), forward);
+            t3.insert(("new", col), new);
+        }
+        let rows: Vec<&str> = T3_ROWS
+            .iter()
+            .filter(|r| match format {
+                Format::V2021 => r.in_2021,
+                Format::V2019 => r.in_2019,
+            })
+            .map(|r| r.key)
+            .collect();
+        for &row in &rows {
+            let mut total = 0;
+            for (ci, c) in T3_COLUMNS[..6].iter().enumerate() {
+                let v = t3[&(row, ci)];
+                total += v;
+                set(CellId::t3(row, c.key), Number::int(v));
+            }
+            set(CellId::t3(row, "total"), Number::int(total));
+        }
+
+        // Table 四.
+        for g in &T4_GROUPS {
+            let mut total = 0;
+            for c in &T4_COLUMNS[..4] {
+                let v = if rng.u8(0..10) < 3 { small(rng, 12) } else { 0 };
+                total += v;
+                set(CellId::t4(g.key, c.key), Number::int(v));
+            }
+            set(CellId::t4(g.key, "total"), Number::int(total));
+        }
+
+        // Some zero counts are printed blank, as real reports do.
+        let mut blanks = Vec::new();
+        if rng.u8(0..4) == 0 {
+            for (&id, v) in &values {
+                if *v == Number::ZERO && id.def().is_count && rng.u8(0..8) == 0 {
+                    blanks.push(id);
+                }
+            }
+        }
+        let stated_received = values[&CellId::t3("new", "total")].as_i64().unwrap_or(0);
+        SynthReport {
+            year,
+            agency,
+            format,
+            published,
+            values,
+            blanks,
+            missing_rows: Vec::new(),
+            stated_received,
+            fee_statement: true,
+            style_seed: rng.u64(..),
+        }
+    }
+
+    /// Injects a defect.
+    pub fn inject(&mut self, defect: Defect, rng: &mut fastrand::Rng) {
+        match defect {
+            Defect::WrongTotal => {
+                let id = CellId::t3("total_processed", "total");
+                let v = self.values[&id].as_i64().unwrap_or(0);
+                self.values.insert(id, Number::int(v + rng.i64(1..=5)));
+                self.blanks.retain(|&b| b != id);
+            }
+            Defect::BlankCell => {
+                let zeros: Vec<CellId> = self
+                    .values
+                    .iter()
+                    .filter(|(id, v)| **v == Number::ZERO && id.key().starts_with("t3.") && !self.blanks.contains(id))
+                    .map(|(id, _)| *id)
+                    .collect();
+                if !zeros.is_empty() {
+                    self.blanks.push(zeros[rng.usize(..zeros.len())]);
+                }
+            }
+            Defect::MissingRow => {
+                let candidates = ["denied.inquiry", "unavailable.unclear", "not_processed.publication"];
+                let row = candidates[rng.usize(..candidates.len())];
+                self.missing_rows.push(row);
+                self.values.retain(|id, _| !(id.key().starts_with("t3.") && id.def().row == row));
+            }
+            Defect::OldTemplate => {
+                let seed = self.style_seed;
+                let mut r = fastrand::Rng::with_seed(seed);
+                let mut old = SynthReport::random(&mut r, Format::V2019);
+                old.year = self.year.max(2021);
+                old.agency = self.agency.clone();
+                old.published = self.published.clone();
+                if self.blanks.is_empty() {
+                    old.blanks.clear();
+                }
+                *self = old;
+            }
+            Defect::ContradictingSentence => self.stated_received += rng.i64(1..=9),
+            Defect::NoFeeStatement => self.fee_statement = false,
+        }
+    }
+
+    /// The cells a correct reading gives: key, value, blank flag, in template order.
+    pub fn expected_cells(&self) -> Vec<(CellId, Number, bool)> {
+        self.values.iter().map(|(&id, &v)| (id, v, self.blanks.contains(&id))).collect()
+    }
+
+    /// The value of a cell.
+    pub fn get(&self, key: &str) -> Number {
+        CellId::from_key(key).and_then(|id| self.values.get(&id)).copied().unwrap_or(Number::ZERO)
+    }
+
+    /// Renders the report in a layout.
+    pub fn render(&self, layout: Layout) -> String {
+        render::render(self, layout)
+    }
+}
+
+/// A small count: mostly below `scale`, sometimes larger.
+fn small(rng: &mut fastrand::Rng, scale: i64) -> i64 {
+    let scale = scale.max(1);
+    if rng.u8(0..20) == 0 {
+        rng.i64(0..scale * 30)
+    } else {
+        rng.i64(0..=scale)
+    }
+}
