@@ -44,12 +44,13 @@ pub fn normalize_label(s: &str) -> String {
     out
 }
 
-/// Converts full-width digits and signs to ASCII and drops white space, for number parsing.
+/// Converts full-width digits and signs to ASCII and trims white space, for number
+/// parsing. Inner white space is kept: `4 0 0` is three numbers, not 400.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
+    trim(s)
+        .chars()
         .filter_map(|c| match c {
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
-            c if c.is_whitespace() => None,
             '－' | '−' => Some('-'),
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
             c => Some(c),

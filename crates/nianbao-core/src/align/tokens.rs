@@ -193,6 +193,6 @@ mod tests {
     fn empty_text_cells_are_weak() {
         let k = kinds("行政许可 | 0 | ||\n");
         let got: Vec<&str> = k.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(got, vec!["L", "V0", "E", "E"]);
+        assert_eq!(got, vec!["L", "V0", "E", "E", "E"]);
     }
 }

@@ -1,0 +1,86 @@
+//! Fuzz-style robustness: arbitrary bytes and mangled reports never make the reader,
+//! the rules or the renderers panic. Runs for a bounded time
+//! (`NIANBAO_FUZZ_SECS`, default 5 s); a failure prints the seed that reproduces it.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use nianbao_core::synth::{Layout, SynthReport};
+use nianbao_core::template::Format;
+
+fn exercise(bytes: &[u8]) {
+    if let Ok(report) = nianbao_core::parse(bytes) {
+        let diags = nianbao_core::check(&report, Some(&report));
+        let _ = nianbao_core::render::human::render("fuzz", &report.document.source, &diags);
+        let _ = serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", &report)).unwrap();
+        let _ = nianbao_core::render::markdown::render(&report);
+        let _ = nianbao_core::render::cells::render(&report);
+    }
+}
+
+fn mangle(rng: &mut fastrand::Rng, mut b: Vec<u8>) -> Vec<u8> {
+    for _ in 0..rng.usize(1..12) {
+        if b.is_empty() {
+            break;
+        }
+        let at = rng.usize(..b.len());
+        match rng.u8(0..7) {
+            0 => {
+                let end = (at + rng.usize(1..200)).min(b.len());
+                b.drain(at..end);
+            }
+            1 => b.insert(at, rng.u8(..)),
+            2 => b[at] = rng.u8(..),
+            3 => {
+                let end = (at + rng.usize(1..400)).min(b.len());
+                let chunk: Vec<u8> = b[at..end].to_vec();
+                let to = rng.usize(..b.len());
+                b.splice(to..to, chunk);
+            }
+            4 => b.truncate(at),
+            5 => {
+                let junk = ["|", "\t", "<td rowspan=99999>", "</table>", "（七）总计", "一、", "999999999999999999", "\u{FEFF}", "\r"];
+                let j = junk[rng.usize(..junk.len())].as_bytes();
+                b.splice(at..at, j.iter().copied());
+            }
+            _ => {
+                let digits = format!("{}", rng.u64(..));
+                b.splice(at..at, digits.bytes());
+            }
+        }
+    }
+    b
+}
+
+#[test]
+fn no_input_makes_anything_panic() {
+    let secs: u64 = std::env::var("NIANBAO_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut seed = 1u64;
+    let mut runs = 0;
+    while Instant::now() < deadline {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let bytes = match rng.u8(0..4) {
+                0 => (0..rng.usize(0..4000)).map(|_| rng.u8(..)).collect(),
+                _ => {
+                    let format = if rng.bool() { Format::V2021 } else { Format::V2019 };
+                    let layout = Layout::ALL[rng.usize(..Layout::ALL.len())];
+                    let text = SynthReport::random(&mut rng, format).render(layout);
+                    let bytes = if rng.u8(0..4) == 0 {
+                        encoding_rs::GB18030.encode(&text).0.into_owned()
+                    } else {
+                        text.into_bytes()
+                    };
+                    mangle(&mut rng, bytes)
+                }
+            };
+            exercise(&bytes);
+        }));
+        assert!(result.is_ok(), "panic on fuzz seed {seed}");
+        seed += 1;
+        runs += 1;
+    }
+    eprintln!("fuzz: {runs} inputs in {secs} s without a panic");
+    assert!(runs > 0);
+}
