@@ -112,6 +112,19 @@ const BLANK_MARKERS: [&str; 11] = ["", "/", "\\", "-", "--", "—", "——", "�
 
 /// Reads one cell's text.
 pub fn read_cell_text(raw: &str) -> CellText {
+    // Fast path for labels and running text: a value is short and starts with a
+    // digit, a sign or a blank marker.
+    let t = crate::text::trim(raw);
+    if t.len() > 48 {
+        return CellText::Text;
+    }
+    if let Some(c) = t.chars().next() {
+        let may_be_value = c.is_ascii()
+            || matches!(c, '０'..='９' | '＋' | '－' | '−' | '／' | '—' | '–' | '无' | '不' | '空' | '\u{200B}' | '\u{FEFF}');
+        if !may_be_value {
+            return CellText::Text;
+        }
+    }
     let folded = crate::text::fold_width(raw);
     if BLANK_MARKERS.contains(&folded.as_str()) {
         return CellText::Blank;

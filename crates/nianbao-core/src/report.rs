@@ -112,12 +112,25 @@ pub struct Report {
     pub tables_found: Vec<crate::template::TableId>,
     /// What the reader itself found (unreadable rows, label deviations, decoding trouble).
     pub diagnostics: Vec<Diagnostic>,
+    /// Position in `cells` of each cell id (`u16::MAX`: absent), for constant-time lookup.
+    pub(crate) index: Vec<u16>,
 }
 
 impl Report {
     /// The cell with this id, if the report has it.
     pub fn cell(&self, id: CellId) -> Option<&CellValue> {
-        self.cells.iter().find(|c| c.id == id)
+        match self.index.get(id.index()) {
+            Some(&i) if (i as usize) < self.cells.len() => Some(&self.cells[i as usize]),
+            _ => None,
+        }
+    }
+
+    /// Rebuilds the lookup index after `cells` changed.
+    pub fn reindex(&mut self) {
+        self.index = vec![u16::MAX; CellId::count()];
+        for (i, c) in self.cells.iter().enumerate() {
+            self.index[c.id.index()] = i as u16;
+        }
     }
 
     /// The cell with this key, if the report has it.

@@ -433,7 +433,21 @@ impl CellId {
 
     /// Looks a key up.
     pub fn from_key(key: &str) -> Option<CellId> {
-        catalogue().iter().position(|d| d.key == key).map(|i| CellId(i as u16))
+        static BY_KEY: OnceLock<std::collections::HashMap<&'static str, CellId>> = OnceLock::new();
+        BY_KEY
+            .get_or_init(|| catalogue().iter().enumerate().map(|(i, d)| (d.key.as_str(), CellId(i as u16))).collect())
+            .get(key)
+            .copied()
+    }
+
+    /// Number of cells in the catalogue (ids are `0..count`).
+    pub fn count() -> usize {
+        catalogue().len()
+    }
+
+    /// The index of this id, `0..count()`.
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 
     /// Every cell of every format, in template order.
@@ -441,14 +455,19 @@ impl CellId {
         (0..catalogue().len()).map(|i| CellId(i as u16))
     }
 
-    /// The cell of table 三 at `row`, `column`.
+    /// The cell of table 三 at `row`, `column` (keys from [`T3_ROWS`] and [`T3_COLUMNS`]).
     pub fn t3(row: &str, column: &str) -> CellId {
-        Self::from_key(&format!("t3.{row}.{column}")).unwrap_or_else(|| panic!("no cell t3.{row}.{column}"))
+        // The catalogue lays table 三 out row by row after table 二.
+        let r = T3_ROWS.iter().position(|x| x.key == row).unwrap_or_else(|| panic!("no row t3.{row}"));
+        let c = T3_COLUMNS.iter().position(|x| x.key == column).unwrap_or_else(|| panic!("no column {column}"));
+        CellId((t3_base() + r * T3_COLUMNS.len() + c) as u16)
     }
 
     /// The cell of table 四 at `group`, `column`.
     pub fn t4(group: &str, column: &str) -> CellId {
-        Self::from_key(&format!("t4.{group}.{column}")).unwrap_or_else(|| panic!("no cell t4.{group}.{column}"))
+        let g = T4_GROUPS.iter().position(|x| x.key == group).unwrap_or_else(|| panic!("no group t4.{group}"));
+        let c = T4_COLUMNS.iter().position(|x| x.key == column).unwrap_or_else(|| panic!("no column {column}"));
+        CellId((t3_base() + T3_ROWS.len() * T3_COLUMNS.len() + g * T4_COLUMNS.len() + c) as u16)
     }
 
     /// The cell of table 二 at `row`, `column`.
@@ -473,6 +492,12 @@ impl serde::Serialize for CellId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.key())
     }
+}
+
+/// Index of the first table 三 cell in the catalogue.
+fn t3_base() -> usize {
+    static BASE: OnceLock<usize> = OnceLock::new();
+    *BASE.get_or_init(|| catalogue().iter().position(|d| d.table == TableId::T3).unwrap_or(0))
 }
 
 fn catalogue() -> &'static [CellDef] {
@@ -567,6 +592,12 @@ mod tests {
         assert_eq!(CellId::from_key("t3.denied.state_secret.natural").unwrap().key(), "t3.denied.state_secret.natural");
         assert!(CellId::from_key("t2.licensing.decisions").unwrap().def().in_2019);
         assert!(CellId::from_key("t2.licensing.decisions").unwrap().def().in_2021);
+        for row in &T3_ROWS {
+            for c in &T3_COLUMNS {
+                assert_eq!(CellId::t3(row.key, c.key).key(), format!("t3.{}.{}", row.key, c.key));
+            }
+        }
+        assert_eq!(CellId::t4("suit_after_review", "total").key(), "t4.suit_after_review.total");
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
 
     for line in &lines {
         let text = crate::text::trim(line.text.trim_end_matches(['|', ' ']));
+        if !(text.ends_with("报告") || text.ends_with("年报") || text.ends_with('）') || text.ends_with(')')) {
+            continue;
+        }
         if let Some(c) = p.title.captures(text) {
             let year: u16 = c[2].parse().unwrap_or(0);
             if !(2000..=2100).contains(&year) {
@@ -84,7 +87,7 @@ pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
     }
 
     if meta.year.is_none() {
-        for line in &lines {
+        for line in lines.iter().filter(|l| l.text.contains("1月1日") || l.text.contains("1 月 1 日")) {
             if let Some(c) = p.period.captures(line.text) {
                 let m = c.get(1).or_else(|| c.get(2)).unwrap();
                 if let Ok(y) = m.as_str().parse() {
@@ -118,7 +121,7 @@ pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
     // Publication date: the most specific field wins.
     const DATE_ORDER: [&str; 7] = ["发布日期", "发布时间", "发文日期", "公文生成日期", "生成日期", "印发日期", "成文日期"];
     let mut best: Option<(usize, Located<String>)> = None;
-    for line in &lines {
+    for line in lines.iter().filter(|l| l.text.contains("日期") || l.text.contains("时间")) {
         for c in p.date.captures_iter(line.text) {
             let rank = DATE_ORDER.iter().position(|k| *k == &c[1]).unwrap_or(DATE_ORDER.len());
             let (y, m, d): (u16, u8, u8) = match (c[2].parse(), c[3].parse(), c[4].parse()) {
@@ -139,7 +142,7 @@ pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
     }
     meta.published = best.map(|(_, l)| l);
 
-    for line in &lines {
+    for line in lines.iter().filter(|l| l.text.contains('号')) {
         if meta.index_number.is_none() {
             if let Some(c) = p.index.captures(line.text) {
                 let m = c.get(1).unwrap();
@@ -158,7 +161,7 @@ pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
     }
 
     if meta.agency.is_none() {
-        for line in &lines {
+        for line in lines.iter().filter(|l| ["机构", "单位", "机关"].iter().any(|w| l.text.contains(w))) {
             if let Some(c) = p.publisher.captures(line.text) {
                 let m = c.get(1).unwrap();
                 meta.agency = Some(Located { value: m.as_str().to_string(), span: sub_span(line, m.range()), source: "发布机构" });

@@ -48,9 +48,8 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
     cx.read_t2(region(2));
     cx.read_t4(region(4));
     let template = TemplateUse::from_evidence(cx.parts.iter().map(|(_, f)| *f));
-    let order: Vec<CellId> = CellId::all().collect();
-    cx.cells.sort_by_key(|c| order.binary_search(&c.id).unwrap_or(usize::MAX));
-    Report {
+    cx.cells.sort_by_key(|c| c.id);
+    let mut report = Report {
         document: doc,
         encoding,
         meta,
@@ -61,7 +60,10 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
         rows: cx.rows,
         tables_found: cx.tables,
         diagnostics: cx.diags,
-    }
+        index: Vec::new(),
+    };
+    report.reindex();
+    report
 }
 
 /// Token range of a table's section: from its heading to the next heading found. A
@@ -315,7 +317,7 @@ impl<'t> Aligner<'t> {
     // -- table 二 ------------------------------------------------------------
 
     fn header_format(run: &str) -> Option<Format> {
-        let has = |phrases: &[&str]| phrases.iter().any(|p| run.contains(&crate::text::normalize_label(p)));
+        let has = |phrases: &[&str]| phrases.iter().any(|p| run.contains(p));
         if T2_BLOCKS.iter().any(|b| has(b.header_2019)) || run.contains("本年增减") {
             Some(Format::V2019)
         } else if T2_BLOCKS.iter().any(|b| has(b.header_2021)) {

@@ -50,9 +50,17 @@ pub(crate) fn heading_of(norm: &str) -> Option<(u8, Option<u8>, bool)> {
     if !(2..=32).contains(&len) || rest.contains(['。', ';', '；']) {
         return None;
     }
-    for def in &SECTIONS {
-        let canonical = crate::text::normalize_label(def.canonical);
-        let canonical_rest = canonical.split_once('、').map_or(canonical.as_str(), |(_, r)| r);
+    static CANONICAL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let canonical = CANONICAL.get_or_init(|| {
+        SECTIONS
+            .iter()
+            .map(|d| {
+                let n = crate::text::normalize_label(d.canonical);
+                n.split_once('、').map_or(n.clone(), |(_, r)| r.to_string())
+            })
+            .collect()
+    });
+    for (def, canonical_rest) in SECTIONS.iter().zip(canonical) {
         let exact = rest == canonical_rest;
         let keyed = def.keys.iter().any(|all| all.iter().all(|k| rest.contains(k)));
         // An unnumbered line must be the exact heading; a numbered one needs its phrase.

@@ -1,0 +1,109 @@
+//! The command contract of `cli.md`: formats, exit codes, stdin, batches.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use nianbao_core::synth::{Defect, Layout, SynthReport};
+use nianbao_core::template::Format;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("nianbao-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn report(seed: u64) -> SynthReport {
+    let mut r = SynthReport::random(&mut fastrand::Rng::with_seed(seed), Format::V2021);
+    r.blanks.clear();
+    r
+}
+
+#[test]
+fn parse_cells_prints_meta_then_cells_and_exits_0() {
+    let d = tmp("cells");
+    let f = d.join("a.txt");
+    let r = report(1);
+    std::fs::write(&f, r.render(Layout::Tabs)).unwrap();
+    let out = bin().args(["parse", "--format", "cells"]).arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("meta.year\t{}", r.year));
+    assert_eq!(lines[1], "meta.template\t2021");
+    assert!(text.contains(&format!("t3.new.total\t{}", r.get("t3.new.total"))));
+    assert_eq!(lines.iter().filter(|l| l.starts_with("t")).count(), 10 + 175 + 15);
+}
+
+#[test]
+fn stdin_gb18030_and_json_schema() {
+    let r = report(2);
+    let html = r.render(Layout::Html);
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&html);
+    let mut child = bin().args(["parse", "--format", "json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["encoding"], "gb18030");
+    assert_eq!(v["meta"]["agency"], r.agency.as_str());
+    let cell = v["cells"].as_array().unwrap().iter().find(|c| c["key"] == "t4.review.total").unwrap();
+    assert_eq!(cell["value"].as_i64(), r.get("t4.review.total").as_i64());
+    assert!(cell["span"]["line"].as_u64().unwrap() > 1);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn check_exit_codes_and_batch_continues_past_bad_files() {
+    let d = tmp("batch");
+    std::fs::write(d.join("01-good.txt"), report(3).render(Layout::Pipe)).unwrap();
+    let mut bad = report(4);
+    bad.inject(Defect::WrongTotal, &mut fastrand::Rng::with_seed(1));
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/02-bad.html"), bad.render(Layout::Html)).unwrap();
+    std::fs::write(d.join("03-not-a-report.txt"), "今天天气很好。\n").unwrap();
+
+    let good = bin().args(["check"]).arg(d.join("01-good.txt")).output().unwrap();
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+
+    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v.as_array().unwrap();
+    assert_eq!(files.len(), 2, "the good and the bad report are both checked");
+    let bad_file = files.iter().find(|f| f["file"].as_str().unwrap().ends_with("02-bad.html")).unwrap();
+    let d0 = bad_file["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "T3002").unwrap();
+    assert_eq!(d0["severity"], "error");
+    assert!(d0["cells"].as_array().unwrap().iter().any(|c| c == "t3.total_processed.total"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("03-not-a-report.txt") && stderr.contains("未识别"), "{stderr}");
+
+    let missing = bin().args(["check"]).arg(d.join("nope.txt")).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    let parse_bad = bin().args(["parse"]).arg(d.join("03-not-a-report.txt")).output().unwrap();
+    assert_eq!(parse_bad.status.code(), Some(1));
+}
+
+#[test]
+fn human_output_marks_the_number_and_rules_explain() {
+    let d = tmp("human");
+    let mut bad = report(5);
+    bad.inject(Defect::ContradictingSentence, &mut fastrand::Rng::with_seed(2));
+    let f = d.join("x.txt");
+    std::fs::write(&f, bad.render(Layout::Pipe)).unwrap();
+    let out = bin().arg("check").arg(&f).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[X1001]") && text.contains("^^^") && text.contains("帮助："), "{text}");
+
+    let rules = bin().arg("rules").output().unwrap();
+    let list = String::from_utf8(rules.stdout).unwrap();
+    assert!(list.lines().count() >= 20 && list.contains("T3001\terror"));
+    let explain = bin().args(["explain", "t3001"]).output().unwrap();
+    assert!(String::from_utf8(explain.stdout).unwrap().contains("## 如何修改"));
+    assert_eq!(bin().args(["explain", "Z9999"]).output().unwrap().status.code(), Some(2));
+}
