@@ -93,7 +93,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// True when the text looks like HTML rather than plain text.
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let end = crate::document::floor_char_boundary(text, 2048);
+    let head = text[..end].to_ascii_lowercase();
     let trimmed = head.trim_start();
     if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
         return true;

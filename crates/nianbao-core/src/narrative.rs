@@ -163,17 +163,75 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
     out
 }
 
+const QUALIFIERS: [&str; 7] = ["现行有效", "废止", "失效", "制发", "制定", "印发", "出台"];
+const NOT_ABOUT_APPLICATIONS: [&str; 4] = ["其中", "投诉", "举报", "信访"];
+const BOTH: [&str; 4] = ["收到并办结", "受理并办结", "收到并全部办结", "受理并全部办结"];
+const CASE_DETAIL: [&str; 7] = ["纠正", "纠错", "维持", "撤销", "败诉", "胜诉", "审结"];
+const MISC: [&str; 3] = ["规范性文件", "申请", "决定"];
+
+/// Every word the clause reader looks for, in one automaton: a clause is scanned once.
+struct Lexicon {
+    ac: aho_corasick::AhoCorasick,
+    words: Vec<&'static str>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static L: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    L.get_or_init(|| {
+        let mut words: Vec<&'static str> = Vec::new();
+        words.extend(APPLICATION_TOPICS.iter().map(|(w, _)| *w));
+        words.extend(OTHER_TOPICS.iter().map(|(w, _)| *w));
+        for list in [&NOT_A_COUNT[..], &QUALIFIERS, &NOT_ABOUT_APPLICATIONS, &BOTH, &CASE_DETAIL, &MISC] {
+            words.extend(list.iter().copied());
+        }
+        words.sort_unstable();
+        words.dedup();
+        let ac = aho_corasick::AhoCorasick::new(&words).expect("narrative words build an automaton");
+        Lexicon { ac, words }
+    })
+}
+
+/// Where each lexicon word last ends in a clause.
+struct Found<'l> {
+    lex: &'l Lexicon,
+    end: Vec<Option<usize>>,
+}
+
+impl Found<'_> {
+    fn scan(clause: &str) -> Found<'static> {
+        let lex = lexicon();
+        let mut end = vec![None; lex.words.len()];
+        for m in lex.ac.find_overlapping_iter(clause) {
+            let e = &mut end[m.pattern().as_usize()];
+            *e = Some(e.map_or(m.end(), |x: usize| x.max(m.end())));
+        }
+        Found { lex, end }
+    }
+
+    fn end_of(&self, w: &str) -> Option<usize> {
+        self.lex.words.binary_search(&w).ok().and_then(|i| self.end[i])
+    }
+
+    fn has(&self, w: &str) -> bool {
+        self.end_of(w).is_some()
+    }
+
+    fn any(&self, ws: &[&str]) -> bool {
+        ws.iter().any(|w| self.has(w))
+    }
+}
+
 /// The topics a clause states a figure about (usually one; `收到并办结` gives two).
 fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) -> Vec<Topic> {
-    if NOT_A_COUNT.iter().any(|w| clause.contains(w)) {
+    let f = Found::scan(clause);
+    if f.any(&NOT_A_COUNT) {
         return Vec::new();
     }
     // The topic word nearest the number decides.
     let mut best: Option<(usize, Topic)> = None;
     let mut consider = |table: &[(&str, Topic)]| {
         for (k, t) in table {
-            if let Some(pos) = clause.rfind(k) {
-                let end = pos + k.len();
+            if let Some(end) = f.end_of(k) {
                 if best.is_none_or(|(e, _)| end > e) {
                     best = Some((end, *t));
                 }
@@ -184,12 +242,12 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
         consider(&APPLICATION_TOPICS);
     }
     consider(&OTHER_TOPICS);
-    let normative = clause.rfind("规范性文件").map(|p| p + "规范性文件".len());
-    let qualifier = if clause.contains("现行有效") {
+    let normative = f.end_of("规范性文件");
+    let qualifier = if f.has("现行有效") {
         Some(Topic::NormativeInForce)
-    } else if clause.contains("废止") || clause.contains("失效") {
+    } else if f.has("废止") || f.has("失效") {
         Some(Topic::NormativeRepealed)
-    } else if ["制发", "制定", "印发", "出台"].iter().any(|w| clause.contains(w)) {
+    } else if f.any(&["制发", "制定", "印发", "出台"]) {
         Some(Topic::NormativeIssued)
     } else {
         None
@@ -209,31 +267,24 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
         Topic::Received | Topic::Processed => {
             // `收到` is generic: the clause itself must be about applications. `办结` is
             // specific enough within a paragraph about applications.
-            let needs_word = topic == Topic::Received && !clause.contains("申请");
-            if needs_word || ["其中", "投诉", "举报", "信访"].iter().any(|w| clause.contains(w)) {
+            let needs_word = topic == Topic::Received && !f.has("申请");
+            if needs_word || f.any(&NOT_ABOUT_APPLICATIONS) {
                 return Vec::new();
             }
-            let both = ["收到并办结", "受理并办结", "收到并全部办结", "受理并全部办结"].iter().any(|w| clause.contains(w));
-            if both {
+            if f.any(&BOTH) {
                 return vec![Topic::Received, Topic::Processed];
             }
             vec![topic]
         }
         Topic::Licensing | Topic::Punishment | Topic::Coercion => {
-            if clause.contains("决定") {
+            if f.has("决定") {
                 vec![topic]
             } else {
                 Vec::new()
             }
         }
-        Topic::Review | Topic::Litigation => {
-            // Only the total: `被申请行政复议2件`, not `行政复议纠错1件`.
-            if ["纠正", "纠错", "维持", "撤销", "败诉", "胜诉", "审结"].iter().any(|w| clause.contains(w)) {
-                Vec::new()
-            } else {
-                vec![topic]
-            }
-        }
+        // Only the total: `被申请行政复议2件`, not `行政复议纠错1件`.
+        Topic::Review | Topic::Litigation if f.any(&CASE_DETAIL) => Vec::new(),
         t => vec![t],
     }
 }

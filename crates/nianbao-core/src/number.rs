@@ -125,11 +125,18 @@ pub fn read_cell_text(raw: &str) -> CellText {
             return CellText::Text;
         }
     }
-    let folded = crate::text::fold_width(raw);
-    if BLANK_MARKERS.contains(&folded.as_str()) {
+    // ASCII text needs no width folding (and no allocation).
+    let folded;
+    let s: &str = if t.is_ascii() {
+        t
+    } else {
+        folded = crate::text::fold_width(t);
+        &folded
+    };
+    if BLANK_MARKERS.contains(&s) {
         return CellText::Blank;
     }
-    let (body, unit) = split_unit(&folded);
+    let (body, unit) = split_unit(s);
     match parse_number(body) {
         Some(value) => CellText::Number { value, unit },
         None => CellText::Text,

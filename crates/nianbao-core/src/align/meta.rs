@@ -52,12 +52,12 @@ fn sub_span(line: &Line<'_>, range: std::ops::Range<usize>) -> Span {
 }
 
 /// Reads the metadata. `sections` gives 总体情况 for the year and agency fallbacks.
-pub(crate) fn read_meta(toks: &[Tok], sections: &[Section]) -> Meta {
+pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
     let p = patterns();
     let lines: Vec<Line<'_>> = toks
         .iter()
         .filter(|t| t.kind == Kind::Label)
-        .map(|t| Line { text: t.text.as_str(), span: t.span, verbatim: true })
+        .map(|t| Line { text: t.text, span: t.span, verbatim: true })
         .collect();
     let mut meta = Meta::default();
 

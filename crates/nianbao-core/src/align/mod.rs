@@ -12,6 +12,9 @@ mod sections;
 pub(crate) mod tokens;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use tokens::{Kind, Tok};
 
@@ -42,24 +45,26 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
     let sections = build_sections(&doc, &toks, &headings);
     let meta = meta::read_meta(&toks, &sections);
 
-    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new() };
+    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new(), stored: vec![false; CellId::count()] };
     let region = |n: u8| region_of(&headings, n, toks.len());
     cx.read_t3(region(3));
     cx.read_t2(region(2));
     cx.read_t4(region(4));
-    let template = TemplateUse::from_evidence(cx.parts.iter().map(|(_, f)| *f));
-    cx.cells.sort_by_key(|c| c.id);
+    let Aligner { mut cells, rows, diags, parts, tables, .. } = cx;
+    drop(toks); // the tokens borrow the document, which the report takes over
+    let template = TemplateUse::from_evidence(parts.iter().map(|(_, f)| *f));
+    cells.sort_by_key(|c| c.id);
     let mut report = Report {
         document: doc,
         encoding,
         meta,
         template,
-        parts: cx.parts,
+        parts,
         sections,
-        cells: cx.cells,
-        rows: cx.rows,
-        tables_found: cx.tables,
-        diagnostics: cx.diags,
+        cells,
+        rows,
+        tables_found: tables,
+        diagnostics: diags,
         index: Vec::new(),
     };
     report.reindex();
@@ -74,7 +79,7 @@ fn region_of(headings: &[HeadingHit], number: u8, len: usize) -> std::ops::Range
     start..end
 }
 
-fn build_sections(doc: &Document, toks: &[Tok], headings: &[HeadingHit]) -> Vec<Section> {
+fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> Vec<Section> {
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         let next_tok = headings.get(i + 1).map_or(toks.len(), |n| n.tok);
@@ -91,7 +96,7 @@ fn build_sections(doc: &Document, toks: &[Tok], headings: &[HeadingHit]) -> Vec<
         let end = headings.get(i + 1).map_or(doc.source.len(), |n| toks[n.tok].span.start);
         out.push(Section {
             number: h.number,
-            heading: head.text.clone(),
+            heading: head.text.to_string(),
             heading_span: head.span,
             printed_number: h.printed,
             text: paras.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"),
@@ -102,6 +107,32 @@ fn build_sections(doc: &Document, toks: &[Tok], headings: &[HeadingHit]) -> Vec<
     out
 }
 
+/// Finds which identifying phrase of a row stands rightmost in a run of labels (on a
+/// tie, the longest): the label nearest the values names the row.
+struct KeyMatcher<T> {
+    ac: AhoCorasick,
+    keys: Vec<(usize, T)>,
+}
+
+impl<T: Copy> KeyMatcher<T> {
+    fn new(keys: impl Iterator<Item = (&'static str, T)>) -> Self {
+        let keys: Vec<(&str, T)> = keys.collect();
+        let ac = AhoCorasick::new(keys.iter().map(|(k, _)| *k)).expect("row phrases build an automaton");
+        KeyMatcher { ac, keys: keys.into_iter().map(|(k, t)| (k.len(), t)).collect() }
+    }
+
+    fn rightmost(&self, run: &str) -> Option<T> {
+        let mut best: Option<(usize, usize, T)> = None;
+        for m in self.ac.find_overlapping_iter(run) {
+            let (len, t) = self.keys[m.pattern().as_usize()];
+            if best.is_none_or(|b| (m.end(), len) > (b.0, b.1)) {
+                best = Some((m.end(), len, t));
+            }
+        }
+        best.map(|b| b.2)
+    }
+}
+
 /// A run of labels followed by a run of values.
 #[derive(Debug, Default)]
 struct Unit {
@@ -110,12 +141,14 @@ struct Unit {
 }
 
 struct Aligner<'t> {
-    toks: &'t [Tok],
+    toks: &'t [Tok<'t>],
     cells: Vec<CellValue>,
     rows: Vec<RowFound>,
     diags: Vec<Diagnostic>,
     parts: Vec<(String, Format)>,
     tables: Vec<TableId>,
+    /// Cells already read (indexed by cell id): the first reading stands.
+    stored: Vec<bool>,
 }
 
 /// The values read for a row: a token index per cell (or the weak empty taken as blank).
@@ -188,7 +221,7 @@ impl<'t> Aligner<'t> {
             }
             first = l;
         }
-        let text: Vec<&str> = unit.labels.iter().filter(|&&l| l >= first).map(|&l| self.toks[l].text.as_str()).collect();
+        let text: Vec<&str> = unit.labels.iter().filter(|&&l| l >= first).map(|&l| self.toks[l].text).collect();
         (text.join(" "), self.toks[first].span.cover(self.toks[last].span))
     }
 
@@ -203,16 +236,16 @@ impl<'t> Aligner<'t> {
                 Kind::Value(v) => (v, false),
                 _ => (Number::ZERO, true),
             };
-            if self.cells.iter().any(|c| c.id == id) {
+            if std::mem::replace(&mut self.stored[id.index()], true) {
                 continue;
             }
-            self.cells.push(CellValue { id, value, blank, raw: t.text.clone(), span: t.span });
+            self.cells.push(CellValue { id, value, blank, raw: t.text.to_string(), span: t.span });
         }
     }
 
     fn unreadable(&mut self, what: &str, unit: &Unit, why: String) {
         let (label, span) = self.label_text(unit);
-        let values: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text.as_str()).collect();
+        let values: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text).collect();
         let span = unit.values.iter().fold(span, |s, &v| s.cover(self.toks[v].span));
         self.diags.push(
             Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{label}」的数值无法确定：{why}"))
@@ -224,18 +257,11 @@ impl<'t> Aligner<'t> {
     // -- table 三 ------------------------------------------------------------
 
     fn match_t3(&self, run: &str) -> Option<usize> {
-        let mut best: Option<(usize, usize, usize)> = None; // (end, key len, row)
-        for (ri, row) in T3_ROWS.iter().enumerate() {
-            for key in row.keys {
-                if let Some(pos) = run.rfind(key) {
-                    let cand = (pos + key.len(), key.len(), ri);
-                    if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-                        best = Some(cand);
-                    }
-                }
-            }
-        }
-        best.map(|b| b.2)
+        static KEYS: OnceLock<KeyMatcher<usize>> = OnceLock::new();
+        let m = KEYS.get_or_init(|| {
+            KeyMatcher::new(T3_ROWS.iter().enumerate().flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))))
+        });
+        m.rightmost(run)
     }
 
     fn read_t3(&mut self, range: std::ops::Range<usize>) {
@@ -345,20 +371,13 @@ impl<'t> Aligner<'t> {
                 continue;
             }
             // Rightmost row phrase in the run.
-            let mut best: Option<(usize, usize, usize, usize)> = None;
-            for (bi, block) in T2_BLOCKS.iter().enumerate() {
-                for (ri, row) in block.rows.iter().enumerate() {
-                    for key in row.keys {
-                        if let Some(pos) = run.rfind(key) {
-                            let cand = (pos + key.len(), key.len(), bi, ri);
-                            if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-                                best = Some(cand);
-                            }
-                        }
-                    }
-                }
-            }
-            let Some((_, _, bi, ri)) = best else { continue };
+            static KEYS: OnceLock<KeyMatcher<(usize, usize)>> = OnceLock::new();
+            let m = KEYS.get_or_init(|| {
+                KeyMatcher::new(T2_BLOCKS.iter().enumerate().flat_map(|(bi, b)| {
+                    b.rows.iter().enumerate().flat_map(move |(ri, row)| row.keys.iter().map(move |k| (*k, (bi, ri))))
+                }))
+            });
+            let Some((bi, ri)) = m.rightmost(&run) else { continue };
             let block = &T2_BLOCKS[bi];
             let row = &block.rows[ri];
             if found.contains(&row.key) {

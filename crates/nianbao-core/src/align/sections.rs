@@ -45,6 +45,9 @@ fn strip_enumerator(norm: &str) -> Option<(Option<u8>, &str)> {
 
 /// Whether a normalised line is a section heading, and of which section.
 pub(crate) fn heading_of(norm: &str) -> Option<(u8, Option<u8>, bool)> {
+    if norm.len() > 40 * 3 {
+        return None;
+    }
     let (printed, rest) = strip_enumerator(norm)?;
     let len = rest.chars().count();
     if !(2..=32).contains(&len) || rest.contains(['。', ';', '；']) {
@@ -62,9 +65,8 @@ pub(crate) fn heading_of(norm: &str) -> Option<(u8, Option<u8>, bool)> {
     });
     for (def, canonical_rest) in SECTIONS.iter().zip(canonical) {
         let exact = rest == canonical_rest;
-        let keyed = def.keys.iter().any(|all| all.iter().all(|k| rest.contains(k)));
         // An unnumbered line must be the exact heading; a numbered one needs its phrase.
-        if exact || (printed.is_some() && keyed) {
+        if exact || (printed.is_some() && def.keys.iter().any(|all| all.iter().all(|k| rest.contains(k)))) {
             return Some((def.number, printed, exact && printed == Some(def.number)));
         }
     }
@@ -72,7 +74,7 @@ pub(crate) fn heading_of(norm: &str) -> Option<(u8, Option<u8>, bool)> {
 }
 
 /// Finds the best chain of headings in section order.
-pub(crate) fn find_headings(toks: &[Tok]) -> Vec<HeadingHit> {
+pub(crate) fn find_headings(toks: &[Tok<'_>]) -> Vec<HeadingHit> {
     let mut cands: Vec<HeadingHit> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if t.kind != Kind::Label {

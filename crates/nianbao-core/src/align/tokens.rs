@@ -25,9 +25,9 @@ pub(crate) enum Kind {
 
 /// One token.
 #[derive(Clone, Debug)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     /// Text as written.
-    pub text: String,
+    pub text: &'a str,
     /// Normalised text (labels only; empty otherwise).
     pub norm: String,
     pub kind: Kind,
@@ -38,7 +38,7 @@ pub(crate) struct Tok {
     pub in_para: bool,
 }
 
-impl Tok {
+impl Tok<'_> {
     /// A value or blank that certainly occupies a cell.
     pub fn is_strong_value(&self) -> bool {
         matches!(self.kind, Kind::Value(_) | Kind::Blank)
@@ -46,7 +46,7 @@ impl Tok {
 }
 
 /// Flattens the document.
-pub(crate) fn tokens(doc: &Document) -> Vec<Tok> {
+pub(crate) fn tokens(doc: &Document) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(doc.blocks.len() * 4);
     for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
@@ -64,6 +64,10 @@ pub(crate) fn tokens(doc: &Document) -> Vec<Tok> {
 }
 
 fn is_noise(text: &str) -> bool {
+    // Page furniture is short and carries a digit.
+    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
+        return false;
+    }
     let t: String = crate::text::fold_width(text);
     let core = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '·'));
     // `-3-`, `— 3 —`
@@ -91,15 +95,22 @@ fn kind_of(text: &str, definite: bool) -> Kind {
     }
 }
 
-fn push_text(out: &mut Vec<Tok>, text: &str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
+fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
     let kind = kind_of(text, definite);
     if kind != Kind::Label {
-        out.push(Tok { text: text.to_string(), norm: String::new(), kind, span, block, in_para });
+        out.push(Tok { text, norm: String::new(), kind, span, block, in_para });
         return;
     }
     // A label followed by numbers in one piece of text (`规章 0 0 0`, or a flattened
     // row `4 0 0 0 0 0 4`): split off the trailing numbers, one token each. Running
     // text never ends in a bare number, so sentences are left whole.
+    let ends_in_value = text.trim_end().chars().next_back().is_some_and(|c| {
+        c.is_ascii_digit() || matches!(c, '０'..='９' | '/' | '／' | '—' | '-' | '无')
+    });
+    if !ends_in_value || !text.contains(char::is_whitespace) {
+        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para });
+        return;
+    }
     let words = words(text);
     let mut first_value = words.len();
     let mut numbers = 0;
@@ -112,7 +123,7 @@ fn push_text(out: &mut Vec<Tok>, text: &str, span: Span, verbatim: bool, definit
         first_value -= 1;
     }
     if numbers == 0 || words.len() < 2 {
-        out.push(Tok { text: text.to_string(), norm: crate::text::normalize_label(text), kind, span, block, in_para });
+        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para });
         return;
     }
     let sub = |off: usize, w: &str| {
@@ -126,7 +137,7 @@ fn push_text(out: &mut Vec<Tok>, text: &str, span: Span, verbatim: bool, definit
         let end = words[first_value - 1].0 + words[first_value - 1].1.len();
         let label = &text[..end];
         out.push(Tok {
-            text: label.to_string(),
+            text: label,
             norm: crate::text::normalize_label(label),
             kind: Kind::Label,
             span: sub(0, label),
@@ -135,7 +146,18 @@ fn push_text(out: &mut Vec<Tok>, text: &str, span: Span, verbatim: bool, definit
         });
     }
     for &(off, w) in &words[first_value..] {
-        out.push(Tok { text: w.to_string(), norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para });
+        out.push(Tok { text: w, norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para });
+    }
+}
+
+/// The normalised form used to match labels and headings. Long running text is neither
+/// (the longest statutory label is under 100 bytes), so it is not normalised: it then
+/// cannot name a row by a phrase buried in a sentence.
+fn label_norm(text: &str) -> String {
+    if text.len() > 240 {
+        String::new()
+    } else {
+        crate::text::normalize_label(text)
     }
 }
 
@@ -176,7 +198,7 @@ mod tests {
                     Kind::Label => "L".into(),
                 };
                 assert_eq!(&doc.source[t.span.start..t.span.end], t.text);
-                (k, t.text)
+                (k, t.text.to_string())
             })
             .collect()
     }

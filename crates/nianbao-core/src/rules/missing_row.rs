@@ -29,7 +29,11 @@ impl Rule for MissingRow {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
-        let has_row = |table: TableId, row: &str| r.cells.iter().any(|c| c.id.def().table == table && c.id.def().row == row);
+        // A row is there when any of its cells is.
+        let has_row = |table: TableId, row: &str| match table {
+            TableId::T3 => T3_COLUMNS.iter().any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
+            _ => r.cells.iter().any(|c| c.id.def().table == table && c.id.def().row == row),
+        };
         if r.tables_found.contains(&TableId::T3) {
             let old = has_row(TableId::T3, "other")
                 || (!T3_ROWS.iter().any(|row| row.key.starts_with("other.") && has_row(TableId::T3, row.key))

@@ -81,8 +81,7 @@ impl Rule for NarrativeContradictsTable {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let paras: Vec<_> = cx.report.sections.iter().flat_map(|s| s.paras.iter().cloned()).collect();
-        for Figure { topic, value, span, clause } in figures(&paras) {
+        for Figure { topic, value, span, clause } in cx.report.sections.iter().flat_map(|s| figures(&s.paras)) {
             let Some((cells, accepted)) = table_side(cx, topic) else { continue };
             let stated = Number::int(value as i64);
             if accepted.contains(&stated) {
