@@ -78,6 +78,23 @@ pub struct CellValue {
     pub span: Span,
 }
 
+/// A subtotal printed by a variant shape of table 三 (a `（三）不予公开` row with its own
+/// numbers, a 法人或其他组织小计 column). Not a cell of the vocabulary, but an extra
+/// identity: it must equal the sum of its parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subtotal {
+    /// What it is, in Chinese.
+    pub label: String,
+    /// The printed value (0 when blank).
+    pub value: Number,
+    /// The text as printed.
+    pub raw: String,
+    /// Where it stands.
+    pub span: Span,
+    /// The cells it sums.
+    pub parts: Vec<CellId>,
+}
+
 /// A table row that was found, with the label as written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowFound {
@@ -110,6 +127,8 @@ pub struct Report {
     pub rows: Vec<RowFound>,
     /// Which tables were found at all.
     pub tables_found: Vec<crate::template::TableId>,
+    /// Subtotals of variant table shapes (extra identities).
+    pub subtotals: Vec<Subtotal>,
     /// What the reader itself found (unreadable rows, label deviations, decoding trouble).
     pub diagnostics: Vec<Diagnostic>,
     /// Position in `cells` of each cell id (`u16::MAX`: absent), for constant-time lookup.

@@ -21,7 +21,7 @@ use tokens::{Kind, Tok};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document, Span};
 use crate::number::Number;
-use crate::report::{CellValue, Report, RowFound, Section, SectionPara};
+use crate::report::{CellValue, Report, RowFound, Section, SectionPara, Subtotal};
 use crate::template::{CellId, Format, TableId, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
 
 use sections::HeadingHit;
@@ -45,12 +45,12 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
     let sections = build_sections(&doc, &toks, &headings);
     let meta = meta::read_meta(&toks, &sections);
 
-    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new(), stored: vec![false; CellId::count()] };
+    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new(), stored: vec![false; CellId::count()], subtotals: Vec::new() };
     let region = |n: u8| region_of(&headings, n, toks.len());
     cx.read_t3(region(3));
     cx.read_t2(region(2));
     cx.read_t4(region(4));
-    let Aligner { mut cells, rows, diags, parts, tables, .. } = cx;
+    let Aligner { mut cells, rows, diags, parts, tables, subtotals, .. } = cx;
     drop(toks); // the tokens borrow the document, which the report takes over
     let template = TemplateUse::from_evidence(parts.iter().map(|(_, f)| *f));
     cells.sort_by_key(|c| c.id);
@@ -64,6 +64,7 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
         cells,
         rows,
         tables_found: tables,
+        subtotals,
         diagnostics: diags,
         index: Vec::new(),
     };
@@ -107,6 +108,34 @@ fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> 
     out
 }
 
+/// The outcome family whose subtotal row this label is (`（三）不予公开` alone), if any.
+fn group_of(norm: &str) -> Option<&'static str> {
+    let rest = norm.trim_start_matches(|c: char| c == '(' || c == ')' || "一二三四五六七八九十".contains(c));
+    let rest = rest.strip_suffix("小计").unwrap_or(rest);
+    match rest {
+        "不予公开" => Some("denied"),
+        "无法提供" => Some("unavailable"),
+        "不予处理" => Some("not_processed"),
+        _ => None,
+    }
+}
+
+/// The cells of an outcome family in one column.
+fn family_cells(family: &str, column: &str, format_2021: bool) -> Vec<CellId> {
+    T3_ROWS
+        .iter()
+        .filter(|r| r.family == family && if format_2021 { r.in_2021 } else { r.in_2019 })
+        .map(|r| CellId::t3(r.key, column))
+        .collect()
+}
+
+fn short_label(label: &str) -> &str {
+    match label.find(['（', '(']) {
+        Some(i) if i > 0 => &label[..i],
+        _ => label,
+    }
+}
+
 /// Finds which identifying phrase of a row stands rightmost in a run of labels (on a
 /// tie, the longest): the label nearest the values names the row.
 struct KeyMatcher<T> {
@@ -147,6 +176,7 @@ struct Aligner<'t> {
     diags: Vec<Diagnostic>,
     parts: Vec<(String, Format)>,
     tables: Vec<TableId>,
+    subtotals: Vec<Subtotal>,
     /// Cells already read (indexed by cell id): the first reading stands.
     stored: Vec<bool>,
 }
@@ -267,25 +297,44 @@ impl<'t> Aligner<'t> {
     fn read_t3(&mut self, range: std::ops::Range<usize>) {
         let units = self.units(range);
         let mut found: Vec<usize> = Vec::new();
+        // A variant shape with a 法人小计 column: where it stands among the eight values.
+        let mut legal_subtotal_at: Option<usize> = None;
+        let mut group_subtotals: Vec<(&'static str, Reading, String, Span)> = Vec::new();
         for unit in &units {
-            if unit.labels.is_empty() || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+            if unit.labels.is_empty() {
                 continue;
             }
             let run = self.run_text(unit);
-            let mut deviation = None;
+            if legal_subtotal_at.is_none() && run.contains("小计") && (run.contains("自然人") || run.contains("法人")) {
+                let sub = run.find("小计").unwrap_or(0);
+                legal_subtotal_at = Some(if run.find("商业企业").is_some_and(|c| sub < c) { 1 } else { 6 });
+            }
+            let width = T3_COLUMNS.len() + usize::from(legal_subtotal_at.is_some());
+            if !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                continue;
+            }
+            // A subtotal row of a group (`（三）不予公开` with its own numbers).
+            let last = &self.toks[*unit.labels.last().unwrap()].norm;
+            if let Some(family) = group_of(last) {
+                if let Ok(reading) = self.read(unit, width) {
+                    let (label, span) = self.label_text(unit);
+                    group_subtotals.push((family, reading, label, span));
+                }
+                continue;
+            }
+            let mut deviation = false;
             let ri = match self.match_t3(&run) {
                 Some(ri) => ri,
                 None => {
                     // A misspelt label: compare with the next rows the template expects.
                     let next = found.iter().max().map_or(0, |&m| m + 1);
-                    let last = &self.toks[*unit.labels.last().unwrap()].norm;
                     let best = (next..(next + 3).min(T3_ROWS.len()))
                         .filter(|r| !found.contains(r))
                         .map(|r| (crate::text::bigram_similarity(last, &crate::text::normalize_label(T3_ROWS[r].label)), r))
                         .max_by(|a, b| a.0.total_cmp(&b.0));
                     match best {
                         Some((sim, r)) if sim >= 0.6 => {
-                            deviation = Some(last.clone());
+                            deviation = true;
                             r
                         }
                         _ => continue,
@@ -302,13 +351,18 @@ impl<'t> Aligner<'t> {
                 );
                 continue;
             }
-            match self.read(unit, T3_COLUMNS.len()) {
-                Ok(reading) => {
+            match self.read(unit, width) {
+                Ok(mut reading) => {
                     found.push(ri);
                     let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)).collect();
+                    if let Some(k) = legal_subtotal_at {
+                        let sub = reading.remove(k);
+                        let parts = T3_COLUMNS[1..6].iter().map(|c| CellId::t3(row.key, c.key)).collect();
+                        self.push_subtotal(format!("「{}」行法人或其他组织小计", short_label(row.label)), sub, parts);
+                    }
                     self.store(&ids, &reading);
                     let (label, span) = self.label_text(unit);
-                    if let Some(written) = deviation {
+                    if deviation {
                         self.diags.push(
                             Diagnostic::new(
                                 codes::LABEL_DEVIATION,
@@ -319,7 +373,6 @@ impl<'t> Aligner<'t> {
                             .cells(ids.iter().copied())
                             .help(format!("按统一格式将该行标签改为「{}」", row.label)),
                         );
-                        let _ = written;
                     }
                     self.rows.push(RowFound { key: format!("t3.{}", row.key), label, span });
                 }
@@ -330,14 +383,52 @@ impl<'t> Aligner<'t> {
             return;
         }
         self.tables.push(TableId::T3);
-        let old = found.iter().any(|&r| T3_ROWS[r].key == "other");
         let new = found.iter().any(|&r| T3_ROWS[r].key.starts_with("other."));
-        if old {
+        let old_at = found.iter().position(|&r| T3_ROWS[r].key == "other");
+        if let (true, Some(i)) = (new, old_at) {
+            // `（六）其他处理` with numbers of its own above its three sub-rows is the
+            // group's subtotal (a variant shape), not the 2019 single row.
+            found.remove(i);
+            let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3("other", c.key)).collect();
+            let (taken, kept): (Vec<CellValue>, Vec<CellValue>) = std::mem::take(&mut self.cells).into_iter().partition(|c| ids.contains(&c.id));
+            self.cells = kept;
+            self.rows.retain(|r| r.key != "t3.other");
+            for c in taken {
+                self.stored[c.id.index()] = false;
+                let col = c.id.def().column;
+                let parts = family_cells("other", col, true);
+                self.subtotals.push(Subtotal { label: format!("「（六）其他处理」小计「{}」列", c.id.def().column_label), value: c.value, raw: c.raw, span: c.span, parts });
+            }
+        } else if old_at.is_some() {
             self.parts.push(("t3.other".into(), Format::V2019));
         }
         if new {
             self.parts.push(("t3.other".into(), Format::V2021));
         }
+        let format_2021 = old_at.is_none() || new;
+        for (family, mut reading, label, _) in group_subtotals {
+            if let Some(k) = legal_subtotal_at {
+                reading.remove(k);
+            }
+            for (c, &ti) in T3_COLUMNS.iter().zip(&reading) {
+                let parts = family_cells(family, c.key, format_2021);
+                let t = &self.toks[ti];
+                let value = match t.kind {
+                    Kind::Value(v) => v,
+                    _ => Number::ZERO,
+                };
+                self.subtotals.push(Subtotal { label: format!("「{label}」小计「{}」列", c.label), value, raw: t.text.to_string(), span: t.span, parts });
+            }
+        }
+    }
+
+    fn push_subtotal(&mut self, label: String, tok: usize, parts: Vec<CellId>) {
+        let t = &self.toks[tok];
+        let value = match t.kind {
+            Kind::Value(v) => v,
+            _ => Number::ZERO,
+        };
+        self.subtotals.push(Subtotal { label, value, raw: t.text.to_string(), span: t.span, parts });
     }
 
     // -- table 二 ------------------------------------------------------------

@@ -68,7 +68,7 @@ fn is_noise(text: &str) -> bool {
     if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
         return false;
     }
-    let t: String = crate::text::fold_width(text);
+    let t: String = crate::text::fold_width(text).split_whitespace().collect();
     let core = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '·'));
     // `-3-`, `— 3 —`
     if core.len() < t.len() && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()) {

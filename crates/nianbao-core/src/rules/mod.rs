@@ -49,6 +49,7 @@ mod review_total_mismatch;
 mod row_label_deviation;
 mod section_heading_missing;
 mod section_out_of_order;
+mod subtotal_mismatch;
 mod unknown_table_header;
 mod unreadable_row;
 
@@ -76,6 +77,7 @@ pub use review_total_mismatch::ReviewTotalMismatch;
 pub use row_label_deviation::RowLabelDeviation;
 pub use section_heading_missing::SectionHeadingMissing;
 pub use section_out_of_order::SectionOutOfOrder;
+pub use subtotal_mismatch::SubtotalMismatch;
 pub use unknown_table_header::UnknownTableHeader;
 pub use unreadable_row::UnreadableRow;
 
@@ -144,6 +146,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ApplicationBalanceMismatch,
     &OutcomeTotalMismatch,
     &ApplicantTotalMismatch,
+    &SubtotalMismatch,
     &ReviewTotalMismatch,
     &NegativeCount,
     &FractionalCount,

@@ -271,3 +271,10 @@ fn y3001_carry_over_mismatch() {
     let prior_text = text(&prior);
     snapshot!("Y3001", text(&r), Some(prior_text.as_str()));
 }
+
+#[test]
+fn t3004_subtotal_mismatch() {
+    let t = text(&base());
+    let line = t.lines().find(|l| l.contains("1.属于国家秘密")).unwrap().to_string();
+    snapshot!("T3004", t.replacen(&line, &format!("（三）不予公开 | 9 | 9 | 9 | 9 | 9 | 9 | 54 |\n{line}"), 1));
+}
