@@ -120,6 +120,10 @@ const NOT_A_COUNT: [&str; 16] = [
 pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
     let mut out = Vec::new();
     for p in paras {
+        // Only a count (`件`, `起`) is compared: most paragraphs state none.
+        if !p.text.contains(['件', '起']) {
+            continue;
+        }
         let about_applications = p.text.contains("申请");
         let mut sentence_start = 0;
         let mut last_end = 0;
@@ -173,6 +177,7 @@ const MISC: [&str; 3] = ["规范性文件", "申请", "决定"];
 struct Lexicon {
     ac: aho_corasick::AhoCorasick,
     words: Vec<&'static str>,
+    index: std::collections::HashMap<&'static str, usize>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -187,7 +192,8 @@ fn lexicon() -> &'static Lexicon {
         words.sort_unstable();
         words.dedup();
         let ac = aho_corasick::AhoCorasick::new(&words).expect("narrative words build an automaton");
-        Lexicon { ac, words }
+        let index = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+        Lexicon { ac, words, index }
     })
 }
 
@@ -209,7 +215,7 @@ impl Found<'_> {
     }
 
     fn end_of(&self, w: &str) -> Option<usize> {
-        self.lex.words.binary_search(&w).ok().and_then(|i| self.end[i])
+        self.lex.index.get(w).and_then(|&i| self.end[i])
     }
 
     fn has(&self, w: &str) -> bool {
