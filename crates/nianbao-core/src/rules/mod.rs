@@ -48,7 +48,7 @@ mod missing_table;
 mod review_total_mismatch;
 mod row_label_deviation;
 mod section_heading_missing;
-mod section_out_of_order;
+mod section_misnumbered;
 mod subtotal_mismatch;
 mod unknown_table_header;
 mod unreadable_row;
@@ -76,7 +76,7 @@ pub use outdated_template::OutdatedTemplate;
 pub use review_total_mismatch::ReviewTotalMismatch;
 pub use row_label_deviation::RowLabelDeviation;
 pub use section_heading_missing::SectionHeadingMissing;
-pub use section_out_of_order::SectionOutOfOrder;
+pub use section_misnumbered::SectionMisnumbered;
 pub use subtotal_mismatch::SubtotalMismatch;
 pub use unknown_table_header::UnknownTableHeader;
 pub use unreadable_row::UnreadableRow;
@@ -133,16 +133,16 @@ pub static RULES: &[&dyn Rule] = &[
     &RowLabelDeviation,
     &UnknownTableHeader,
     &DuplicateRow,
-    &MissingSection,
-    &SectionOutOfOrder,
-    &HeadingVariant,
-    &SectionHeadingMissing,
-    &FeeStatementMissing,
     &OutdatedTemplate,
     &MixedTemplate,
     &MissingTable,
     &MissingRow,
     &BlankCell,
+    &MissingSection,
+    &SectionMisnumbered,
+    &HeadingVariant,
+    &SectionHeadingMissing,
+    &FeeStatementMissing,
     &ApplicationBalanceMismatch,
     &OutcomeTotalMismatch,
     &ApplicantTotalMismatch,

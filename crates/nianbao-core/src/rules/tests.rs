@@ -131,7 +131,7 @@ fn s0101_missing_section() {
 }
 
 #[test]
-fn s0102_section_out_of_order() {
+fn s0102_section_misnumbered() {
     snapshot!("S0102", text(&base()).replace("五、存在的主要问题及改进情况", "六、存在的主要问题及改进情况"));
 }
 
@@ -277,4 +277,12 @@ fn t3004_subtotal_mismatch() {
     let t = text(&base());
     let line = t.lines().find(|l| l.contains("1.属于国家秘密")).unwrap().to_string();
     snapshot!("T3004", t.replacen(&line, &format!("（三）不予公开 | 9 | 9 | 9 | 9 | 9 | 9 | 54 |\n{line}"), 1));
+}
+
+#[test]
+fn the_registry_is_in_code_order() {
+    let codes: Vec<&str> = super::RULES.iter().map(|r| r.meta().code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
 }

@@ -20,10 +20,10 @@ rule! {
     ///
     /// ## 如何修改
     /// 按一至六的顺序改正各部分序号。
-    SectionOutOfOrder, "S0102", Warning, "部分标题的序号与其位置不符"
+    SectionMisnumbered, "S0102", Warning, "部分标题的序号与其位置不符"
 }
 
-impl Rule for SectionOutOfOrder {
+impl Rule for SectionMisnumbered {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
