@@ -193,20 +193,37 @@ impl<'t> Aligner<'t> {
             match t.kind {
                 Kind::Noise => {}
                 Kind::Label => {
-                    if cur.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+                    // Only a number or a printed blank marker makes a row of values; empty
+                    // cells alone (HTML header rows padded with `&nbsp;`) are padding.
+                    if cur.values.iter().any(|&v| self.substantial(v)) {
                         out.push(std::mem::take(&mut cur));
                     } else {
-                        cur.values.clear(); // padding between labels
+                        cur.values.clear();
                     }
                     cur.labels.push(i);
                 }
-                Kind::Value(_) | Kind::Blank | Kind::Empty => cur.values.push(i),
+                Kind::Value(_) | Kind::Blank | Kind::Empty => {
+                    // Empty cells padding an earlier row (a header row with `&nbsp;`
+                    // cells) do not belong to the values that start on this one.
+                    if let Some(&last) = cur.values.last() {
+                        if self.toks[last].row != t.row && !cur.values.iter().any(|&v| self.substantial(v)) {
+                            cur.values.clear();
+                        }
+                    }
+                    cur.values.push(i)
+                }
             }
         }
         if !cur.labels.is_empty() || !cur.values.is_empty() {
             out.push(cur);
         }
         out
+    }
+
+    /// A number or a printed blank marker (not an empty cell).
+    fn substantial(&self, v: usize) -> bool {
+        let t = &self.toks[v];
+        matches!(t.kind, Kind::Value(_)) || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
     }
 
     /// Reads `n` values from a unit, or says why it cannot.

@@ -36,6 +36,8 @@ pub(crate) struct Tok<'a> {
     pub block: usize,
     /// Whether the token came from a paragraph (not a table cell).
     pub in_para: bool,
+    /// The line or table row it came from (unique in the document).
+    pub row: u32,
 }
 
 impl Tok<'_> {
@@ -48,19 +50,34 @@ impl Tok<'_> {
 /// Flattens the document.
 pub(crate) fn tokens(doc: &Document) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(doc.blocks.len() * 4);
+    let mut row_id = 0u32;
     for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
-            Block::Para(p) => push_text(&mut out, &p.text, p.span, p.verbatim, false, bi, true),
+            Block::Para(p) => {
+                let from = out.len();
+                push_text(&mut out, &p.text, p.span, p.verbatim, false, bi, true);
+                set_row(&mut out[from..], row_id);
+                row_id += 1;
+            }
             Block::Table(t) => {
                 for row in &t.rows {
+                    let from = out.len();
                     for c in &row.cells {
                         push_text(&mut out, &c.text, c.span, c.verbatim, c.definite, bi, false);
                     }
+                    set_row(&mut out[from..], row_id);
+                    row_id += 1;
                 }
             }
         }
     }
     out
+}
+
+fn set_row(toks: &mut [Tok<'_>], row: u32) {
+    for t in toks {
+        t.row = row;
+    }
 }
 
 fn is_noise(text: &str) -> bool {
@@ -98,7 +115,7 @@ fn kind_of(text: &str, definite: bool) -> Kind {
 fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
     let kind = kind_of(text, definite);
     if kind != Kind::Label {
-        out.push(Tok { text, norm: String::new(), kind, span, block, in_para });
+        out.push(Tok { text, norm: String::new(), kind, span, block, in_para, row: 0 });
         return;
     }
     // A label followed by numbers in one piece of text (`规章 0 0 0`, or a flattened
@@ -108,7 +125,7 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
         c.is_ascii_digit() || matches!(c, '０'..='９' | '/' | '／' | '—' | '-' | '无')
     });
     if !ends_in_value || !text.contains(char::is_whitespace) {
-        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para });
+        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para, row: 0 });
         return;
     }
     let words = words(text);
@@ -123,7 +140,7 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
         first_value -= 1;
     }
     if numbers == 0 || words.len() < 2 {
-        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para });
+        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para, row: 0 });
         return;
     }
     let sub = |off: usize, w: &str| {
@@ -143,10 +160,11 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
             span: sub(0, label),
             block,
             in_para,
+            row: 0,
         });
     }
     for &(off, w) in &words[first_value..] {
-        out.push(Tok { text: w, norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para });
+        out.push(Tok { text: w, norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para, row: 0 });
     }
 }
 

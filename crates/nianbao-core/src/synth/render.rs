@@ -405,6 +405,12 @@ fn html(title: &str, meta: &[String], sections: &[(u8, String, Vec<String>, Opti
                     };
                     let _ = write!(out, "<td{attrs}>{body}</td>");
                 }
+                // Header rows padded with empty cells, as editors leave them.
+                if row.iter().all(|c| c.header) {
+                    for _ in 0..st.rng.usize(0..3) {
+                        out.push_str("<td>&nbsp;</td>");
+                    }
+                }
                 out.push_str("</tr>\n");
             }
             out.push_str("</tbody></table>\n");
