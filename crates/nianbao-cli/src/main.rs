@@ -8,7 +8,7 @@ mod bench;
 mod demo;
 mod inputs;
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -160,12 +160,24 @@ fn for_each_ordered<T: Send>(
 ) -> anyhow::Result<()> {
     // Chunks keep memory flat in the number of files while using every core.
     let chunk = (rayon::current_num_threads() * 8).max(8);
+    // A progress bar on a terminal for long batches; nothing in pipes or CI.
+    let bar = if inputs.len() >= 50 && io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for batch in inputs.chunks(chunk) {
         let results: Vec<T> = batch.par_iter().map(&f).collect();
         for r in results {
-            emit(r)?;
+            bar.suspend(|| emit(r))?;
+            bar.inc(1);
         }
     }
+    bar.finish_and_clear();
     Ok(())
 }
 

@@ -100,7 +100,12 @@ impl serde::Serialize for Number {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CellText {
     /// A number, with the unit glued to it if any (`元`, `万元`, `件` …).
-    Number { value: Number, unit: Option<&'static str> },
+    Number {
+        /// The value.
+        value: Number,
+        /// The unit glued to it, if any.
+        unit: Option<&'static str>,
+    },
     /// A blank marker: empty, `/`, `—`, `-`, `无`, `不适用`. Reads as 0, flagged blank.
     Blank,
     /// Not a value (a label, a heading, noise).

@@ -212,7 +212,7 @@ pub(crate) fn equation_failure(
     let terms = |side: &[&CellValue]| side.iter().map(|c| show(c)).collect::<Vec<_>>().join(" + ");
     let message = format!("{context}：{} = {l}，而 {} = {r}", terms(left), terms(right));
     // The marker goes under the total (the single cell of one side), the notes under the parts.
-    let (total, parts) = if left.len() == 1 { (left[0], right) } else if right.len() == 1 { (right[0], left) } else { (right[0], left) };
+    let (total, parts) = if left.len() == 1 { (left[0], right) } else { (right[0], left) };
     let mut d = Diagnostic::new(meta.code, meta.severity, message)
         .at(Some(total.span), format!("此处为 {}", total.value))
         .cells(left.iter().chain(right).map(|c| c.id))

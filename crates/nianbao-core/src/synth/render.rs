@@ -67,6 +67,9 @@ fn h(text: impl Into<String>, colspan: usize, rowspan: usize) -> TCell {
 
 type TRow = Vec<TCell>;
 
+/// A section to write: number, heading, paragraphs, and its table if any.
+type SectionOut<'a> = (u8, String, Vec<String>, Option<&'a Vec<TRow>>);
+
 struct Style {
     rng: fastrand::Rng,
     layout: Layout,
@@ -253,7 +256,7 @@ pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
     };
     let tables = [(2u8, t2_table(r, &mut st)), (3, t3_table(r, &mut st)), (4, t4_table(r, &mut st))];
     let text = narrative(r, &mut st);
-    let mut sections: Vec<(u8, String, Vec<String>, Option<&Vec<TRow>>)> = Vec::new();
+    let mut sections: Vec<SectionOut<'_>> = Vec::new();
     for def in &SECTIONS {
         let paras = text.iter().find(|(n, _)| *n == def.number).map(|(_, p)| p.clone()).unwrap_or_default();
         let table = tables.iter().find(|(n, _)| *n == def.number).map(|(_, t)| t);
@@ -270,7 +273,7 @@ pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
     }
 }
 
-fn text_layout(title: &str, meta: &[String], sections: &[(u8, String, Vec<String>, Option<&Vec<TRow>>)], st: &mut Style) -> String {
+fn text_layout(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Style) -> String {
     let mut out = String::new();
     let layout = st.layout;
     if layout == Layout::BlankLines {
@@ -361,7 +364,7 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-fn html(title: &str, meta: &[String], sections: &[(u8, String, Vec<String>, Option<&Vec<TRow>>)], st: &mut Style) -> String {
+fn html(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Style) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
