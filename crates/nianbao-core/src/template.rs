@@ -458,8 +458,8 @@ impl CellId {
     /// The cell of table 三 at `row`, `column` (keys from [`T3_ROWS`] and [`T3_COLUMNS`]).
     pub fn t3(row: &str, column: &str) -> CellId {
         // The catalogue lays table 三 out row by row after table 二.
-        let r = T3_ROWS.iter().position(|x| x.key == row).unwrap_or_else(|| panic!("no row t3.{row}"));
-        let c = T3_COLUMNS.iter().position(|x| x.key == column).unwrap_or_else(|| panic!("no column {column}"));
+        let r = key_position(T3_ROWS.iter().map(|x| x.key), row).unwrap_or_else(|| panic!("no row t3.{row}"));
+        let c = key_position(T3_COLUMNS.iter().map(|x| x.key), column).unwrap_or_else(|| panic!("no column {column}"));
         CellId((t3_base() + r * T3_COLUMNS.len() + c) as u16)
     }
 
@@ -492,6 +492,12 @@ impl serde::Serialize for CellId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.key())
     }
+}
+
+/// Position of `key` among `keys`. Callers mostly pass the template's own `&'static str`,
+/// so the address is compared first and the text only when that finds nothing.
+fn key_position<'a>(keys: impl Iterator<Item = &'a str> + Clone, key: &str) -> Option<usize> {
+    keys.clone().position(|k| std::ptr::eq(k.as_ptr(), key.as_ptr()) && k.len() == key.len()).or_else(|| keys.into_iter().position(|k| k == key))
 }
 
 /// Index of the first table 三 cell in the catalogue.

@@ -33,23 +33,13 @@ impl Rule for ApplicantTotalMismatch {
             if parts.len() < 6 {
                 continue;
             }
-            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else { continue };
-            if sum == total.value {
-                continue;
-            }
-            let terms: Vec<String> = parts.iter().map(|c| format!("{}{}", c.id.def().column_label, c.value)).collect();
-            let mut d = Diagnostic::new(
-                Self::META.code,
-                Self::META.severity,
-                format!("表三「{}」行：{} = {sum}，而总计为 {}", short_row(row.label), terms.join(" + "), total.value),
-            )
-            .at(Some(total.span), format!("应为 {sum}"))
-            .cells(parts.iter().map(|c| c.id).chain([total.id]))
-            .help("重新合计该行六类申请人，改正总计或填错的一项");
-            for p in parts.iter().filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty()).take(3) {
-                d = d.note(p.span, format!("{} {}", p.id.def().column_label, p.value));
-            }
-            out.push(d);
+            out.extend(row_total_failure(
+                &Self::META,
+                &format!("表三「{}」行", short_row(row.label)),
+                total,
+                &parts,
+                "重新合计该行六类申请人，改正总计或填错的一项",
+            ));
         }
     }
 }

@@ -222,3 +222,21 @@ pub(crate) fn equation_failure(
     }
     Some(d)
 }
+
+/// Builds the finding for a row whose total is not the sum of its columns (identities 3
+/// and 4): every term by its column label, the marker under the total.
+pub(crate) fn row_total_failure(meta: &RuleMeta, row: &str, total: &CellValue, parts: &[&CellValue], help: &str) -> Option<Diagnostic> {
+    let sum = crate::number::Number::sum(parts.iter().map(|c| c.value))?;
+    if sum == total.value {
+        return None;
+    }
+    let terms: Vec<String> = parts.iter().map(|c| format!("{}{}", c.id.def().column_label, c.value)).collect();
+    let mut d = Diagnostic::new(meta.code, meta.severity, format!("{row}：{} = {sum}，而总计为 {}", terms.join(" + "), total.value))
+        .at(Some(total.span), format!("应为 {sum}"))
+        .cells(parts.iter().map(|c| c.id).chain([total.id]))
+        .help(help);
+    for p in parts.iter().filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty()).take(3) {
+        d = d.note(p.span, format!("{} {}", p.id.def().column_label, p.value));
+    }
+    Some(d)
+}

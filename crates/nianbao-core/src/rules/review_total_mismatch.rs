@@ -34,21 +34,7 @@ impl Rule for ReviewTotalMismatch {
             if parts.len() < 4 {
                 continue;
             }
-            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else { continue };
-            if sum == total.value {
-                continue;
-            }
-            let terms: Vec<String> = parts.iter().map(|c| format!("{}{}", c.id.def().column_label, c.value)).collect();
-            out.push(
-                Diagnostic::new(
-                    Self::META.code,
-                    Self::META.severity,
-                    format!("表四「{}」：{} = {sum}，而总计为 {}", g.label, terms.join(" + "), total.value),
-                )
-                .at(Some(total.span), format!("应为 {sum}"))
-                .cells(parts.iter().map(|c| c.id).chain([total.id]))
-                .help("重新合计该组的四种结果，改正总计"),
-            );
+            out.extend(row_total_failure(&Self::META, &format!("表四「{}」", g.label), total, &parts, "重新合计该组的四种结果，改正总计"));
         }
     }
 }
