@@ -107,3 +107,21 @@ fn human_output_marks_the_number_and_rules_explain() {
     assert!(String::from_utf8(explain.stdout).unwrap().contains("## 如何修改"));
     assert_eq!(bin().args(["explain", "Z9999"]).output().unwrap().status.code(), Some(2));
 }
+
+#[test]
+fn docx_files_are_read_and_found_in_directories() {
+    let d = tmp("docx");
+    let r = report(6);
+    std::fs::write(d.join("报告.docx"), r.render_docx(&Default::default())).unwrap();
+    let out = bin().args(["parse", "--format", "cells"]).arg(d.join("报告.docx")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("t3.total_processed.total\t{}", r.get("t3.total_processed.total"))));
+    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    std::fs::write(d.join("坏.docx"), b"PK\x03\x04 not really a zip word/document.xml").unwrap();
+    let bad = bin().arg("parse").arg(d.join("坏.docx")).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("DOCX"));
+}

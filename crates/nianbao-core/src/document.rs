@@ -45,6 +45,8 @@ pub enum SourceKind {
     Text,
     /// An HTML page or fragment.
     Html,
+    /// A Word document (DOCX); the source is a text view of it.
+    Docx,
 }
 
 /// A paragraph or line of running text.

@@ -1,14 +1,14 @@
 //! # nianbao-core
 //!
 //! The core of nianbao: reads a 政府信息公开工作年度报告 (government information
-//! disclosure annual report) in any text layout or HTML, aligns it to the national
+//! disclosure annual report) in any text layout, HTML or DOCX, aligns it to the national
 //! template (2021 or 2019 format), and checks it against the statutory identities.
 //! Bytes in, values out: no file system, no network, no database.
 //!
 //! The pipeline, one module per stage:
 //!
 //! 1. [`decode`] — bytes to text (UTF-8, UTF-16, GB18030/GBK), HTML sniffing;
-//! 2. [`extract`] — text or HTML to a [`Document`] of paragraphs and table cells with spans;
+//! 2. [`extract`] — text, HTML or DOCX to a [`Document`] of paragraphs and table cells with spans;
 //! 3. [`align`] — the document aligned to the [`template`]: a [`Report`] with metadata,
 //!    sections and every cell;
 //! 4. [`rules`] — checks producing [`Diagnostic`]s with stable codes;
@@ -56,8 +56,11 @@ pub enum ParseError {
     #[error("文件为空")]
     Empty,
     /// The file is binary data of a kind not (yet) read.
-    #[error("不是文本或 HTML 文件（{0}）；DOCX、PDF 等格式尚不支持")]
+    #[error("不是文本、HTML 或 DOCX 文件（{0}）；PDF、DOC/WPS 等格式尚不支持")]
     Binary(&'static str),
+    /// A DOCX file that could not be read.
+    #[error("{0}")]
+    Docx(#[from] extract::docx::DocxError),
     /// Nothing in the text resembles an annual report.
     #[error("未识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到统计表格")]
     NotAReport,
@@ -71,16 +74,24 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    if extract::docx::is_docx(bytes) {
+        let doc = extract::docx::extract_docx(bytes)?;
+        return recognised(align::align(doc, "DOCX"));
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Err(ParseError::Binary(kind));
     }
     let decoded = decode::decode(bytes);
     let doc = extract::extract(&decoded);
-    let mut report = align::align(doc, decoded.encoding);
+    let mut report = recognised(align::align(doc, decoded.encoding))?;
+    report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
+    Ok(report)
+}
+
+fn recognised(report: Report) -> Result<Report, ParseError> {
     if report.sections.is_empty() && report.tables_found.is_empty() {
         return Err(ParseError::NotAReport);
     }
-    report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
     Ok(report)
 }
 

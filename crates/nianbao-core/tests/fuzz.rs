@@ -52,6 +52,24 @@ fn mangle(rng: &mut fastrand::Rng, mut b: Vec<u8>) -> Vec<u8> {
     b
 }
 
+fn remangle_docx(rng: &mut fastrand::Rng, docx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if name.ends_with(".xml") && rng.bool() {
+            content = mangle(rng, content);
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(&content).unwrap();
+    }
+    zout.finish().unwrap().into_inner()
+}
+
 #[test]
 fn no_input_makes_anything_panic() {
     let secs: u64 = std::env::var("NIANBAO_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
@@ -61,8 +79,25 @@ fn no_input_makes_anything_panic() {
     while Instant::now() < deadline {
         let result = catch_unwind(AssertUnwindSafe(|| {
             let mut rng = fastrand::Rng::with_seed(seed);
-            let bytes = match rng.u8(0..4) {
+            let bytes = match rng.u8(0..6) {
                 0 => (0..rng.usize(0..4000)).map(|_| rng.u8(..)).collect(),
+                1 => {
+                    // A DOCX whose document.xml is mangled (the zip stays valid).
+                    let r = SynthReport::random(&mut rng, Format::V2021);
+                    let opts = nianbao_core::render::docx::DocxOptions {
+                        auto_numbered_headings: rng.bool(),
+                        content_controls: rng.bool(),
+                        layout_table: rng.bool(),
+                        split_tables: rng.bool(),
+                    };
+                    let docx = r.render_docx(&opts);
+                    remangle_docx(&mut rng, &docx)
+                }
+                2 => {
+                    // A DOCX mangled as bytes.
+                    let r = SynthReport::random(&mut rng, Format::V2019);
+                    mangle(&mut rng, r.render_docx(&Default::default()))
+                }
                 _ => {
                     let format = if rng.bool() { Format::V2021 } else { Format::V2019 };
                     let layout = Layout::ALL[rng.usize(..Layout::ALL.len())];

@@ -3,6 +3,7 @@
 //! A new format (DOCX, PDF) is a new module here that returns a `Document`; the
 //! aligner, the rules and the renderers do not change.
 
+pub mod docx;
 mod html;
 mod text;
 
@@ -26,5 +27,6 @@ pub fn kind_name(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::Text => "纯文本",
         SourceKind::Html => "HTML",
+        SourceKind::Docx => "DOCX",
     }
 }

@@ -238,6 +238,11 @@ impl SynthReport {
     pub fn render(&self, layout: Layout) -> String {
         render::render(self, layout)
     }
+
+    /// Renders the report as a DOCX file.
+    pub fn render_docx(&self, opts: &crate::render::docx::DocxOptions) -> Vec<u8> {
+        render::render_docx(self, opts)
+    }
 }
 
 /// A small count: mostly below `scale`, sometimes larger.

@@ -246,6 +246,35 @@ fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {
     vec![(1, one), (5, five), (6, six)]
 }
 
+/// Renders a report as a DOCX 公文.
+pub(super) fn render_docx(r: &SynthReport, opts: &crate::render::docx::DocxOptions) -> Vec<u8> {
+    use crate::render::docx::{DocBlock, DocCell};
+    let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout: Layout::Html };
+    let title = format!("{}{}年政府信息公开工作年度报告", r.agency, r.year);
+    let tables = [(2u8, t2_table(r, &mut st)), (3, t3_table(r, &mut st)), (4, t4_table(r, &mut st))];
+    let text = narrative(r, &mut st);
+    let mut blocks = vec![
+        DocBlock::Para(format!("发布机构：{}", r.agency)),
+        DocBlock::Para(format!("发布日期：{}", r.published)),
+        DocBlock::Title(title),
+    ];
+    for def in &SECTIONS {
+        let (numeral, heading) = def.canonical.split_once('、').unwrap_or(("", def.canonical));
+        blocks.push(DocBlock::Heading { numeral: numeral.chars().next(), text: heading.to_string() });
+        if let Some((_, paras)) = text.iter().find(|(n, _)| *n == def.number) {
+            blocks.extend(paras.iter().map(|p| DocBlock::Para(p.clone())));
+        }
+        if let Some((_, rows)) = tables.iter().find(|(n, _)| *n == def.number) {
+            let rows = rows
+                .iter()
+                .map(|row| row.iter().map(|c| DocCell { text: c.text.clone(), colspan: c.colspan, rowspan: c.rowspan }).collect())
+                .collect();
+            blocks.push(DocBlock::Table(rows));
+        }
+    }
+    crate::render::docx::write_docx(&blocks, opts)
+}
+
 /// Renders a report in a layout.
 pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
     let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout };
