@@ -7,6 +7,7 @@
 mod bench;
 mod demo;
 mod inputs;
+mod pdf;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -145,7 +146,15 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
         Ok(b) => b,
         Err(e) => return (name, Outcome::Io(e.to_string())),
     };
-    match nianbao_core::parse(&bytes) {
+    let parsed = if bytes.starts_with(b"%PDF") {
+        match pdf::tsv(&bytes) {
+            Ok(tsv) => nianbao_core::parse_pdf_tsv(&tsv),
+            Err(e) => return (name, Outcome::NotAReport(e)),
+        }
+    } else {
+        nianbao_core::parse(&bytes)
+    };
+    match parsed {
         Ok(r) => (name, Outcome::Report(Box::new(r))),
         Err(e) => (name, Outcome::NotAReport(e.to_string())),
     }

@@ -47,6 +47,8 @@ pub enum SourceKind {
     Html,
     /// A Word document (DOCX); the source is a text view of it.
     Docx,
+    /// A PDF's text layer; the source is a text view of it.
+    Pdf,
 }
 
 /// A paragraph or line of running text.

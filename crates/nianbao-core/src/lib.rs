@@ -61,6 +61,9 @@ pub enum ParseError {
     /// A DOCX file that could not be read.
     #[error("{0}")]
     Docx(#[from] extract::docx::DocxError),
+    /// A PDF without a text layer (a scan).
+    #[error("PDF 没有文字层（可能是扫描件），无法读取；请提供含文字层的 PDF，或先做文字识别（OCR）")]
+    NoTextLayer,
     /// Nothing in the text resembles an annual report.
     #[error("未识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到统计表格")]
     NotAReport,
@@ -86,6 +89,16 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
     let mut report = recognised(align::align(doc, decoded.encoding))?;
     report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
     Ok(report)
+}
+
+/// Reads a PDF from the words of its text layer (`pdftotext -tsv` output, see
+/// [`extract::pdf`]); extracting them from the PDF bytes is the caller's I/O.
+pub fn parse_pdf_tsv(tsv: &str) -> Result<Report, ParseError> {
+    let words = extract::pdf::parse_tsv(tsv);
+    if words.is_empty() {
+        return Err(ParseError::NoTextLayer);
+    }
+    recognised(align::align(extract::pdf::document_from_words(&words), "PDF"))
 }
 
 fn recognised(report: Report) -> Result<Report, ParseError> {

@@ -1,6 +1,6 @@
 //! Opt-in: when the shared corpus (`../shared/corpus` beside the checkout) exists, every
-//! text and HTML report with a label must read to exactly its labelled cells. PDF and
-//! DOCX labels belong to the formats issue and are listed, not compared.
+//! report with a label must read to exactly its labelled cells: text, HTML and DOCX
+//! always; PDF through poppler's `pdftotext -tsv` (installed by `.ci/run`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,12 +38,18 @@ fn text_and_html_reports_match_their_labels() {
         let stem = label_path.file_stem().unwrap().to_str().unwrap().to_string();
         let Some(raw) = raws.get(&stem) else { continue };
         let ext = raw.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(ext.as_str(), "txt" | "htm" | "html" | "md") {
-            eprintln!("{stem}: {ext} report left to the formats issue");
-            continue;
-        }
+        let parsed = match ext.as_str() {
+            "pdf" => match std::process::Command::new("pdftotext").args(["-tsv", "-enc", "UTF-8"]).arg(raw).arg("-").output() {
+                Ok(out) if out.status.success() => nianbao_core::parse_pdf_tsv(&String::from_utf8_lossy(&out.stdout)),
+                _ => {
+                    eprintln!("{stem}: pdftotext (poppler-utils) is not installed: PDF not compared");
+                    continue;
+                }
+            },
+            _ => nianbao_core::parse(&std::fs::read(raw).unwrap()),
+        };
         compared += 1;
-        let report = match nianbao_core::parse(&std::fs::read(raw).unwrap()) {
+        let report = match parsed {
             Ok(r) => r,
             Err(e) => {
                 failures.push(format!("{stem}: {e}"));

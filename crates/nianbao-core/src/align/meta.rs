@@ -32,7 +32,7 @@ fn patterns() -> &'static Patterns {
         doc_no_field: Regex::new(r"文\s*号\s*[:：]\s*([^\s|]{2,20}?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号)").unwrap(),
         doc_no_line: Regex::new(r"^([\p{Han}]{2,12}[〔\[［]\d{4}[〕\]］]\d+号)$").unwrap(),
         publisher: Regex::new(r"(?:发布机构|发布单位|发文机关|来源单位)\s*[:：]?\s*([\p{Han}（）()]{2,30})").unwrap(),
-        subject: Regex::new(r"\d{4}\s*年(?:度)?\s*[,，]?\s*([\p{Han}]{1,14}?(?:自治区|自治州|自治县|街道办事处|街道|办事处|人民政府|政府|区|县|市|旗|镇|乡|局|委员会|委|办公室|办|厅|署|中心))").unwrap(),
+        subject: Regex::new(r"\d{4}\s*年(?:度)?\s*[,，]?\s*([\p{Han}]{1,14}(?:自治区|自治州|自治县|街道办事处|街道|办事处|人民政府|政府|区|县|市|旗|镇|乡|局|委员会|委|办公室|办|厅|署|中心))").unwrap(),
     })
 }
 
@@ -61,7 +61,7 @@ pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
         .collect();
     let mut meta = Meta::default();
 
-    for line in &lines {
+    for (li, line) in lines.iter().enumerate() {
         let text = crate::text::trim(line.text.trim_end_matches(['|', ' ']));
         if !(text.ends_with("报告") || text.ends_with("年报") || text.ends_with('）') || text.ends_with(')')) {
             continue;
@@ -73,7 +73,14 @@ pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
             }
             let before = clean_agency(&c[1]);
             let after = clean_agency(&c[3]);
-            let agency = if !before.is_empty() { before } else { after };
+            // A title broken before the year (`淮安市人民政府` / `2024 年政府信息公开…`):
+            // the line above names the agency.
+            let above = li
+                .checked_sub(1)
+                .map(|i| clean_agency(lines[i].text))
+                .filter(|a| a.chars().count() <= 24 && AGENCY_SUFFIXES.iter().any(|s| a.ends_with(s)) && !a.contains(|c: char| c.is_ascii_digit()))
+                .unwrap_or_default();
+            let agency = [before, after, above].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
             let off = text.as_ptr() as usize - line.text.as_ptr() as usize;
             let span = sub_span(line, off..off + text.len());
             meta.title = Some(Located { value: text.to_string(), span, source: "标题" });
@@ -192,6 +199,10 @@ pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
     }
     meta
 }
+
+/// How the names of reporting bodies end.
+const AGENCY_SUFFIXES: [&str; 16] =
+    ["人民政府", "政府", "办事处", "街道", "局", "委员会", "委", "办公室", "办", "厅", "署", "中心", "区", "县", "市", "镇"];
 
 fn clean_agency(s: &str) -> String {
     let s = crate::text::trim(s);

@@ -5,6 +5,7 @@
 
 pub mod docx;
 mod html;
+pub mod pdf;
 mod text;
 
 use crate::decode::{self, Decoded};
@@ -28,5 +29,6 @@ pub fn kind_name(kind: SourceKind) -> &'static str {
         SourceKind::Text => "纯文本",
         SourceKind::Html => "HTML",
         SourceKind::Docx => "DOCX",
+        SourceKind::Pdf => "PDF",
     }
 }
