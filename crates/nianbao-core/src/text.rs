@@ -58,6 +58,27 @@ pub fn fold_width(s: &str) -> String {
         .collect()
 }
 
+/// Page furniture between table rows: `-3-`, `— 3 —`, `第3页`, `第 3 页 / 共 5 页`.
+pub fn is_page_furniture(text: &str) -> bool {
+    // Page furniture is short and carries a digit.
+    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
+        return false;
+    }
+    let t: String = fold_width(text).split_whitespace().collect();
+    let core = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '·'));
+    if core.len() < t.len() && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        if let Some(rest) = rest.strip_prefix('页') {
+            let rest = rest.trim_start_matches([',', '，', '/']);
+            return rest.is_empty() || (rest.starts_with('共') && rest.ends_with('页'));
+        }
+    }
+    false
+}
+
 /// Trims white space including the non-breaking and ideographic spaces seen in web copies.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))

@@ -81,25 +81,7 @@ fn set_row(toks: &mut [Tok<'_>], row: u32) {
 }
 
 fn is_noise(text: &str) -> bool {
-    // Page furniture is short and carries a digit.
-    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
-        return false;
-    }
-    let t: String = crate::text::fold_width(text).split_whitespace().collect();
-    let core = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '·'));
-    // `-3-`, `— 3 —`
-    if core.len() < t.len() && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    // `第3页`, `第3页共5页`, `第 3 页 / 共 5 页`, `3/5`
-    if let Some(rest) = t.strip_prefix('第') {
-        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-        if let Some(rest) = rest.strip_prefix('页') {
-            let rest = rest.trim_start_matches([',', '，', '/']);
-            return rest.is_empty() || (rest.starts_with('共') && rest.ends_with('页'));
-        }
-    }
-    false
+    crate::text::is_page_furniture(text)
 }
 
 fn kind_of(text: &str, definite: bool) -> Kind {

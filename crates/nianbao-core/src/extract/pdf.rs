@@ -48,7 +48,7 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
         if text.is_empty() {
             continue;
         }
-        out.push(Word { page: f[1].parse().unwrap_or(0), left, top, width, height: height.max(1.0), text: text.to_string() });
+        out.push(Word { page: f[1].parse().unwrap_or(0), left, top, width, height: height.max(1.0), text: fold_digits(text) });
     }
     out
 }
@@ -56,6 +56,31 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
 /// How many pages the words come from.
 pub fn page_count(words: &[Word]) -> u32 {
     words.iter().map(|w| w.page).max().unwrap_or(0)
+}
+
+/// `一、`, `（一）`, `1.`, `第一部分` …: the opening of a heading or a numbered item.
+fn starts_with_enumerator(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('（' | '(') => chars.next().is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit()),
+        Some('第') => true,
+        Some(c) if "一二三四五六七八九十".contains(c) => chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．')),
+        Some(c) if c.is_ascii_digit() => chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．')),
+        _ => false,
+    }
+}
+
+/// Full-width digits, letters and number signs (GBK-EUC-H text comes out so) as ASCII;
+/// full-width CJK punctuation stays.
+fn fold_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '－' | '．' | '／' | '＋' | '％' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
 }
 
 fn is_cjk(c: char) -> bool {
@@ -71,6 +96,21 @@ struct Line {
     right: f32,
     height: f32,
     cells: Vec<String>,
+    /// Left and right edge of each cell.
+    extents: Vec<(f32, f32)>,
+}
+
+impl Line {
+    fn centre(&self) -> f32 {
+        (self.top + self.bottom) / 2.0
+    }
+    fn has_number(&self) -> bool {
+        self.cells.len() > 1 && self.cells.iter().any(|c| is_value(c))
+    }
+}
+
+fn is_value(text: &str) -> bool {
+    matches!(crate::number::read_cell_text(text), crate::number::CellText::Number { .. })
 }
 
 fn lines_of(words: &[Word]) -> Vec<Line> {
@@ -91,20 +131,25 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
             g.sort_by(|a, b| a.left.total_cmp(&b.left));
             let height = g.iter().map(|w| w.height).fold(0.0, f32::max);
             let mut cells: Vec<String> = Vec::new();
+            let mut extents: Vec<(f32, f32)> = Vec::new();
             let mut prev_right = f32::NEG_INFINITY;
             for w in &g {
                 let gap = w.left - prev_right;
                 let char_h = w.height.min(height);
-                match cells.last_mut() {
-                    Some(cell) if gap < 0.6 * char_h => {
+                match (cells.last_mut(), extents.last_mut()) {
+                    (Some(cell), Some(ext)) if gap < 0.6 * char_h => {
                         // Same cell: CJK runs join directly, other words with a space.
                         let joins = cell.chars().next_back().is_some_and(is_cjk) || w.text.chars().next().is_some_and(is_cjk);
                         if !joins {
                             cell.push(' ');
                         }
                         cell.push_str(&w.text);
+                        ext.1 = ext.1.max(w.right());
                     }
-                    _ => cells.push(w.text.clone()),
+                    _ => {
+                        cells.push(w.text.clone());
+                        extents.push((w.left, w.right()));
+                    }
                 }
                 prev_right = prev_right.max(w.right());
             }
@@ -116,14 +161,107 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
                 right: g.iter().map(|w| w.right()).fold(0.0, f32::max),
                 height,
                 cells,
+                extents,
             }
         })
         .collect()
 }
 
+/// Joins the pieces of a label wrapped inside its table cell. A cell's lines are centred
+/// on the row, so a wrapped label stands partly above and partly below the row's numbers;
+/// each piece of a line without numbers is given to the nearest row with numbers whose
+/// label cell lies in the same column, before or after that label.
+fn join_wrapped_labels(lines: Vec<Line>) -> Vec<Line> {
+    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].has_number()).collect();
+    // Pieces given to each row with numbers: (centre, left, right, text).
+    let mut pieces: Vec<Vec<(f32, f32, f32, String)>> = vec![Vec::new(); lines.len()];
+    let mut taken: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.cells.len()]).collect();
+    for (li, l) in lines.iter().enumerate() {
+        if l.has_number() {
+            continue;
+        }
+        // The nearest row with numbers on this page, within 1.6 line heights (a wrapped
+        // label's lines are closer to their row than the next row of the table is).
+        let nearest = rows
+            .iter()
+            .filter(|&&r| lines[r].page == l.page)
+            .map(|&r| (r, (lines[r].centre() - l.centre()).abs()))
+            .filter(|&(r, d)| d <= 1.6 * lines[r].height.max(l.height).min(2.0 * l.height))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((r, _)) = nearest else { continue };
+        // Only pieces left of the row's first number: those are label columns.
+        let first_number = lines[r].cells.iter().zip(&lines[r].extents).find(|(c, _)| is_value(c)).map_or(f32::MAX, |(_, e)| e.0);
+        for (ci, &(left, right)) in l.extents.iter().enumerate() {
+            if right <= first_number + 1.0 {
+                pieces[r].push((l.centre(), left, right, l.cells[ci].clone()));
+                taken[li][ci] = true;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for (li, mut l) in lines.into_iter().enumerate() {
+        if l.has_number() {
+            if !pieces[li].is_empty() {
+                merge_pieces(&mut l, std::mem::take(&mut pieces[li]));
+            }
+            out.push(l);
+            continue;
+        }
+        let keep: Vec<usize> = (0..l.cells.len()).filter(|&ci| !taken[li][ci]).collect();
+        if keep.is_empty() {
+            continue;
+        }
+        l.cells = keep.iter().map(|&ci| l.cells[ci].clone()).collect();
+        l.extents = keep.iter().map(|&ci| l.extents[ci]).collect();
+        out.push(l);
+    }
+    out
+}
+
+/// Puts label pieces into a row: each joins the label cell in its column (above or below
+/// the row's own text), or makes a label cell of its own.
+fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
+    struct Col {
+        left: f32,
+        right: f32,
+        above: String,
+        own: String,
+        below: String,
+        value: bool,
+    }
+    let centre = row.centre();
+    let mut cols: Vec<Col> = row
+        .cells
+        .iter()
+        .zip(&row.extents)
+        .map(|(c, &(left, right))| Col { left, right, above: String::new(), own: c.clone(), below: String::new(), value: is_value(c) })
+        .collect();
+    pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (c, left, right, text) in pieces {
+        let i = match cols.iter().position(|col| !col.value && col.left < right && left < col.right) {
+            Some(i) => i,
+            None => {
+                cols.push(Col { left, right, above: String::new(), own: String::new(), below: String::new(), value: false });
+                cols.len() - 1
+            }
+        };
+        let col = &mut cols[i];
+        col.left = col.left.min(left);
+        col.right = col.right.max(right);
+        if c < centre {
+            col.above.push_str(&text);
+        } else {
+            col.below.push_str(&text);
+        }
+    }
+    cols.sort_by(|a, b| a.left.total_cmp(&b.left));
+    row.cells = cols.iter().map(|c| format!("{}{}{}", c.above, c.own, c.below)).collect();
+    row.extents = cols.iter().map(|c| (c.left, c.right)).collect();
+}
+
 /// Rebuilds a document from words.
 pub fn document_from_words(words: &[Word]) -> Document {
-    let lines = lines_of(words);
+    let lines = join_wrapped_labels(lines_of(words));
     // The text block's right margin, per page, to tell wrapped lines of running text.
     let mut right_margin: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
     for l in &lines {
@@ -135,18 +273,35 @@ pub fn document_from_words(words: &[Word]) -> Document {
     let mut table: Option<Table> = None;
     let mut prev: Option<&Line> = None;
     for l in &lines {
+        if l.cells.len() > 1 && crate::text::is_page_furniture(&l.cells.join(" ")) {
+            // A page number spread over cells (`-  3  -`): one piece of furniture.
+            let text = l.cells.join(" ");
+            let start = source.len();
+            source.push_str(&text);
+            let span = Span::new(start, source.len());
+            source.push('\n');
+            blocks.push(Block::Para(Para { text, span, verbatim: true }));
+            prev = Some(l);
+            continue;
+        }
         if l.cells.len() == 1 {
             if let Some(t) = table.take() {
                 blocks.push(Block::Table(t));
             }
             let text = l.cells[0].clone();
             // A wrapped line of running text continues the paragraph above.
+            // Not when this line is indented further (a new paragraph), opens with an
+            // enumerator (a heading), or the line above ended a sentence at the same indent.
             let continues = prev.is_some_and(|p| {
+                let same_indent = (l.left - p.left).abs() < 0.5 * l.height;
                 p.cells.len() == 1
                     && p.page == l.page
                     && l.top - p.bottom < 0.9 * l.height
                     && p.right >= right_margin[&p.page] - 2.0 * p.height
                     && p.cells[0].chars().count() > 15
+                    && l.left < p.left + 0.5 * l.height
+                    && !starts_with_enumerator(&text)
+                    && !(same_indent && p.cells[0].ends_with(['。', '；', '：', '！', '？']))
             });
             if let (true, Some(Block::Para(para))) = (continues, blocks.last_mut()) {
                 // Extend the paragraph in the text view: it is the last line written.

@@ -241,7 +241,12 @@ impl SynthReport {
 
     /// Renders the report as a DOCX file.
     pub fn render_docx(&self, opts: &crate::render::docx::DocxOptions) -> Vec<u8> {
-        render::render_docx(self, opts)
+        crate::render::docx::write_docx(&render::blocks(self, true), opts)
+    }
+
+    /// Renders the report as a PDF with a text layer.
+    pub fn render_pdf(&self, opts: &crate::render::pdf::PdfOptions) -> Vec<u8> {
+        crate::render::pdf::write_pdf(&render::blocks(self, false), opts)
     }
 }
 

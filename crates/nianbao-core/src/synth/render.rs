@@ -246,10 +246,14 @@ fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {
     vec![(1, one), (5, five), (6, six)]
 }
 
-/// Renders a report as a DOCX 公文.
-pub(super) fn render_docx(r: &SynthReport, opts: &crate::render::docx::DocxOptions) -> Vec<u8> {
+/// The report as document blocks (title, headings, paragraphs, tables), for DOCX and PDF.
+///
+/// `empty_blanks`: blank cells may be printed empty (they can in DOCX, whose cells are
+/// definite; in a PDF an empty cell leaves no trace, so there blanks carry a marker).
+pub(super) fn blocks(r: &SynthReport, empty_blanks: bool) -> Vec<crate::render::docx::DocBlock> {
     use crate::render::docx::{DocBlock, DocCell};
-    let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout: Layout::Html };
+    let layout = if empty_blanks { Layout::Html } else { Layout::Pipe };
+    let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout };
     let title = format!("{}{}年政府信息公开工作年度报告", r.agency, r.year);
     let tables = [(2u8, t2_table(r, &mut st)), (3, t3_table(r, &mut st)), (4, t4_table(r, &mut st))];
     let text = narrative(r, &mut st);
@@ -272,7 +276,7 @@ pub(super) fn render_docx(r: &SynthReport, opts: &crate::render::docx::DocxOptio
             blocks.push(DocBlock::Table(rows));
         }
     }
-    crate::render::docx::write_docx(&blocks, opts)
+    blocks
 }
 
 /// Renders a report in a layout.
