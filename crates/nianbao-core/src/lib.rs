@@ -86,9 +86,39 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
     }
     let decoded = decode::decode(bytes);
     let doc = extract::extract(&decoded);
-    let mut report = recognised(align::align(doc, decoded.encoding))?;
+    let mut report = align::align(doc, decoded.encoding);
+    if report.tables_found.is_empty() {
+        // The page may carry the report in a JSON or JavaScript string: read that instead.
+        if let Some(html) = extract::embedded::embedded_report(&decoded.text) {
+            let inner = align::align(extract::extract_html(&html), decoded.encoding);
+            if !inner.tables_found.is_empty() {
+                report = inner;
+            }
+        }
+    }
+    let mut report = recognised(report)?;
     report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
     Ok(report)
+}
+
+/// Reads a report published over several pages (a CMS's `第1页/共3页`): text or HTML
+/// pages, in order, read as one document. The pages are joined before they are read,
+/// so that a table cut between two pages is whole again; spans point into the pages
+/// joined by newlines.
+pub fn parse_pages(pages: &[&[u8]]) -> Result<Report, ParseError> {
+    let mut joined = String::new();
+    let mut encoding = "UTF-8";
+    for bytes in pages {
+        if let Some(k) = binary_kind(bytes) {
+            return Err(ParseError::Binary(k));
+        }
+        let decoded = decode::decode(bytes);
+        encoding = decoded.encoding;
+        joined.push_str(&decoded.text);
+        joined.push('\n');
+    }
+    let doc = if decode::looks_like_html(&joined) { extract::extract_html(&joined) } else { extract::extract_text(&joined) };
+    recognised(align::align(doc, encoding))
 }
 
 /// Reads a PDF from the words of its text layer (`pdftotext -tsv` output, see

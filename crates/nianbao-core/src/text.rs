@@ -58,8 +58,17 @@ pub fn fold_width(s: &str) -> String {
         .collect()
 }
 
-/// Page furniture between table rows: `-3-`, `— 3 —`, `第3页`, `第 3 页 / 共 5 页`.
+/// Page furniture between table rows: `-3-`, `— 3 —`, `第3页`, `第 3 页 / 共 5 页`, and the
+/// chrome a CMS repeats on every page of a report split over pages (breadcrumbs such as
+/// `首页 > 政务公开`, `上一页 下一页`, `【打印本页】`).
 pub fn is_page_furniture(text: &str) -> bool {
+    if text.chars().count() <= 60 {
+        let breadcrumb = text.contains("首页") && text.contains(['>', '›', '»', '＞']);
+        let pager = ["上一页", "下一页", "尾页", "打印本页", "关闭窗口", "【打印】", "【关闭】", "返回顶部"].iter().any(|w| text.contains(w));
+        if breadcrumb || pager {
+            return true;
+        }
+    }
     // Page furniture is short and carries a digit.
     if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
         return false;

@@ -4,6 +4,7 @@
 //! aligner, the rules and the renderers do not change.
 
 pub mod docx;
+pub mod embedded;
 mod html;
 pub mod pdf;
 mod text;
