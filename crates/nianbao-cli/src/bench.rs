@@ -48,6 +48,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         template: FormatArg::Mixed,
         seed: args.seed,
         defect_rate: 0.3,
+        container: crate::demo::Container::Text,
     };
     eprintln!("生成 {} 份合成年报到 {} …", args.count, dir.display());
     let (paths, bytes) = crate::demo::write_corpus(&gen)?;
@@ -91,6 +92,54 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     println!("发现问题 {findings} 条");
     if let (Some(a), Some(b)) = (rss_fifth, rss_all) {
         println!("峰值内存：处理 1/5 语料后 {a:.1} MB，处理全部语料后 {b:.1} MB（与语料规模无关即为平稳）");
+    }
+
+    // DOCX and PDF on one core, beside the text figures above.
+    let n_docx = (args.count / 10).max(10);
+    let docx = GenerateArgs { out: dir.join("docx"), count: n_docx, container: crate::demo::Container::Docx, ..gen };
+    let (docx_paths, docx_bytes) = crate::demo::write_corpus(&docx)?;
+    let t = Instant::now();
+    for p in &docx_paths {
+        parse_and_check(p);
+    }
+    let docx_s = t.elapsed().as_secs_f64();
+    println!(
+        "{:<24}{:>10.3}{:>12.1}{:>14.0}（{} 份，{:.1} MB）",
+        "DOCX 解析 + 检查（1 核）",
+        docx_s,
+        docx_bytes as f64 / 1e6 / docx_s,
+        docx_paths.len() as f64 / docx_s,
+        docx_paths.len(),
+        docx_bytes as f64 / 1e6
+    );
+    let n_pdf = (args.count / 50).max(10);
+    let pdf = GenerateArgs { out: dir.join("pdf"), count: n_pdf, container: crate::demo::Container::Pdf, ..docx };
+    let (pdf_paths, _) = crate::demo::write_corpus(&pdf)?;
+    let t = Instant::now();
+    let mut pages = 0u32;
+    for p in &pdf_paths {
+        let bytes = std::fs::read(p)?;
+        match crate::pdf::tsv(&bytes) {
+            Ok(tsv) => {
+                pages += nianbao_core::extract::pdf::page_count(&nianbao_core::extract::pdf::parse_tsv(&tsv));
+                if let Ok(r) = nianbao_core::parse_pdf_tsv(&tsv) {
+                    let _ = nianbao_core::check(&r, None);
+                }
+            }
+            Err(e) => {
+                println!("PDF：{e}");
+                break;
+            }
+        }
+    }
+    let pdf_s = t.elapsed().as_secs_f64();
+    if pages > 0 {
+        println!(
+            "PDF 解析 + 检查（1 核，含 pdftotext）{pdf_s:>8.3} 秒，{:.1} 页/秒，{:.1} 份/秒（{} 份，{pages} 页）",
+            pages as f64 / pdf_s,
+            pdf_paths.len() as f64 / pdf_s,
+            pdf_paths.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,6 +30,16 @@ pub enum FormatArg {
     Mixed,
 }
 
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+pub enum Container {
+    /// 文本或 HTML（按 --layout）
+    Text,
+    /// Word 文档
+    Docx,
+    /// 带文字层的 PDF
+    Pdf,
+}
+
 #[derive(clap::Args)]
 pub struct GenerateArgs {
     /// 输出目录
@@ -50,6 +60,9 @@ pub struct GenerateArgs {
     /// 注入缺陷的份数比例（0–1）
     #[arg(long, default_value_t = 0.0)]
     pub defect_rate: f64,
+    /// 文件格式
+    #[arg(long = "as", value_enum, default_value_t = Container::Text)]
+    pub container: Container,
 }
 
 fn layout_of(arg: LayoutArg, rng: &mut fastrand::Rng) -> Layout {
@@ -88,10 +101,26 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             r.inject(d, &mut rng);
             tag = format!("-{d:?}").to_lowercase();
         }
-        let text = r.render(layout);
-        let path = args.out.join(format!("{i:05}-{}-{}{tag}.{}", layout.name(), r.format.as_str(), layout.extension()));
-        std::fs::write(&path, &text).with_context(|| format!("无法写入 {}", path.display()))?;
-        bytes += text.len() as u64;
+        let (data, name, ext) = match args.container {
+            Container::Text => (r.render(layout).into_bytes(), layout.name(), layout.extension()),
+            Container::Docx => {
+                let opts = nianbao_core::render::docx::DocxOptions {
+                    auto_numbered_headings: rng.bool(),
+                    content_controls: rng.bool(),
+                    layout_table: rng.u8(0..4) == 0,
+                    split_tables: rng.bool(),
+                };
+                (r.render_docx(&opts), "docx", "docx")
+            }
+            Container::Pdf => {
+                use nianbao_core::render::pdf::{PdfFont, PdfOptions};
+                let font = [PdfFont::UniGbUcs2, PdfFont::GbkEuc, PdfFont::IdentityToUnicode][rng.usize(..3)];
+                (r.render_pdf(&PdfOptions { font, repeat_header: rng.bool(), page_height: None }), "pdf", "pdf")
+            }
+        };
+        let path = args.out.join(format!("{i:05}-{name}-{}{tag}.{ext}", r.format.as_str()));
+        std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
+        bytes += data.len() as u64;
         paths.push(path);
     }
     Ok((paths, bytes))
@@ -124,7 +153,7 @@ pub fn demo(dir: &Path) -> anyhow::Result<ExitCode> {
         written.push(path);
     }
     eprintln!("已在 {} 生成 {} 份演示年报（6 种版式，正确与有缺陷各半），逐一检查：\n", dir.display(), written.len());
-    let code = crate::check_cmd(&[dir.to_path_buf()], crate::CheckFormat::Human, None)?;
+    let code = crate::check_cmd(&[dir.to_path_buf()], crate::CheckFormat::Human, None, false)?;
     eprintln!("\n再试：nianbao parse --format md {}", written[0].display());
     // The demo shows findings; they are its point, not a failure.
     Ok(if code == ExitCode::from(2) { code } else { ExitCode::SUCCESS })

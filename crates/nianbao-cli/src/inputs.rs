@@ -42,7 +42,7 @@ impl Input {
 /// Report files in a directory: text, HTML, DOCX and PDF by extension; hidden files skipped.
 fn wanted(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-    matches!(ext.as_deref(), Some("txt" | "text" | "htm" | "html" | "md" | "markdown" | "tsv" | "xhtml" | "shtml" | "docx" | "pdf"))
+    matches!(ext.as_deref(), Some("txt" | "text" | "htm" | "html" | "md" | "markdown" | "tsv" | "xhtml" | "shtml" | "docx" | "pdf" | "doc" | "wps"))
 }
 
 /// Expands the command-line arguments into inputs.

@@ -7,9 +7,10 @@
 mod bench;
 mod demo;
 mod inputs;
+mod office;
 mod pdf;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,6 +37,9 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = ParseFormat::Cells)]
         format: ParseFormat,
+        /// 把所有文件当作同一份年报的各页（网站分页发布，“第1页/共3页”），按给出的顺序合并读取
+        #[arg(long)]
+        join: bool,
     },
     /// 检查年报：勾稽关系、格式、完整性、正文与表格一致性、跨年度衔接
     Check {
@@ -48,6 +52,9 @@ enum Command {
         /// 同一机关上一年度的年报，用于跨年度检查（Y3001）
         #[arg(long)]
         prior: Option<PathBuf>,
+        /// 把所有文件当作同一份年报的各页，按给出的顺序合并读取
+        #[arg(long)]
+        join: bool,
     },
     /// 列出全部检查规则
     Rules,
@@ -106,8 +113,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Parse { files, format } => parse_cmd(&files, format),
-        Command::Check { files, format, prior } => check_cmd(&files, format, prior.as_deref()),
+        Command::Parse { files, format, join } => parse_cmd(&files, format, join),
+        Command::Check { files, format, prior, join } => check_cmd(&files, format, prior.as_deref(), join),
         Command::Rules => {
             let mut out = io::stdout().lock();
             for r in nianbao_core::rules::RULES {
@@ -146,15 +153,38 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
         Ok(b) => b,
         Err(e) => return (name, Outcome::Io(e.to_string())),
     };
-    let parsed = if bytes.starts_with(b"%PDF") {
-        match pdf::tsv(&bytes) {
-            Ok(tsv) => nianbao_core::parse_pdf_tsv(&tsv),
-            Err(e) => return (name, Outcome::NotAReport(e)),
+    match parse_bytes(&bytes) {
+        Ok(r) => (name, Outcome::Report(Box::new(r))),
+        Err(e) => (name, Outcome::NotAReport(e)),
+    }
+}
+
+/// Reads one file's bytes, whatever the format: the formats that need an outside
+/// program (PDF: poppler; DOC/WPS: LibreOffice) are handled here, the rest by the core.
+fn parse_bytes(bytes: &[u8]) -> Result<Report, String> {
+    if bytes.starts_with(b"%PDF") {
+        let tsv = pdf::tsv(bytes)?;
+        return nianbao_core::parse_pdf_tsv(&tsv).map_err(|e| e.to_string());
+    }
+    if office::is_ole(bytes) {
+        let docx = office::to_docx(bytes)?;
+        return nianbao_core::parse(&docx).map_err(|e| e.to_string());
+    }
+    nianbao_core::parse(bytes).map_err(|e| e.to_string())
+}
+
+/// Reads several files as the pages of one report (`--join`).
+fn read_joined(inputs: &[inputs::Input]) -> (String, Outcome) {
+    let name = inputs.iter().map(inputs::Input::name).collect::<Vec<_>>().join(" + ");
+    let mut pages = Vec::new();
+    for i in inputs {
+        match i.read() {
+            Ok(b) => pages.push(b),
+            Err(e) => return (name, Outcome::Io(format!("{}：{e}", i.name()))),
         }
-    } else {
-        nianbao_core::parse(&bytes)
-    };
-    match parsed {
+    }
+    let refs: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+    match nianbao_core::parse_pages(&refs) {
         Ok(r) => (name, Outcome::Report(Box::new(r))),
         Err(e) => (name, Outcome::NotAReport(e.to_string())),
     }
@@ -162,9 +192,9 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
 
 /// Runs `f` over every input in parallel and hands the results to `emit` in input order,
 /// as soon as each one and all before it are done (streaming, bounded memory).
-fn for_each_ordered<T: Send>(
-    inputs: &[inputs::Input],
-    f: impl Fn(&inputs::Input) -> T + Sync,
+fn for_each_ordered<I: Sync, T: Send>(
+    inputs: &[I],
+    f: impl Fn(&I) -> T + Sync,
     mut emit: impl FnMut(T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     // Chunks keep memory flat in the number of files while using every core.
@@ -190,8 +220,21 @@ fn for_each_ordered<T: Send>(
     Ok(())
 }
 
-fn parse_cmd(files: &[PathBuf], format: ParseFormat) -> anyhow::Result<ExitCode> {
+/// The units of work: each file alone, or (`--join`) all files as one report.
+fn groups(files: &[PathBuf], join: bool) -> anyhow::Result<Vec<Vec<inputs::Input>>> {
     let inputs = inputs::collect(files)?;
+    Ok(if join { vec![inputs] } else { inputs.into_iter().map(|i| vec![i]).collect() })
+}
+
+fn read_group(group: &[inputs::Input]) -> (String, Outcome) {
+    match group {
+        [one] => read_input(one),
+        many => read_joined(many),
+    }
+}
+
+fn parse_cmd(files: &[PathBuf], format: ParseFormat, join: bool) -> anyhow::Result<ExitCode> {
+    let inputs = groups(files, join)?;
     let many = inputs.len() > 1;
     let mut worst = 0u8;
     let stdout = io::stdout();
@@ -202,8 +245,8 @@ fn parse_cmd(files: &[PathBuf], format: ParseFormat) -> anyhow::Result<ExitCode>
     }
     for_each_ordered(
         &inputs,
-        |i| {
-            let (name, outcome) = read_input(i);
+        |g| {
+            let (name, outcome) = read_group(g);
             let text = match &outcome {
                 Outcome::Report(r) => Some(match format {
                     ParseFormat::Cells => render::cells::render(r),
@@ -245,16 +288,16 @@ fn parse_cmd(files: &[PathBuf], format: ParseFormat) -> anyhow::Result<ExitCode>
     Ok(ExitCode::from(worst))
 }
 
-fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::Path>, join: bool) -> anyhow::Result<ExitCode> {
     let prior_report = match prior {
         Some(p) => {
             let bytes = std::fs::read(p).with_context(|| format!("无法读取 {}", p.display()))?;
-            let r = nianbao_core::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let r = parse_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             Some(r)
         }
         None => None,
     };
-    let inputs = inputs::collect(files)?;
+    let inputs = groups(files, join)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut any_error = false;
@@ -266,8 +309,8 @@ fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::P
     }
     for_each_ordered(
         &inputs,
-        |i| {
-            let (name, outcome) = read_input(i);
+        |g| {
+            let (name, outcome) = read_group(g);
             let rendered = match &outcome {
                 Outcome::Report(r) => {
                     let diags = nianbao_core::check(r, prior_report.as_ref());
@@ -338,11 +381,4 @@ fn human(name: &str, r: &Report, diags: &[Diagnostic]) -> String {
     let mut s = format!("== {name}（{agency}，{year}，{} 格式）：{e} 个错误，{w} 个警告\n", r.template.as_str());
     s.push_str(&render::human::render(name, &r.document.source, diags));
     s
-}
-
-#[allow(dead_code)]
-fn read_stdin() -> io::Result<Vec<u8>> {
-    let mut b = Vec::new();
-    io::stdin().read_to_end(&mut b)?;
-    Ok(b)
 }

@@ -125,3 +125,50 @@ fn docx_files_are_read_and_found_in_directories() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("DOCX"));
 }
+
+#[test]
+fn pages_joined_pdf_scans_and_legacy_doc() {
+    let d = tmp("formats");
+    // A report over three pages of a CMS, read as one with --join.
+    let r = report(7);
+    let text = r.render(Layout::Pipe);
+    let lines: Vec<&str> = text.lines().collect();
+    let third = lines.len() / 3;
+    for (i, chunk) in [&lines[..third], &lines[third..2 * third], &lines[2 * third..]].iter().enumerate() {
+        std::fs::write(d.join(format!("p{i}.txt")), format!("首页 > 政务公开\n{}\n第{}页/共3页\n", chunk.join("\n"), i + 1)).unwrap();
+    }
+    let out = bin().args(["parse", "--join"]).args((0..3).map(|i| d.join(format!("p{i}.txt")))).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let cells = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(cells.lines().filter(|l| l.starts_with('t')).count(), 200);
+
+    // A PDF (needs poppler's pdftotext, which .ci/run installs).
+    if Command::new("pdftotext").arg("-v").output().is_ok() {
+        std::fs::write(d.join("r.pdf"), r.render_pdf(&Default::default())).unwrap();
+        let out = bin().args(["parse", "--format", "cells"]).arg(d.join("r.pdf")).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8(out.stdout).unwrap().contains(&format!("t3.new.total\t{}", r.get("t3.new.total"))));
+        // A scan: pages with drawings and no text.
+        let scan = nianbao_core::render::pdf::write_pdf(
+            &[nianbao_core::render::docx::DocBlock::Table(vec![vec![nianbao_core::render::docx::DocCell { text: String::new(), colspan: 1, rowspan: 1 }]])],
+            &Default::default(),
+        );
+        // Remove the page-number text so that nothing is left to read.
+        let scan = String::from_utf8_lossy(&scan).replace("Tj", "n").into_bytes();
+        std::fs::write(d.join("scan.pdf"), scan).unwrap();
+        let out = bin().arg("parse").arg(d.join("scan.pdf")).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("扫描件"), "{}", String::from_utf8_lossy(&out.stderr));
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "pdftotext is required in CI");
+    }
+
+    // A legacy .doc: converted by LibreOffice when installed, else a clear message.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend_from_slice(&[0; 504]);
+    std::fs::write(d.join("old.doc"), &ole).unwrap();
+    let out = bin().arg("parse").arg(d.join("old.doc")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LibreOffice"), "{err}");
+}

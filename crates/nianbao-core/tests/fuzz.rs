@@ -8,6 +8,31 @@ use std::time::{Duration, Instant};
 use nianbao_core::synth::{Layout, SynthReport};
 use nianbao_core::template::Format;
 
+fn exercise_report(report: &nianbao_core::Report) {
+    let diags = nianbao_core::check(report, Some(report));
+    let _ = nianbao_core::render::human::render("fuzz", &report.document.source, &diags);
+    let _ = serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", report)).unwrap();
+}
+
+/// PDF words as `pdftotext -tsv` prints them: report-like text at random, overlapping,
+/// out-of-range positions, and malformed rows.
+fn random_tsv(rng: &mut fastrand::Rng) -> String {
+    let words = ["一、本年新收政府信息公开申请数量", "（七）总计", "12", "0", "-3-", "行政复议", "三、收到和处理政府信息公开申请情况", "第二十条第（一）项", "规章", "１２", "|", "NaN"];
+    let mut tsv = String::from("level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n");
+    for _ in 0..rng.usize(0..400) {
+        let coord = |rng: &mut fastrand::Rng| match rng.u8(0..10) {
+            0 => "nan".to_string(),
+            1 => "-1e30".to_string(),
+            2 => "1e38".to_string(),
+            _ => format!("{:.2}", rng.f32() * 800.0),
+        };
+        let (l, t, w, h) = (coord(rng), coord(rng), coord(rng), coord(rng));
+        let level = if rng.u8(0..10) == 0 { rng.u8(0..9) } else { 5 };
+        tsv.push_str(&format!("{level}\t{}\t0\t0\t0\t0\t{l}\t{t}\t{w}\t{h}\t100\t{}\n", rng.u32(0..4), words[rng.usize(..words.len())]));
+    }
+    tsv
+}
+
 fn exercise(bytes: &[u8]) {
     if let Ok(report) = nianbao_core::parse(bytes) {
         let diags = nianbao_core::check(&report, Some(&report));
@@ -111,6 +136,9 @@ fn no_input_makes_anything_panic() {
                 }
             };
             exercise(&bytes);
+            if let Ok(r) = nianbao_core::parse_pdf_tsv(&random_tsv(&mut rng)) {
+                exercise_report(&r);
+            }
         }));
         assert!(result.is_ok(), "panic on fuzz seed {seed}");
         seed += 1;

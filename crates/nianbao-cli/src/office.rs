@@ -1,0 +1,58 @@
+//! Legacy Word (.doc) and WPS (.wps) files: converted to DOCX by LibreOffice when it is
+//! installed (`soffice --headless --convert-to docx`), bounded in time; otherwise a
+//! clear message naming what to install.
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Longest a conversion may take.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// True for an OLE compound file (.doc, .wps, .xls …).
+pub fn is_ole(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// Converts a .doc/.wps file's bytes to DOCX bytes.
+pub fn to_docx(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("nianbao-office-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建临时目录：{e}"))?;
+    let result = convert_in(&dir, bytes);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let input = dir.join("report.doc");
+    std::fs::write(&input, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
+    let mut child = Command::new("soffice")
+        .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
+        .arg(dir)
+        .arg(&input)
+        .env("HOME", dir) // a private profile: no clash with a running LibreOffice
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                "DOC/WPS 文件需要 LibreOffice 转换后读取（Debian/Ubuntu：apt-get install libreoffice-writer），或另存为 DOCX".to_string()
+            }
+            _ => format!("无法启动 LibreOffice：{e}"),
+        })?;
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("LibreOffice 转换超过 {} 秒，已终止", TIMEOUT.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("LibreOffice 运行出错：{e}")),
+        }
+    }
+    std::fs::read(dir.join("report.docx")).map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
+}
