@@ -47,7 +47,7 @@ pub struct ParseOutput<'a> {
     pub file: &'a str,
     /// Encoding the file was decoded from.
     pub encoding: &'static str,
-    /// `text` or `html`.
+    /// `text`, `html`, `docx` or `pdf` (for DOCX and PDF, spans point into a text view of the document).
     pub source_kind: crate::document::SourceKind,
     /// Metadata.
     pub meta: WireMeta<'a>,
