@@ -9,6 +9,7 @@ mod demo;
 mod inputs;
 mod office;
 mod pdf;
+mod subprocess;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;

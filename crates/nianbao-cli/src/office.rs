@@ -4,7 +4,7 @@
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Longest a conversion may take.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -41,18 +41,6 @@ fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
             }
             _ => format!("无法启动 LibreOffice：{e}"),
         })?;
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("LibreOffice 转换超过 {} 秒，已终止", TIMEOUT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("LibreOffice 运行出错：{e}")),
-        }
-    }
+    crate::subprocess::wait_with_limit(&mut child, TIMEOUT, "LibreOffice 转换")?;
     std::fs::read(dir.join("report.docx")).map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
 }

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Longest a PDF may take to extract.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -35,19 +35,7 @@ pub fn tsv(bytes: &[u8]) -> Result<String, String> {
         let _ = stdout.read_to_end(&mut out);
         out
     });
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("PDF 文字提取超过 {} 秒，已终止", TIMEOUT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("pdftotext 运行出错：{e}")),
-        }
-    };
+    let status = crate::subprocess::wait_with_limit(&mut child, TIMEOUT, "PDF 文字提取")?;
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
     if !status.success() {
