@@ -115,7 +115,7 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             Container::Pdf => {
                 use nianbao_core::render::pdf::{PdfFont, PdfOptions};
                 let font = [PdfFont::UniGbUcs2, PdfFont::GbkEuc, PdfFont::IdentityToUnicode][rng.usize(..3)];
-                (r.render_pdf(&PdfOptions { font, repeat_header: rng.bool(), page_height: None }), "pdf", "pdf")
+                (r.render_pdf(&PdfOptions { font, repeat_header: rng.bool(), ..Default::default() }), "pdf", "pdf")
             }
         };
         let path = args.out.join(format!("{i:05}-{name}-{}{tag}.{ext}", r.format.as_str()));

@@ -9,6 +9,6 @@ fn main() {
         _ => nianbao_core::render::pdf::PdfFont::UniGbUcs2,
     };
     let r = nianbao_core::synth::SynthReport::random(&mut fastrand::Rng::with_seed(seed), nianbao_core::template::Format::V2021);
-    let opts = nianbao_core::render::pdf::PdfOptions { font, repeat_header: true, page_height: None };
+    let opts = nianbao_core::render::pdf::PdfOptions { font, repeat_header: true, ..Default::default() };
     std::fs::write(out, r.render_pdf(&opts)).unwrap();
 }

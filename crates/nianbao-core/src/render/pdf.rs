@@ -6,7 +6,9 @@
 //! Three font encodings, the ones government PDFs use:
 //! * [`PdfFont::UniGbUcs2`] — `STSong-Light` with the `UniGB-UCS2-H` CMap, no ToUnicode;
 //! * [`PdfFont::GbkEuc`] — `STSong-Light` with `GBK-EUC-H`, text as GBK bytes, no ToUnicode;
-//! * [`PdfFont::IdentityToUnicode`] — a CID font with `Identity-H` and a ToUnicode map.
+//! * [`PdfFont::IdentityToUnicode`] — a CID font with `Identity-H` and a ToUnicode map;
+//! * [`PdfOptions::embedded`] — a TrueType font program embedded (`FontFile2`), text as
+//!   glyph ids, with or without a ToUnicode map.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -25,8 +27,19 @@ pub enum PdfFont {
     IdentityToUnicode,
 }
 
+/// An embedded TrueType font: its program and the glyph id of every character used.
+#[derive(Debug, Clone)]
+pub struct EmbeddedFont {
+    /// The `.ttf` file.
+    pub program: std::sync::Arc<[u8]>,
+    /// Character → glyph id, from the font's `cmap`.
+    pub glyphs: std::sync::Arc<std::collections::HashMap<char, u16>>,
+    /// Also write a ToUnicode map.
+    pub to_unicode: bool,
+}
+
 /// Layout choices.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
     /// Font encoding.
     pub font: PdfFont,
@@ -34,6 +47,8 @@ pub struct PdfOptions {
     pub repeat_header: bool,
     /// Page height in points (A4: 842); smaller pages split tables more often.
     pub page_height: Option<f32>,
+    /// Embed this font instead of naming a non-embedded one (`font` is then ignored).
+    pub embedded: Option<EmbeddedFont>,
 }
 
 const PAGE_W: f32 = 595.0;
@@ -78,6 +93,7 @@ struct Pages {
     y: f32,
     height: f32,
     font: PdfFont,
+    embedded: Option<EmbeddedFont>,
     /// Identity-H: char → CID.
     cids: BTreeMap<char, u16>,
 }
@@ -85,7 +101,7 @@ struct Pages {
 impl Pages {
     fn new(opts: &PdfOptions) -> Pages {
         let height = opts.page_height.unwrap_or(842.0);
-        Pages { pages: vec![String::new()], y: height - MARGIN, height, font: opts.font, cids: BTreeMap::new() }
+        Pages { pages: vec![String::new()], y: height - MARGIN, height, font: opts.font, embedded: opts.embedded.clone(), cids: BTreeMap::new() }
     }
 
     fn page(&mut self) -> &mut String {
@@ -109,6 +125,15 @@ impl Pages {
 
     fn encode(&mut self, s: &str) -> String {
         let mut hex = String::new();
+        if let Some(e) = &self.embedded {
+            // Text as glyph ids (CID = GID); remember which glyph stands for which character.
+            for c in s.chars() {
+                let gid = e.glyphs.get(&c).copied().unwrap_or(0);
+                self.cids.insert(c, gid);
+                let _ = write!(hex, "{gid:04X}");
+            }
+            return hex;
+        }
         match self.font {
             PdfFont::UniGbUcs2 => {
                 for u in s.encode_utf16() {
@@ -255,21 +280,29 @@ impl Pages {
         let x = PAGE_W / 2.0 - text_w(&footer, 9.0) / 2.0;
         self.text(x, MARGIN / 2.0, 9.0, &footer);
         let mut objects: Vec<String> = Vec::new();
-        // 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, 6 tounicode (maybe), then pages.
-        let first_page = 7;
+        // 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, 6 ToUnicode, 7 font
+        // program (empty when not embedded), then the pages.
+        let first_page = 8;
         let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
         objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
         objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")));
-        let (base, encoding, subtype) = match self.font {
-            PdfFont::UniGbUcs2 => ("STSong-Light", "/UniGB-UCS2-H", "/CIDFontType0"),
-            PdfFont::GbkEuc => ("STSong-Light", "/GBK-EUC-H", "/CIDFontType0"),
-            PdfFont::IdentityToUnicode => ("SimSun", "/Identity-H", "/CIDFontType2"),
+        let embedded = self.embedded.clone();
+        let (base, encoding, subtype) = match (&embedded, self.font) {
+            (Some(_), _) => ("DroidSansFallback", "/Identity-H", "/CIDFontType2"),
+            (None, PdfFont::UniGbUcs2) => ("STSong-Light", "/UniGB-UCS2-H", "/CIDFontType0"),
+            (None, PdfFont::GbkEuc) => ("STSong-Light", "/GBK-EUC-H", "/CIDFontType0"),
+            (None, PdfFont::IdentityToUnicode) => ("SimSun", "/Identity-H", "/CIDFontType2"),
         };
-        let to_unicode = if self.font == PdfFont::IdentityToUnicode { " /ToUnicode 6 0 R" } else { "" };
+        let identity = embedded.is_some() || self.font == PdfFont::IdentityToUnicode;
+        let with_to_unicode = match &embedded {
+            Some(e) => e.to_unicode,
+            None => self.font == PdfFont::IdentityToUnicode,
+        };
+        let to_unicode = if with_to_unicode { " /ToUnicode 6 0 R" } else { "" };
         objects.push(format!(
             "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding {encoding} /DescendantFonts [4 0 R]{to_unicode} >>"
         ));
-        let widths = if self.font == PdfFont::IdentityToUnicode {
+        let widths = if identity {
             let mut w = String::from("[");
             for (c, cid) in &self.cids {
                 let _ = write!(w, " {cid} [{}]", if c.is_ascii() { 500 } else { 1000 });
@@ -281,15 +314,16 @@ impl Pages {
             // ASCII bytes to (814–907) are half as wide as the ideographs.
             "[1 95 500 814 907 500]".into()
         };
-        let gid_map = if self.font == PdfFont::IdentityToUnicode { " /CIDToGIDMap /Identity" } else { "" };
+        let gid_map = if identity { " /CIDToGIDMap /Identity" } else { "" };
         objects.push(format!(
             "<< /Type /Font /Subtype {subtype} /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering ({}) /Supplement {} >> \
              /FontDescriptor 5 0 R /DW 1000 /W {widths}{gid_map} >>",
-            if self.font == PdfFont::IdentityToUnicode { "Identity" } else { "GB1" },
-            if self.font == PdfFont::IdentityToUnicode { 0 } else { 2 },
+            if identity { "Identity" } else { "GB1" },
+            if identity { 0 } else { 2 },
         ));
+        let font_file = if embedded.is_some() { " /FontFile2 7 0 R" } else { "" };
         objects.push(format!(
-            "<< /Type /FontDescriptor /FontName /{base} /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
+            "<< /Type /FontDescriptor /FontName /{base} /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93{font_file} >>"
         ));
         let mut cmap = String::from(
             "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def \
@@ -309,6 +343,8 @@ impl Pages {
         }
         cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end");
         objects.push(format!("<< /Length {} >>\nstream\n{cmap}\nendstream", cmap.len() + 1));
+        // The font program is binary: it is spliced in as bytes below.
+        objects.push(String::from("FONTFILE"));
         for (i, content) in self.pages.iter().enumerate() {
             let content_id = first_page + 2 * i + 1;
             objects.push(format!(
@@ -318,19 +354,29 @@ impl Pages {
             let stream = format!("0.5 w\n{content}");
             objects.push(format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()));
         }
-        let mut out = String::from("%PDF-1.4\n");
+        let program: &[u8] = embedded.as_ref().map_or(&[], |e| &e.program);
+        let mut out: Vec<u8> = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
         for (i, o) in objects.iter().enumerate() {
             offsets.push(out.len());
-            let _ = write!(out, "{} 0 obj\n{o}\nendobj\n", i + 1);
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            if o == "FONTFILE" {
+                out.extend_from_slice(format!("<< /Length {} /Length1 {} >>\nstream\n", program.len(), program.len()).as_bytes());
+                out.extend_from_slice(program);
+                out.extend_from_slice(b"\nendstream");
+            } else {
+                out.extend_from_slice(o.as_bytes());
+            }
+            out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
-        let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+        let mut tail = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
         for off in offsets {
-            let _ = writeln!(out, "{off:010} 00000 n ");
+            let _ = writeln!(tail, "{off:010} 00000 n ");
         }
-        let _ = write!(out, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
-        out.into_bytes()
+        let _ = write!(tail, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
+        out.extend_from_slice(tail.as_bytes());
+        out
     }
 }
 
