@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::demo::{FormatArg, GenerateArgs, LayoutArg};
+use crate::demo::{FormatArg, GenerateArgs};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -44,7 +44,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let gen = GenerateArgs {
         out: dir.clone(),
         count: args.count,
-        layout: LayoutArg::Mixed,
+        layout: crate::demo::LayoutChoice(None),
         template: FormatArg::Mixed,
         seed: args.seed,
         defect_rate: 0.3,

@@ -8,16 +8,19 @@ use clap::ValueEnum;
 use nianbao_core::synth::{Defect, Layout, SynthReport};
 use nianbao_core::template::Format;
 
-#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
-pub enum LayoutArg {
-    Pipe,
-    CellPerLine,
-    BlankLines,
-    Tabs,
-    Markdown,
-    Html,
-    /// 每份随机选择一种版式
-    Mixed,
+/// A layout, or none for a random one per report (`mixed`).
+#[derive(Clone, Copy, Debug)]
+pub struct LayoutChoice(pub Option<Layout>);
+
+/// A layout by its name (`pipe`, `html` …), or `mixed` for a random one per report.
+fn parse_layout(name: &str) -> Result<LayoutChoice, String> {
+    if name == "mixed" {
+        return Ok(LayoutChoice(None));
+    }
+    Layout::ALL.iter().copied().find(|l| l.name() == name).map(|l| LayoutChoice(Some(l))).ok_or_else(|| {
+        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+        format!("版式应为 mixed 或 {}", names.join("、"))
+    })
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
@@ -48,9 +51,9 @@ pub struct GenerateArgs {
     /// 生成的份数
     #[arg(long, short = 'n', default_value_t = 10)]
     pub count: usize,
-    /// 版式
-    #[arg(long, value_enum, default_value_t = LayoutArg::Mixed)]
-    pub layout: LayoutArg,
+    /// 版式：mixed（每份随机）、pipe、cell-per-line、blank-lines、tabs、markdown、html
+    #[arg(long, value_parser = parse_layout, default_value = "mixed")]
+    pub layout: LayoutChoice,
     /// 格式
     #[arg(long, value_enum, default_value_t = FormatArg::Mixed)]
     pub template: FormatArg,
@@ -63,18 +66,6 @@ pub struct GenerateArgs {
     /// 文件格式
     #[arg(long = "as", value_enum, default_value_t = Container::Text)]
     pub container: Container,
-}
-
-fn layout_of(arg: LayoutArg, rng: &mut fastrand::Rng) -> Layout {
-    match arg {
-        LayoutArg::Pipe => Layout::Pipe,
-        LayoutArg::CellPerLine => Layout::CellPerLine,
-        LayoutArg::BlankLines => Layout::BlankLines,
-        LayoutArg::Tabs => Layout::Tabs,
-        LayoutArg::Markdown => Layout::Markdown,
-        LayoutArg::Html => Layout::Html,
-        LayoutArg::Mixed => Layout::ALL[rng.usize(..Layout::ALL.len())],
-    }
 }
 
 const DEFECTS: [Defect; 6] =
@@ -93,7 +84,7 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             FormatArg::Mixed if rng.u8(0..5) == 0 => Format::V2019,
             FormatArg::Mixed => Format::V2021,
         };
-        let layout = layout_of(args.layout, &mut rng);
+        let layout = args.layout.0.unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
         let mut r = SynthReport::random(&mut rng, format);
         let mut tag = String::new();
         if rng.f64() < args.defect_rate {

@@ -172,3 +172,21 @@ fn pages_joined_pdf_scans_and_legacy_doc() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("LibreOffice"), "{err}");
 }
+
+#[test]
+fn generate_writes_every_container_and_rejects_bad_arguments() {
+    let d = tmp("generate");
+    for (args, ext) in [(vec!["--layout", "tabs"], "txt"), (vec!["--layout", "html"], "html"), (vec!["--as", "docx"], "docx"), (vec!["--as", "pdf"], "pdf")] {
+        let out = bin().args(["generate", "-n", "2", "-o"]).arg(&d).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let n = std::fs::read_dir(&d).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == ext)).count();
+        assert!(n >= 2, "{args:?}: {n} .{ext} files");
+    }
+    let bad = bin().args(["generate", "-n", "1", "-o"]).arg(&d).args(["--layout", "nope"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("版式应为"));
+    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = if Command::new("pdftotext").arg("-v").output().is_ok() { 8 } else { 6 };
+    assert!(v.as_array().unwrap().len() >= expected);
+}
