@@ -167,93 +167,105 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
     out
 }
 
-const QUALIFIERS: [&str; 7] = ["现行有效", "废止", "失效", "制发", "制定", "印发", "出台"];
 const NOT_ABOUT_APPLICATIONS: [&str; 4] = ["其中", "投诉", "举报", "信访"];
 const BOTH: [&str; 4] = ["收到并办结", "受理并办结", "收到并全部办结", "受理并全部办结"];
 const CASE_DETAIL: [&str; 7] = ["纠正", "纠错", "维持", "撤销", "败诉", "胜诉", "审结"];
-const MISC: [&str; 3] = ["规范性文件", "申请", "决定"];
 
-/// Every word the clause reader looks for, in one automaton: a clause is scanned once.
+/// What a lexicon word says about a clause (bit flags).
+const NOT_COUNT: u16 = 1;
+const IN_FORCE: u16 = 1 << 1;
+const REPEALED: u16 = 1 << 2;
+const ISSUED: u16 = 1 << 3;
+const NOT_APPLICATIONS: u16 = 1 << 4;
+const RECEIVED_AND_PROCESSED: u16 = 1 << 5;
+const CASE_OUTCOME: u16 = 1 << 6;
+const APPLICATION: u16 = 1 << 7;
+const DECISION: u16 = 1 << 8;
+
+/// Every word the clause reader looks for, in one automaton: a clause is scanned once,
+/// and each word found contributes its topic and its flags.
 struct Lexicon {
     ac: aho_corasick::AhoCorasick,
-    words: Vec<&'static str>,
-    index: std::collections::HashMap<&'static str, usize>,
+    /// Per word: the topic it names (application topics only count in paragraphs about
+    /// applications), and its flags.
+    topic: Vec<Option<(Topic, bool)>>,
+    flags: Vec<u16>,
+    /// Per word: whether it is `规范性文件`.
+    normative: Vec<bool>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static L: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     L.get_or_init(|| {
         let mut words: Vec<&'static str> = Vec::new();
-        words.extend(APPLICATION_TOPICS.iter().map(|(w, _)| *w));
-        words.extend(OTHER_TOPICS.iter().map(|(w, _)| *w));
-        for list in [&NOT_A_COUNT[..], &QUALIFIERS, &NOT_ABOUT_APPLICATIONS, &BOTH, &CASE_DETAIL, &MISC] {
-            words.extend(list.iter().copied());
+        let mut topic = Vec::new();
+        let mut flags = Vec::new();
+        let mut normative = Vec::new();
+        let mut add = |w: &'static str, t: Option<(Topic, bool)>, f: u16| {
+            words.push(w);
+            topic.push(t);
+            flags.push(f);
+            normative.push(w == "规范性文件");
+        };
+        for (w, t) in APPLICATION_TOPICS {
+            add(w, Some((t, true)), 0);
         }
-        words.sort_unstable();
-        words.dedup();
+        for (w, t) in OTHER_TOPICS {
+            add(w, Some((t, false)), if w == "依申请公开" { APPLICATION } else { 0 });
+        }
+        for w in NOT_A_COUNT {
+            add(w, None, NOT_COUNT);
+        }
+        add("现行有效", None, IN_FORCE);
+        add("废止", None, REPEALED);
+        add("失效", None, REPEALED);
+        for w in ["制发", "制定", "印发", "出台"] {
+            add(w, None, ISSUED);
+        }
+        for w in NOT_ABOUT_APPLICATIONS {
+            add(w, None, NOT_APPLICATIONS);
+        }
+        for w in BOTH {
+            add(w, None, RECEIVED_AND_PROCESSED);
+        }
+        for w in CASE_DETAIL {
+            add(w, None, CASE_OUTCOME);
+        }
+        add("规范性文件", None, 0);
+        add("申请", None, APPLICATION);
+        add("决定", None, DECISION);
         let ac = aho_corasick::AhoCorasick::new(&words).expect("narrative words build an automaton");
-        let index = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-        Lexicon { ac, words, index }
+        Lexicon { ac, topic, flags, normative }
     })
-}
-
-/// Where each lexicon word last ends in a clause.
-struct Found<'l> {
-    lex: &'l Lexicon,
-    end: Vec<Option<usize>>,
-}
-
-impl Found<'_> {
-    fn scan(clause: &str) -> Found<'static> {
-        let lex = lexicon();
-        let mut end = vec![None; lex.words.len()];
-        for m in lex.ac.find_overlapping_iter(clause) {
-            let e = &mut end[m.pattern().as_usize()];
-            *e = Some(e.map_or(m.end(), |x: usize| x.max(m.end())));
-        }
-        Found { lex, end }
-    }
-
-    fn end_of(&self, w: &str) -> Option<usize> {
-        self.lex.index.get(w).and_then(|&i| self.end[i])
-    }
-
-    fn has(&self, w: &str) -> bool {
-        self.end_of(w).is_some()
-    }
-
-    fn any(&self, ws: &[&str]) -> bool {
-        ws.iter().any(|w| self.has(w))
-    }
 }
 
 /// The topics a clause states a figure about (usually one; `收到并办结` gives two).
 fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) -> Vec<Topic> {
-    let f = Found::scan(clause);
-    if f.any(&NOT_A_COUNT) {
-        return Vec::new();
-    }
-    // The topic word nearest the number decides.
+    let lex = lexicon();
+    let mut flags = 0u16;
+    // The topic word nearest the number decides: the one ending last.
     let mut best: Option<(usize, Topic)> = None;
-    let mut consider = |table: &[(&str, Topic)]| {
-        for (k, t) in table {
-            if let Some(end) = f.end_of(k) {
-                if best.is_none_or(|(e, _)| end > e) {
-                    best = Some((end, *t));
-                }
+    let mut normative: Option<usize> = None;
+    for m in lex.ac.find_overlapping_iter(clause) {
+        let i = m.pattern().as_usize();
+        flags |= lex.flags[i];
+        if lex.normative[i] {
+            normative = normative.max(Some(m.end()));
+        }
+        if let Some((t, needs_applications)) = lex.topic[i] {
+            if (!needs_applications || about_applications) && best.is_none_or(|(e, _)| m.end() > e) {
+                best = Some((m.end(), t));
             }
         }
-    };
-    if about_applications {
-        consider(&APPLICATION_TOPICS);
     }
-    consider(&OTHER_TOPICS);
-    let normative = f.end_of("规范性文件");
-    let qualifier = if f.has("现行有效") {
+    if flags & NOT_COUNT != 0 {
+        return Vec::new();
+    }
+    let qualifier = if flags & IN_FORCE != 0 {
         Some(Topic::NormativeInForce)
-    } else if f.has("废止") || f.has("失效") {
+    } else if flags & REPEALED != 0 {
         Some(Topic::NormativeRepealed)
-    } else if f.any(&["制发", "制定", "印发", "出台"]) {
+    } else if flags & ISSUED != 0 {
         Some(Topic::NormativeIssued)
     } else {
         None
@@ -273,24 +285,24 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
         Topic::Received | Topic::Processed => {
             // `收到` is generic: the clause itself must be about applications. `办结` is
             // specific enough within a paragraph about applications.
-            let needs_word = topic == Topic::Received && !f.has("申请");
-            if needs_word || f.any(&NOT_ABOUT_APPLICATIONS) {
+            let needs_word = topic == Topic::Received && flags & APPLICATION == 0;
+            if needs_word || flags & NOT_APPLICATIONS != 0 {
                 return Vec::new();
             }
-            if f.any(&BOTH) {
+            if flags & RECEIVED_AND_PROCESSED != 0 {
                 return vec![Topic::Received, Topic::Processed];
             }
             vec![topic]
         }
         Topic::Licensing | Topic::Punishment | Topic::Coercion => {
-            if f.has("决定") {
+            if flags & DECISION != 0 {
                 vec![topic]
             } else {
                 Vec::new()
             }
         }
         // Only the total: `被申请行政复议2件`, not `行政复议纠错1件`.
-        Topic::Review | Topic::Litigation if f.any(&CASE_DETAIL) => Vec::new(),
+        Topic::Review | Topic::Litigation if flags & CASE_OUTCOME != 0 => Vec::new(),
         t => vec![t],
     }
 }

@@ -62,6 +62,10 @@ pub fn fold_width(s: &str) -> String {
 /// chrome a CMS repeats on every page of a report split over pages (breadcrumbs such as
 /// `首页 > 政务公开`, `上一页 下一页`, `【打印本页】`).
 pub fn is_page_furniture(text: &str) -> bool {
+    // Every piece of chrome below carries one of these characters: most labels have none.
+    if !text.contains(['页', '【', '顶', '窗']) && !text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     if text.chars().count() <= 60 {
         let breadcrumb = text.contains("首页") && text.contains(['>', '›', '»', '＞']);
         let pager = ["上一页", "下一页", "尾页", "打印本页", "关闭窗口", "【打印】", "【关闭】", "返回顶部"].iter().any(|w| text.contains(w));
