@@ -463,6 +463,12 @@ impl CellId {
         CellId((t3_base() + r * T3_COLUMNS.len() + c) as u16)
     }
 
+    /// The cell of table 三 at row `row` of [`T3_ROWS`] and column `column` of [`T3_COLUMNS`]
+    /// (by index: for loops over the whole table).
+    pub fn t3_at(row: usize, column: usize) -> CellId {
+        CellId((t3_base() + row * T3_COLUMNS.len() + column) as u16)
+    }
+
     /// The cell of table 四 at `group`, `column`.
     pub fn t4(group: &str, column: &str) -> CellId {
         let g = T4_GROUPS.iter().position(|x| x.key == group).unwrap_or_else(|| panic!("no group t4.{group}"));

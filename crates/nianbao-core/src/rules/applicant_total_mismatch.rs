@@ -1,5 +1,5 @@
 use super::*;
-use crate::template::{T3_COLUMNS, T3_ROWS};
+use crate::template::T3_ROWS;
 
 rule! {
     /// ## 检查内容
@@ -27,9 +27,9 @@ impl Rule for ApplicantTotalMismatch {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for row in &T3_ROWS {
-            let Some(total) = cx.cell(CellId::t3(row.key, "total")) else { continue };
-            let parts: Vec<&CellValue> = T3_COLUMNS[..6].iter().filter_map(|c| cx.cell(CellId::t3(row.key, c.key))).collect();
+        for (ri, row) in T3_ROWS.iter().enumerate() {
+            let Some(total) = cx.cell(CellId::t3_at(ri, 6)) else { continue };
+            let parts: Vec<&CellValue> = (0..6).filter_map(|ci| cx.cell(CellId::t3_at(ri, ci))).collect();
             if parts.len() < 6 {
                 continue;
             }

@@ -29,12 +29,13 @@ impl Rule for OutcomeTotalMismatch {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for col in &T3_COLUMNS {
+        for (ci, col) in T3_COLUMNS.iter().enumerate() {
             let Some(total) = cx.cell(CellId::t3("total_processed", col.key)) else { continue };
             let parts: Vec<&CellValue> = T3_ROWS
                 .iter()
-                .filter(|r| r.role == T3Role::Outcome)
-                .filter_map(|r| cx.cell(CellId::t3(r.key, col.key)))
+                .enumerate()
+                .filter(|(_, r)| r.role == T3Role::Outcome)
+                .filter_map(|(ri, _)| cx.cell(CellId::t3_at(ri, ci)))
                 .collect();
             if parts.is_empty() {
                 continue;
