@@ -190,3 +190,18 @@ fn generate_writes_every_container_and_rejects_bad_arguments() {
     let expected = if Command::new("pdftotext").arg("-v").output().is_ok() { 8 } else { 6 };
     assert!(v.as_array().unwrap().len() >= expected);
 }
+
+#[test]
+fn docx_findings_name_the_place_in_the_original() {
+    let d = tmp("docx-located");
+    let mut bad = report(8);
+    bad.inject(Defect::WrongTotal, &mut fastrand::Rng::with_seed(4));
+    std::fs::write(d.join("bad.docx"), bad.render_docx(&Default::default())).unwrap();
+    let out = bin().arg("check").arg(d.join("bad.docx")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[T3002]") && text.contains("原文第") && text.contains("个表格第"), "{text}");
+    let out = bin().args(["check", "--format", "json"]).arg(d.join("bad.docx")).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d0 = v[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "T3002").unwrap();
+    assert!(d0["span"]["location"].as_str().unwrap().contains("个表格第"), "{d0}");
+}

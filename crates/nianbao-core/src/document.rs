@@ -105,6 +105,16 @@ pub enum Block {
     Table(Table),
 }
 
+/// Where a piece of a DOCX or PDF text view stands in the original document: a
+/// paragraph, table, row and cell path (`第2个表格第5行第3列`) or a page and line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Location {
+    /// The piece of the text view.
+    pub span: Span,
+    /// The path, in Chinese.
+    pub path: String,
+}
+
 /// A document in the format-independent intermediate form.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -114,9 +124,22 @@ pub struct Document {
     pub kind: SourceKind,
     /// Blocks in reading order.
     pub blocks: Vec<Block>,
+    /// For sources read into a text view (DOCX, PDF): the original location of each
+    /// paragraph, row and cell, in order. Empty for text and HTML, whose spans are
+    /// positions in the file itself.
+    pub locations: Vec<Location>,
 }
 
 impl Document {
+    /// The most specific original location holding a byte offset of the text view.
+    pub fn location_of(&self, offset: usize) -> Option<&str> {
+        self.locations
+            .iter()
+            .filter(|l| l.span.start <= offset && offset <= l.span.end)
+            .min_by_key(|l| l.span.len())
+            .map(|l| l.path.as_str())
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.source, offset)

@@ -77,9 +77,17 @@ pub fn extract_docx(bytes: &[u8]) -> Result<Document, DocxError> {
         None => Numbering::default(),
     };
     let body = parse_body(&document)?;
-    let mut out = TextView { source: String::new(), blocks: Vec::new(), numbering, counters: HashMap::new() };
+    let mut out = TextView {
+        source: String::new(),
+        blocks: Vec::new(),
+        numbering,
+        counters: HashMap::new(),
+        locations: Vec::new(),
+        paragraphs: 0,
+        tables: 0,
+    };
     out.blocks_of(&body);
-    Ok(Document { source: out.source, kind: SourceKind::Docx, blocks: out.blocks })
+    Ok(Document { source: out.source, kind: SourceKind::Docx, blocks: out.blocks, locations: out.locations })
 }
 
 // ---------------------------------------------------------------------------
@@ -402,6 +410,11 @@ struct TextView {
     numbering: Numbering,
     /// (numId, ilvl) → current count.
     counters: HashMap<(String, usize), u32>,
+    /// Paths of paragraphs, rows and cells in the original document.
+    locations: Vec<crate::document::Location>,
+    /// Paragraphs and tables written so far, for those paths.
+    paragraphs: usize,
+    tables: usize,
 }
 
 impl TextView {
@@ -444,6 +457,8 @@ impl TextView {
                         continue;
                     }
                     let span = self.line(&text);
+                    self.paragraphs += 1;
+                    self.locations.push(crate::document::Location { span, path: format!("第{}段", self.paragraphs) });
                     self.blocks.push(Block::Para(Para { text, span, verbatim: true }));
                 }
                 Node::Tbl(rows) => {
@@ -464,7 +479,8 @@ impl TextView {
 
     fn table(&mut self, rows: &[Vec<TcNode>]) -> Table {
         let mut out = Table::default();
-        for row in rows {
+        self.tables += 1;
+        for (ri, row) in rows.iter().enumerate() {
             let mut line = String::new();
             let mut cells: Vec<(String, usize, usize, usize)> = Vec::new(); // text, offset, col, span
             let mut col = 0;
@@ -496,6 +512,15 @@ impl TextView {
             }
             let start = self.source.len();
             let row_span = self.line(&line);
+            let table_no = self.tables;
+            self.locations.push(crate::document::Location { span: row_span, path: format!("第{table_no}个表格第{}行", ri + 1) });
+            for (_, off, col, _) in &cells {
+                let end = line[*off..].find(" | ").map_or(line.len(), |i| off + i);
+                self.locations.push(crate::document::Location {
+                    span: Span::new(start + off, start + end),
+                    path: format!("第{table_no}个表格第{}行第{}列", ri + 1, col + 1),
+                });
+            }
             let cells = cells
                 .into_iter()
                 .map(|(text, off, col, colspan)| Cell {
@@ -545,6 +570,8 @@ mod tests {
             for c in t.rows.iter().flat_map(|r| &r.cells) {
                 assert_eq!(&doc.source[c.span.start..c.span.end], c.text);
             }
+            let three = &t.rows[1].cells[0];
+            assert_eq!(doc.location_of(three.span.start), Some("第1个表格第2行第2列"), "auto={auto}");
         }
     }
 

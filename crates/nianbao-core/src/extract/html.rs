@@ -22,7 +22,7 @@ pub fn extract_html(source: &str) -> Document {
     let mut w = Walker { blocks: Vec::new(), buf: String::new(), loc: Locator::new(source) };
     w.walk(*html.root_element(), 0);
     w.flush();
-    Document { source: source.to_string(), kind: SourceKind::Html, blocks: w.blocks }
+    Document { source: source.to_string(), kind: SourceKind::Html, blocks: w.blocks, locations: Vec::new() }
 }
 
 struct Walker<'a> {

@@ -272,8 +272,17 @@ pub fn document_from_words(words: &[Word]) -> Document {
     let mut blocks: Vec<Block> = Vec::new();
     let mut table: Option<Table> = None;
     let mut prev: Option<&Line> = None;
+    // For each text-view line: the page and the line on that page where it starts.
+    let mut origins: Vec<(u32, usize)> = Vec::new();
+    let mut on_page: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for l in &lines {
+        let line_no = {
+            let n = on_page.entry(l.page).or_insert(0);
+            *n += 1;
+            *n
+        };
         if l.cells.len() > 1 && crate::text::is_page_furniture(&l.cells.join(" ")) {
+            origins.push((l.page, line_no));
             // A page number spread over cells (`-  3  -`): one piece of furniture.
             let text = l.cells.join(" ");
             let start = source.len();
@@ -311,6 +320,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
                 para.span.end = source.len();
                 source.push('\n');
             } else {
+                origins.push((l.page, line_no));
                 let start = source.len();
                 source.push_str(&text);
                 let span = Span::new(start, source.len());
@@ -318,6 +328,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
                 blocks.push(Block::Para(Para { text, span, verbatim: true }));
             }
         } else {
+            origins.push((l.page, line_no));
             let start = source.len();
             let mut cells = Vec::new();
             for (i, c) in l.cells.iter().enumerate() {
@@ -337,7 +348,14 @@ pub fn document_from_words(words: &[Word]) -> Document {
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t));
     }
-    Document { source, kind: SourceKind::Pdf, blocks }
+    // Each line of the text view starts at one line of one page.
+    let mut locations = Vec::new();
+    let mut offset = 0;
+    for (line, &(page, n)) in source.split('\n').zip(origins.iter()) {
+        locations.push(crate::document::Location { span: Span::new(offset, offset + line.len()), path: format!("第{page}页第{n}行") });
+        offset += line.len() + 1;
+    }
+    Document { source, kind: SourceKind::Pdf, blocks, locations }
 }
 
 #[cfg(test)]
@@ -374,6 +392,10 @@ mod tests {
                 assert_eq!(&doc.source[p.span.start..p.span.end], p.text);
             }
         }
+        let at = doc.source.find("12").unwrap();
+        assert_eq!(doc.location_of(at), Some("第1页第1行"));
+        let at = doc.source.find("三十件").unwrap();
+        assert_eq!(doc.location_of(at), Some("第1页第3行"), "a wrapped paragraph is located where it starts");
     }
 
     #[test]

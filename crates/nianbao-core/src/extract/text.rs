@@ -51,7 +51,7 @@ pub fn extract_text(source: &str) -> Document {
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t));
     }
-    Document { source: source.to_string(), kind: SourceKind::Text, blocks }
+    Document { source: source.to_string(), kind: SourceKind::Text, blocks, locations: Vec::new() }
 }
 
 /// `|---|:---:|` separator lines of markdown tables.

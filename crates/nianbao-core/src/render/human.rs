@@ -16,6 +16,25 @@ const LONG_LINE: usize = 200;
 /// Characters shown on each side of a marker on a long line.
 const CONTEXT: usize = 60;
 
+/// Renders findings about a report's document: for DOCX and PDF (read into a text view)
+/// each finding also names its place in the original (`位置：第2个表格第5行第3列`).
+pub fn render_document(file: &str, doc: &crate::document::Document, diagnostics: &[Diagnostic]) -> String {
+    if doc.locations.is_empty() {
+        return render(file, &doc.source, diagnostics);
+    }
+    let located: Vec<Diagnostic> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(path) = d.span.and_then(|s| doc.location_of(s.start)) {
+                d.label = if d.label.is_empty() { format!("原文{path}") } else { format!("{}（原文{path}）", d.label) };
+            }
+            d
+        })
+        .collect();
+    render(file, &doc.source, &located)
+}
+
 /// Renders findings about `source` (shown under the name `file`).
 pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let files = SimpleFile::new(file, source);

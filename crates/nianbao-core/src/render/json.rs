@@ -16,7 +16,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// A source location: byte offsets into the decoded text, and the 1-based line and
 /// column (in characters) of its start.
-#[derive(Serialize, Debug, Clone, Copy)]
+#[derive(Serialize, Debug, Clone)]
 pub struct WireSpan {
     /// First byte.
     pub start: usize,
@@ -26,13 +26,22 @@ pub struct WireSpan {
     pub line: usize,
     /// Column of `start` in characters, from 1.
     pub column: usize,
+    /// For DOCX and PDF (spans into a text view): the place in the original document,
+    /// e.g. `第2个表格第5行第3列` or `第3页第12行`. Absent for text and HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 impl WireSpan {
     /// Converts a span of `source`.
     pub fn new(source: &str, span: Span) -> WireSpan {
         let (line, column) = line_col(source, span.start);
-        WireSpan { start: span.start, end: span.end, line, column }
+        WireSpan { start: span.start, end: span.end, line, column, location: None }
+    }
+
+    /// Converts a span of a document, with its original location where it has one.
+    pub fn of(doc: &crate::document::Document, span: Span) -> WireSpan {
+        WireSpan { location: doc.location_of(span.start).map(str::to_string), ..WireSpan::new(&doc.source, span) }
     }
 }
 
@@ -124,14 +133,14 @@ pub struct WireDiagnostic {
 }
 
 impl WireDiagnostic {
-    /// Converts a finding about `source`.
-    pub fn new(source: &str, d: &Diagnostic) -> WireDiagnostic {
+    /// Converts a finding about a document.
+    pub fn new(doc: &crate::document::Document, d: &Diagnostic) -> WireDiagnostic {
         WireDiagnostic {
             code: d.code,
             severity: d.severity.as_str(),
             message: d.message.clone(),
             cells: d.cells.iter().map(|c| c.key()).collect(),
-            span: d.span.map(|s| WireSpan::new(source, s)),
+            span: d.span.map(|s| WireSpan::of(doc, s)),
             help: d.help.clone(),
         }
     }
@@ -139,7 +148,7 @@ impl WireDiagnostic {
 
 /// Builds the `parse --format json` document.
 pub fn parse_output<'a>(file: &'a str, report: &'a Report) -> ParseOutput<'a> {
-    let src = report.document.source.as_str();
+    let doc = &report.document;
     let m = &report.meta;
     ParseOutput {
         schema_version: SCHEMA_VERSION,
@@ -159,14 +168,14 @@ pub fn parse_output<'a>(file: &'a str, report: &'a Report) -> ParseOutput<'a> {
         sections: report
             .sections
             .iter()
-            .map(|s| WireSection { number: s.number, heading: &s.heading, text: &s.text, span: WireSpan::new(src, s.heading_span) })
+            .map(|s| WireSection { number: s.number, heading: &s.heading, text: &s.text, span: WireSpan::of(doc, s.heading_span) })
             .collect(),
         cells: report
             .cells
             .iter()
-            .map(|c| WireCell { key: c.id.key(), value: c.value, blank: c.blank, raw: &c.raw, span: WireSpan::new(src, c.span) })
+            .map(|c| WireCell { key: c.id.key(), value: c.value, blank: c.blank, raw: &c.raw, span: WireSpan::of(doc, c.span) })
             .collect(),
-        diagnostics: report.diagnostics.iter().map(|d| WireDiagnostic::new(src, d)).collect(),
+        diagnostics: report.diagnostics.iter().map(|d| WireDiagnostic::new(doc, d)).collect(),
     }
 }
 
@@ -194,10 +203,9 @@ pub struct WireReportSummary<'a> {
 
 /// Builds one `check --format json` element.
 pub fn check_output<'a>(file: &'a str, report: &'a Report, diagnostics: &[Diagnostic]) -> CheckOutput<'a> {
-    let src = report.document.source.as_str();
     CheckOutput {
         file,
         report: WireReportSummary { year: report.year(), agency: report.agency(), template: report.template.as_str() },
-        diagnostics: diagnostics.iter().map(|d| WireDiagnostic::new(src, d)).collect(),
+        diagnostics: diagnostics.iter().map(|d| WireDiagnostic::new(&report.document, d)).collect(),
     }
 }
