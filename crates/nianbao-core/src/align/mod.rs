@@ -90,6 +90,12 @@ fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> 
         for t in &toks[h.tok + 1..next_tok] {
             if t.in_para && seen.insert(t.block) {
                 if let Block::Para(p) = &doc.blocks[t.block] {
+                    // In the table sections, a layout with one cell per paragraph turns the
+                    // table into short paragraphs: only prose counts as the section's text.
+                    let prose = p.text.contains(['。', '，', '；', ',']) || p.text.chars().count() > 40;
+                    if (2..=4).contains(&h.number) && !prose {
+                        continue;
+                    }
                     paras.push(SectionPara { text: p.text.clone(), span: p.span, verbatim: p.verbatim });
                 }
             }
