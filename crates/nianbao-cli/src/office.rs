@@ -27,20 +27,17 @@ pub fn to_docx(bytes: &[u8]) -> Result<Vec<u8>, String> {
 fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
     let input = dir.join("report.doc");
     std::fs::write(&input, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
-    let mut child = Command::new("soffice")
-        .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
-        .arg(dir)
-        .arg(&input)
-        .env("HOME", dir) // a private profile: no clash with a running LibreOffice
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "DOC/WPS 文件需要 LibreOffice 转换后读取（Debian/Ubuntu：apt-get install libreoffice-writer），或另存为 DOCX".to_string()
-            }
-            _ => format!("无法启动 LibreOffice：{e}"),
-        })?;
+    let mut child = crate::subprocess::spawn(
+        Command::new("soffice")
+            .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
+            .arg(dir)
+            .arg(&input)
+            .env("HOME", dir) // a private profile: no clash with a running LibreOffice
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "LibreOffice",
+        "DOC/WPS 文件需要 LibreOffice 转换后读取（Debian/Ubuntu：apt-get install libreoffice-writer），或另存为 DOCX",
+    )?;
     crate::subprocess::wait_with_limit(&mut child, TIMEOUT, "LibreOffice 转换")?;
     std::fs::read(dir.join("report.docx")).map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
 }

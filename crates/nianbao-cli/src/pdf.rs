@@ -11,18 +11,15 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The words of a PDF's text layer as `pdftotext -tsv` prints them.
 pub fn tsv(bytes: &[u8]) -> Result<String, String> {
-    let mut child = Command::new("pdftotext")
-        .args(["-tsv", "-enc", "UTF-8", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt-get install poppler-utils poppler-data）".to_string()
-            }
-            _ => format!("无法启动 pdftotext：{e}"),
-        })?;
+    let mut child = crate::subprocess::spawn(
+        Command::new("pdftotext")
+            .args(["-tsv", "-enc", "UTF-8", "-", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        "pdftotext",
+        "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt-get install poppler-utils poppler-data，或运行 setup.sh）",
+    )?;
     // Feed and drain on threads so that neither pipe can fill up and stall the child.
     let mut stdin = child.stdin.take().expect("piped stdin");
     let input = bytes.to_vec();

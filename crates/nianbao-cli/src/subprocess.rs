@@ -1,6 +1,15 @@
-//! Waiting for an outside program with a time limit.
+//! Outside programs: started with a message naming what to install when they are
+//! missing, and waited for with a time limit.
 
-use std::process::{Child, ExitStatus};
+use std::process::{Child, Command, ExitStatus};
+
+/// Starts `cmd`; `what` names the program, `missing` says what to do when it is not installed.
+pub fn spawn(cmd: &mut Command, what: &str, missing: &str) -> Result<Child, String> {
+    cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => missing.to_string(),
+        _ => format!("无法启动 {what}：{e}"),
+    })
+}
 use std::time::{Duration, Instant};
 
 /// Waits for `child`, killing it after `limit`; `what` names the program in messages.

@@ -140,10 +140,6 @@ impl Document {
             .map(|l| l.path.as_str())
     }
 
-    /// One-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.source, offset)
-    }
 }
 
 /// One-based line and column (in characters) of a byte offset into `source`.

@@ -585,9 +585,13 @@ fn build_catalogue() -> Vec<CellDef> {
     out
 }
 
-/// The row of table 三 with this key.
-pub fn t3_row(key: &str) -> Option<&'static T3Row> {
-    T3_ROWS.iter().find(|r| r.key == key)
+/// A row label without its long parenthetical (`（二）部分公开（区分处理的…）` →
+/// `（二）部分公开`), for messages.
+pub fn short_label(label: &str) -> &str {
+    match label.find(['（', '(']) {
+        Some(i) if i > 0 => &label[..i],
+        _ => label,
+    }
 }
 
 #[cfg(test)]

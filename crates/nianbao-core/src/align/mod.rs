@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document, Span};
 use crate::number::Number;
 use crate::report::{CellValue, Report, RowFound, Section, SectionPara, Subtotal};
-use crate::template::{CellId, Format, TableId, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::template::{short_label, CellId, Format, TableId, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
 
 use sections::HeadingHit;
 
@@ -133,13 +133,6 @@ fn family_cells(family: &str, column: &str, format_2021: bool) -> Vec<CellId> {
         .filter(|r| r.family == family && if format_2021 { r.in_2021 } else { r.in_2019 })
         .map(|r| CellId::t3(r.key, column))
         .collect()
-}
-
-fn short_label(label: &str) -> &str {
-    match label.find(['（', '(']) {
-        Some(i) if i > 0 => &label[..i],
-        _ => label,
-    }
 }
 
 /// Finds which identifying phrase of a row stands rightmost in a run of labels (on a

@@ -80,16 +80,12 @@ fn set_row(toks: &mut [Tok<'_>], row: u32) {
     }
 }
 
-fn is_noise(text: &str) -> bool {
-    crate::text::is_page_furniture(text)
-}
-
 fn kind_of(text: &str, definite: bool) -> Kind {
     match read_cell_text(text) {
         CellText::Number { value, .. } => Kind::Value(value),
         CellText::Blank if crate::text::trim(text).is_empty() && !definite => Kind::Empty,
         CellText::Blank => Kind::Blank,
-        CellText::Text if is_noise(text) => Kind::Noise,
+        CellText::Text if crate::text::is_page_furniture(text) => Kind::Noise,
         CellText::Text => Kind::Label,
     }
 }

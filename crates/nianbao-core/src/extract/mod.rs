@@ -10,7 +10,7 @@ pub mod pdf;
 mod text;
 
 use crate::decode::{self, Decoded};
-use crate::document::{Document, SourceKind};
+use crate::document::Document;
 
 pub use html::extract_html;
 pub use text::extract_text;
@@ -21,15 +21,5 @@ pub fn extract(decoded: &Decoded) -> Document {
         extract_html(&decoded.text)
     } else {
         extract_text(&decoded.text)
-    }
-}
-
-/// The kind of source a document came from, for messages.
-pub fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Text => "纯文本",
-        SourceKind::Html => "HTML",
-        SourceKind::Docx => "DOCX",
-        SourceKind::Pdf => "PDF",
     }
 }

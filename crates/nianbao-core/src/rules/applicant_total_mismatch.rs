@@ -22,11 +22,8 @@ rule! {
     ApplicantTotalMismatch, "T3003", Error, "表三各行：总计 ≠ 六类申请人之和"
 }
 
-impl Rule for ApplicantTotalMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl ApplicantTotalMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (ri, row) in T3_ROWS.iter().enumerate() {
             let Some(total) = cx.cell(CellId::t3_at(ri, 6)) else { continue };
             let parts: Vec<&CellValue> = (0..6).filter_map(|ci| cx.cell(CellId::t3_at(ri, ci))).collect();

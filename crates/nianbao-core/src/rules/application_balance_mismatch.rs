@@ -23,11 +23,8 @@ rule! {
     ApplicationBalanceMismatch, "T3001", Error, "表三各列：新收 + 上年结转 ≠ 办理总计 + 结转下年度"
 }
 
-impl Rule for ApplicationBalanceMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl ApplicationBalanceMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for col in &T3_COLUMNS {
             let get = |row: &str| cx.cell(CellId::t3(row, col.key));
             let (Some(new), Some(over), Some(done), Some(forward)) =

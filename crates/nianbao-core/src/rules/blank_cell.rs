@@ -21,11 +21,8 @@ rule! {
     BlankCell, "S0005", Warning, "统计表中有空白单元格"
 }
 
-impl Rule for BlankCell {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl BlankCell {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // One finding per row, naming every blank cell of it.
         let mut i = 0;
         let cells = &cx.report.cells;

@@ -24,11 +24,8 @@ rule! {
     CarryOverMismatch, "Y3001", Error, "上年结转与上一年度报告的结转下年度不一致"
 }
 
-impl Rule for CarryOverMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl CarryOverMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(prior) = cx.prior else { return };
         let prior_year = prior.year().map_or("上一年度".to_string(), |y| format!("{y}年度"));
         for col in &T3_COLUMNS {

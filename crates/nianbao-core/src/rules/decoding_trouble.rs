@@ -23,11 +23,8 @@ rule! {
     DecodingTrouble, "E0001", Warning, "文件编码无法正确识别（乱码或无效字节）"
 }
 
-impl Rule for DecodingTrouble {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl DecodingTrouble {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         forward(cx, Self::META.code, out);
     }
 }

@@ -21,11 +21,8 @@ rule! {
     DuplicateRow, "E0005", Warning, "表格中同一行出现多次"
 }
 
-impl Rule for DuplicateRow {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl DuplicateRow {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         forward(cx, Self::META.code, out);
     }
 }

@@ -26,11 +26,8 @@ rule! {
 /// Phrases that show the fee was addressed.
 const FEE_WORDS: [&str; 4] = ["处理费", "收费", "收取", "费用"];
 
-impl Rule for FeeStatementMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl FeeStatementMissing {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(year) = cx.report.year() else { return };
         if year < 2021 {
             return;

@@ -21,11 +21,8 @@ rule! {
     FractionalCount, "V0002", Error, "件数为小数"
 }
 
-impl Rule for FractionalCount {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl FractionalCount {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.report.cells {
             if c.id.def().is_count && !c.value.is_integer() {
                 out.push(

@@ -25,11 +25,8 @@ rule! {
     HeadingVariant, "S0103", Info, "部分标题为已知的变体写法"
 }
 
-impl Rule for HeadingVariant {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl HeadingVariant {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for s in &cx.report.sections {
             let def = &SECTIONS[s.number as usize - 1];
             let rest = |t: &str| {

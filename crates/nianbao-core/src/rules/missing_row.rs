@@ -23,11 +23,8 @@ rule! {
     MissingRow, "S0004", Error, "统计表缺少行"
 }
 
-impl Rule for MissingRow {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingRow {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
         // A row is there when any of its cells is.
         let has_row = |table: TableId, row: &str| match table {

@@ -46,11 +46,8 @@ pub(super) fn content_present(cx: &Context<'_>, n: u8) -> bool {
     }
 }
 
-impl Rule for MissingSection {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingSection {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for def in &SECTIONS {
             if cx.report.section(def.number).is_some() || content_present(cx, def.number) {
                 continue;

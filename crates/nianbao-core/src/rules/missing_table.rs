@@ -23,11 +23,8 @@ rule! {
     MissingTable, "S0003", Error, "缺少法定统计表"
 }
 
-impl Rule for MissingTable {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingTable {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (t, n) in [(TableId::T2, 2), (TableId::T3, 3), (TableId::T4, 4)] {
             if cx.report.tables_found.contains(&t) {
                 continue;

@@ -23,11 +23,8 @@ rule! {
     MixedTemplate, "S0002", Warning, "报告混用了 2021 年和 2019 年格式"
 }
 
-impl Rule for MixedTemplate {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl MixedTemplate {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
         if r.template != TemplateUse::Mixed {
             return;

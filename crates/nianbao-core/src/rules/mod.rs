@@ -1,6 +1,8 @@
 //! The rules: one file per rule, each with a stable code, a default severity and a
 //! doc (what it checks, why, the clause it enforces, a failing and a passing
-//! example, how to fix) that `nianbao explain CODE` prints.
+//! example, how to fix) that `nianbao explain CODE` prints. A rule file declares the
+//! rule with `rule!` and gives its check as an inherent `run`; the macro implements
+//! [`Rule`] from the two.
 //!
 //! Families: `E` the reader's own findings, `S` structure and template, `T` table
 //! arithmetic (勾稽关系), `V` values, `X` narrative against tables, `Y` across years.
@@ -24,6 +26,14 @@ macro_rules! rule {
                 title: $title,
                 doc: concat!($($doc, "\n"),*),
             };
+        }
+        impl $crate::rules::Rule for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+            fn check(&self, cx: &$crate::rules::Context<'_>, out: &mut Vec<$crate::diagnostic::Diagnostic>) {
+                self.run(cx, out)
+            }
         }
     };
 }
@@ -180,19 +190,12 @@ pub fn decoding_findings(decoded: &Decoded, report: &Report) -> Vec<Diagnostic> 
     decoding_trouble::findings(decoded, report)
 }
 
-/// `表三「（一）予以公开」行「自然人」列 = 5` for messages.
+/// `「（一）予以公开」5` for messages.
 pub(crate) fn show(c: &CellValue) -> String {
-    let d = c.id.def();
-    format!("「{}」{}", short_row(d.row_label), c.value)
+    format!("「{}」{}", short_row(c.id.def().row_label), c.value)
 }
 
-/// A row label without its long parenthetical, for messages.
-pub(crate) fn short_row(label: &str) -> &str {
-    match label.find(['（', '(']) {
-        Some(i) if i > 0 => &label[..i],
-        _ => label,
-    }
-}
+pub(crate) use crate::template::short_label as short_row;
 
 /// Builds the finding for an identity `left = right` that fails: the message shows
 /// both sides with every term, the marker points at the total, and every cell of the

@@ -76,11 +76,8 @@ fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValu
     }
 }
 
-impl Rule for NarrativeContradictsTable {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl NarrativeContradictsTable {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for Figure { topic, value, span, clause } in cx.report.sections.iter().flat_map(|s| figures(&s.paras)) {
             let Some((cells, accepted)) = table_side(cx, topic) else { continue };
             let stated = Number::int(value as i64);

@@ -22,11 +22,8 @@ rule! {
     NegativeCount, "V0001", Error, "件数为负数"
 }
 
-impl Rule for NegativeCount {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl NegativeCount {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.report.cells {
             if c.id.def().is_count && c.value.is_negative() {
                 out.push(

@@ -24,11 +24,8 @@ rule! {
     OutcomeTotalMismatch, "T3002", Error, "表三各列：（七）总计 ≠ 各项办理结果之和"
 }
 
-impl Rule for OutcomeTotalMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl OutcomeTotalMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (ci, col) in T3_COLUMNS.iter().enumerate() {
             let Some(total) = cx.cell(CellId::t3("total_processed", col.key)) else { continue };
             let parts: Vec<&CellValue> = T3_ROWS

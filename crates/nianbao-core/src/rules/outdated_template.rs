@@ -24,11 +24,8 @@ rule! {
     OutdatedTemplate, "S0001", Warning, "2021 年及以后的报告使用了 2019 年格式"
 }
 
-impl Rule for OutdatedTemplate {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl OutdatedTemplate {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
         let (Some(year), TemplateUse::V2019) = (r.year(), r.template) else { return };
         if year < 2021 {

@@ -23,11 +23,8 @@ rule! {
     ReviewTotalMismatch, "T4001", Error, "表四各组：总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"
 }
 
-impl Rule for ReviewTotalMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl ReviewTotalMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for g in &T4_GROUPS {
             let Some(total) = cx.cell(CellId::t4(g.key, "total")) else { continue };
             let parts: Vec<&CellValue> = T4_COLUMNS[..4].iter().filter_map(|c| cx.cell(CellId::t4(g.key, c.key))).collect();

@@ -21,11 +21,8 @@ rule! {
     RowLabelDeviation, "E0003", Warning, "表格行标签与统一格式不一致（已按行序识别）"
 }
 
-impl Rule for RowLabelDeviation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl RowLabelDeviation {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         forward(cx, Self::META.code, out);
     }
 }

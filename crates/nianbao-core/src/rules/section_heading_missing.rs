@@ -23,11 +23,8 @@ rule! {
     SectionHeadingMissing, "S0104", Warning, "部分内容存在但缺少标题"
 }
 
-impl Rule for SectionHeadingMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl SectionHeadingMissing {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for def in &SECTIONS {
             if cx.report.section(def.number).is_some() || !super::missing_section::content_present(cx, def.number) {
                 continue;

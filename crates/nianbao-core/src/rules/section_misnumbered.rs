@@ -23,11 +23,8 @@ rule! {
     SectionMisnumbered, "S0102", Warning, "部分标题的序号与其位置不符"
 }
 
-impl Rule for SectionMisnumbered {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl SectionMisnumbered {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for s in &cx.report.sections {
             let Some(printed) = s.printed_number else { continue };
             if printed == s.number {

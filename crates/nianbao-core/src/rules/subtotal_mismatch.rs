@@ -22,11 +22,8 @@ rule! {
     SubtotalMismatch, "T3004", Error, "表三的小计 ≠ 其明细之和"
 }
 
-impl Rule for SubtotalMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl SubtotalMismatch {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for s in &cx.report.subtotals {
             let parts: Vec<&CellValue> = s.parts.iter().filter_map(|&id| cx.cell(id)).collect();
             if parts.len() != s.parts.len() {

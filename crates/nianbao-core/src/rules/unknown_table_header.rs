@@ -23,11 +23,8 @@ rule! {
     UnknownTableHeader, "E0004", Warning, "表二栏目缺少可识别的表头，列含义按报告其他部分推定"
 }
 
-impl Rule for UnknownTableHeader {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl UnknownTableHeader {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         forward(cx, Self::META.code, out);
     }
 }

@@ -23,11 +23,8 @@ rule! {
     UnreadableRow, "E0002", Error, "表格行的数值个数与模板不符，无法确定列对应关系"
 }
 
-impl Rule for UnreadableRow {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl UnreadableRow {
+    fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         forward(cx, Self::META.code, out);
     }
 }
