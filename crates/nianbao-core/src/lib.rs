@@ -87,11 +87,11 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
     let decoded = decode::decode(bytes);
     let doc = extract::extract(&decoded);
     let mut report = align::align(doc, decoded.encoding);
-    if report.tables_found.is_empty() {
+    if report.has_no_table() {
         // The page may carry the report in a JSON or JavaScript string: read that instead.
         if let Some(html) = extract::embedded::embedded_report(&decoded.text) {
             let inner = align::align(extract::extract_html(&html), decoded.encoding);
-            if !inner.tables_found.is_empty() {
+            if !inner.has_no_table() {
                 report = inner;
             }
         }
@@ -132,7 +132,7 @@ pub fn parse_pdf_tsv(tsv: &str) -> Result<Report, ParseError> {
 }
 
 fn recognised(report: Report) -> Result<Report, ParseError> {
-    if report.sections.is_empty() && report.tables_found.is_empty() {
+    if report.sections.is_empty() && report.has_no_table() {
         return Err(ParseError::NotAReport);
     }
     Ok(report)

@@ -115,9 +115,7 @@ pub struct Report {
     pub encoding: &'static str,
     /// Metadata.
     pub meta: Meta,
-    /// Which format the tables follow.
-    pub template: TemplateUse,
-    /// The format each table part was read in (evidence for `template`).
+    /// The format each table part was read in (evidence for [`Report::template`]).
     pub parts: Vec<(String, Format)>,
     /// The sections found, in order.
     pub sections: Vec<Section>,
@@ -125,8 +123,6 @@ pub struct Report {
     pub cells: Vec<CellValue>,
     /// The rows found, in document order.
     pub rows: Vec<RowFound>,
-    /// Which tables were found at all.
-    pub tables_found: Vec<crate::template::TableId>,
     /// Subtotals of variant table shapes (extra identities).
     pub subtotals: Vec<Subtotal>,
     /// What the reader itself found (unreadable rows, label deviations, decoding trouble).
@@ -136,6 +132,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// Which format the tables follow (`meta.template`), from the parts read.
+    pub fn template(&self) -> TemplateUse {
+        TemplateUse::from_evidence(self.parts.iter().map(|(_, f)| *f))
+    }
+
+    /// True when any cell of this table was read.
+    pub fn has_table(&self, table: crate::template::TableId) -> bool {
+        self.cells.iter().any(|c| c.id.def().table == table)
+    }
+
+    /// True when no statutory table was read at all.
+    pub fn has_no_table(&self) -> bool {
+        self.cells.is_empty()
+    }
+
     /// The cell with this id, if the report has it.
     pub fn cell(&self, id: CellId) -> Option<&CellValue> {
         match self.index.get(id.index()) {

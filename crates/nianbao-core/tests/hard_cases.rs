@@ -200,7 +200,7 @@ fn variant_table_3_with_subtotals() {
     for (id, v, _) in r.expected_cells() {
         assert_eq!(report.cell(id).map(|c| c.value), Some(v), "{id}\n{text}");
     }
-    assert_eq!(report.template.as_str(), "2021", "the （六） subtotal is not the 2019 single row");
+    assert_eq!(report.template().as_str(), "2021", "the （六） subtotal is not the 2019 single row");
     assert!(report.subtotals.len() >= 4 * 7 + 25);
     let diags = nianbao_core::check(&report, None);
     let wrong: Vec<_> = diags.iter().filter(|d| d.code == "T3004").collect();

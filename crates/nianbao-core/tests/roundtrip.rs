@@ -24,7 +24,7 @@ fn assert_reads_back(r: &SynthReport, layout: Layout) -> Result<(), TestCaseErro
     prop_assert_eq!(&got, &want, "layout {:?}\n{}", layout, text);
     prop_assert_eq!(report.year(), Some(r.year));
     prop_assert_eq!(report.agency(), Some(r.agency.as_str()));
-    prop_assert_eq!(report.template.as_str(), r.format.as_str());
+    prop_assert_eq!(report.template().as_str(), r.format.as_str());
     Ok(())
 }
 

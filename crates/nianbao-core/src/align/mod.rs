@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document, Span};
 use crate::number::Number;
 use crate::report::{CellValue, Report, RowFound, Section, SectionPara, Subtotal};
-use crate::template::{short_label, CellId, Format, TableId, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::template::{short_label, CellId, Format, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
 
 use sections::HeadingHit;
 
@@ -45,25 +45,22 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
     let sections = build_sections(&doc, &toks, &headings);
     let meta = meta::read_meta(&toks, &sections);
 
-    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), tables: Vec::new(), stored: vec![false; CellId::count()], subtotals: Vec::new() };
+    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), stored: vec![false; CellId::count()], subtotals: Vec::new() };
     let region = |n: u8| region_of(&headings, n, toks.len());
     cx.read_t3(region(3));
     cx.read_t2(region(2));
     cx.read_t4(region(4));
-    let Aligner { mut cells, rows, diags, parts, tables, subtotals, .. } = cx;
+    let Aligner { mut cells, rows, diags, parts, subtotals, .. } = cx;
     drop(toks); // the tokens borrow the document, which the report takes over
-    let template = TemplateUse::from_evidence(parts.iter().map(|(_, f)| *f));
     cells.sort_by_key(|c| c.id);
     let mut report = Report {
         document: doc,
         encoding,
         meta,
-        template,
         parts,
         sections,
         cells,
         rows,
-        tables_found: tables,
         subtotals,
         diagnostics: diags,
         index: Vec::new(),
@@ -174,7 +171,6 @@ struct Aligner<'t> {
     rows: Vec<RowFound>,
     diags: Vec<Diagnostic>,
     parts: Vec<(String, Format)>,
-    tables: Vec<TableId>,
     subtotals: Vec<Subtotal>,
     /// Cells already read (indexed by cell id): the first reading stands.
     stored: Vec<bool>,
@@ -398,7 +394,6 @@ impl<'t> Aligner<'t> {
         if found.is_empty() {
             return;
         }
-        self.tables.push(TableId::T3);
         let new = found.iter().any(|&r| T3_ROWS[r].key.starts_with("other."));
         let old_at = found.iter().position(|&r| T3_ROWS[r].key == "other");
         if let (true, Some(i)) = (new, old_at) {
@@ -548,7 +543,6 @@ impl<'t> Aligner<'t> {
             }
         }
         if !found.is_empty() {
-            self.tables.push(TableId::T2);
         }
     }
 
@@ -572,7 +566,6 @@ impl<'t> Aligner<'t> {
                     self.store(&ids, &reading);
                     let span = reading.iter().fold(self.toks[reading[0]].span, |s, &v| s.cover(self.toks[v].span));
                     self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span });
-                    self.tables.push(TableId::T4);
                 }
                 Err(why) => self.unreadable("表四", unit, why),
             }

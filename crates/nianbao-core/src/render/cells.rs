@@ -11,7 +11,7 @@ pub fn render(report: &Report) -> String {
     if let Some(y) = &report.meta.year {
         let _ = writeln!(out, "meta.year\t{}", y.value);
     }
-    let _ = writeln!(out, "meta.template\t{}", report.template.as_str());
+    let _ = writeln!(out, "meta.template\t{}", report.template().as_str());
     if let Some(a) = &report.meta.agency {
         let _ = writeln!(out, "meta.agency\t{}", a.value.replace(['\t', '\n'], " "));
     }

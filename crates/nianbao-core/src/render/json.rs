@@ -159,7 +159,7 @@ pub fn parse_output<'a>(file: &'a str, report: &'a Report) -> ParseOutput<'a> {
         meta: WireMeta {
             year: m.year.as_ref().map(|y| y.value),
             agency: m.agency.as_ref().map(|a| a.value.as_str()),
-            template: report.template.as_str(),
+            template: report.template().as_str(),
             published: m.published.as_ref().map(|p| p.value.as_str()),
             index_number: m.index_number.as_ref().map(|p| p.value.as_str()),
             document_number: m.document_number.as_ref().map(|p| p.value.as_str()),
@@ -205,7 +205,7 @@ pub struct WireReportSummary<'a> {
 pub fn check_output<'a>(file: &'a str, report: &'a Report, diagnostics: &[Diagnostic]) -> CheckOutput<'a> {
     CheckOutput {
         file,
-        report: WireReportSummary { year: report.year(), agency: report.agency(), template: report.template.as_str() },
+        report: WireReportSummary { year: report.year(), agency: report.agency(), template: report.template().as_str() },
         diagnostics: diagnostics.iter().map(|d| WireDiagnostic::new(&report.document, d)).collect(),
     }
 }

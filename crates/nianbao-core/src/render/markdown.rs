@@ -19,7 +19,7 @@ pub fn render(report: &Report) -> String {
     let year = report.year().map_or("（年度不详）".to_string(), |y| format!("{y}年"));
     let agency = report.agency().unwrap_or("（机关不详）");
     let _ = writeln!(out, "# {agency}{year}政府信息公开工作年度报告\n");
-    let _ = writeln!(out, "> 格式：{}；统计年度：{year}", report.template.as_str());
+    let _ = writeln!(out, "> 格式：{}；统计年度：{year}", report.template().as_str());
     if let Some(p) = &report.meta.published {
         let _ = writeln!(out, "> 发布日期：{}", p.value);
     }

@@ -31,10 +31,10 @@ impl MissingRow {
             TableId::T3 => T3_COLUMNS.iter().any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
             _ => r.cells.iter().any(|c| c.id.def().table == table && c.id.def().row == row),
         };
-        if r.tables_found.contains(&TableId::T3) {
+        if r.has_table(TableId::T3) {
             let old = has_row(TableId::T3, "other")
                 || (!T3_ROWS.iter().any(|row| row.key.starts_with("other.") && has_row(TableId::T3, row.key))
-                    && r.template == TemplateUse::V2019);
+                    && r.template() == TemplateUse::V2019);
             for row in &T3_ROWS {
                 let expected = if old { row.in_2019 } else { row.in_2021 };
                 if expected && !has_row(TableId::T3, row.key) {
@@ -51,7 +51,7 @@ impl MissingRow {
                 }
             }
         }
-        if r.tables_found.contains(&TableId::T2) {
+        if r.has_table(TableId::T2) {
             let old = r.parts.iter().any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
             let f = if old { Format::V2019 } else { Format::V2021 };
             for block in &T2_BLOCKS {

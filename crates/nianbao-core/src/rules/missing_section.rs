@@ -39,9 +39,9 @@ pub(super) fn content_present(cx: &Context<'_>, n: u8) -> bool {
                 _ => false,
             })
         }
-        2 => r.tables_found.contains(&TableId::T2),
-        3 => r.tables_found.contains(&TableId::T3),
-        4 => r.tables_found.contains(&TableId::T4),
+        2 => r.has_table(TableId::T2),
+        3 => r.has_table(TableId::T3),
+        4 => r.has_table(TableId::T4),
         _ => false,
     }
 }

@@ -26,7 +26,7 @@ rule! {
 impl MissingTable {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (t, n) in [(TableId::T2, 2), (TableId::T3, 3), (TableId::T4, 4)] {
-            if cx.report.tables_found.contains(&t) {
+            if cx.report.has_table(t) {
                 continue;
             }
             let span = cx.report.section(n).map(|s| s.heading_span);

@@ -26,7 +26,7 @@ rule! {
 impl MixedTemplate {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
-        if r.template != TemplateUse::Mixed {
+        if r.template() != TemplateUse::Mixed {
             return;
         }
         let list = |f: Format| {

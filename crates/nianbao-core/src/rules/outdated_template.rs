@@ -27,7 +27,7 @@ rule! {
 impl OutdatedTemplate {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
-        let (Some(year), TemplateUse::V2019) = (r.year(), r.template) else { return };
+        let (Some(year), TemplateUse::V2019) = (r.year(), r.template()) else { return };
         if year < 2021 {
             return;
         }
