@@ -4,7 +4,9 @@
 //! output and exit codes. Exit status: 0 fine, 1 findings (check: an error-level
 //! diagnostic; parse: not an annual report), 2 usage or I/O error.
 
+mod ask;
 mod bench;
+mod corpus;
 mod demo;
 mod inputs;
 mod office;
@@ -74,6 +76,22 @@ enum Command {
     },
     /// 性能测试：解析 + 检查的吞吐量（单核与全部核心），与单纯读取文件对比
     Bench(bench::BenchArgs),
+    /// 把年报导入语料库（SQLite 或 PostgreSQL）：相同文件只存一份，可中断后续导
+    Import(corpus::ImportArgs),
+    /// 用当前版本的解析器重新读取语料库中的年报（原文件保存在库中，不丢失任何内容）
+    Reparse(corpus::ReparseArgs),
+    /// 列出语料库中的机关及其所在地区、层级、类别和定位依据
+    Agencies(corpus::AgenciesArgs),
+    /// 人工指定机关所在地区（重新导入、重新解析后依然有效）
+    Assign(corpus::AssignArgs),
+    /// 列出语料库中符合条件的年报
+    Query(ask::QueryArgs),
+    /// 统计：单元格合计、比率、排名、趋势、问题分布
+    Stats(ask::StatsArgs),
+    /// 汇总一组机关（例如一个县的全部部门和乡镇）某年度的表二、表三、表四
+    Rollup(ask::RollupArgs),
+    /// 导出语料库数据：长表 CSV/JSON，或 Excel
+    Export(ask::ExportArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
@@ -138,6 +156,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => demo::generate(args),
         Command::Demo { dir } => demo::demo(&dir),
         Command::Bench(args) => bench::run(args),
+        Command::Import(args) => corpus::import(args),
+        Command::Reparse(args) => corpus::reparse(args),
+        Command::Agencies(args) => corpus::agencies(args),
+        Command::Assign(args) => corpus::assign(args),
+        Command::Query(args) => ask::query(args),
+        Command::Stats(args) => ask::stats(args),
+        Command::Rollup(args) => ask::rollup(args),
+        Command::Export(args) => ask::export(args),
     }
 }
 

@@ -132,6 +132,50 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report made of values alone, with no source document: a roll-up of several
+    /// reports, or figures computed from a register. Rendered and checked like any other;
+    /// its spans are empty.
+    pub fn from_values(year: Option<u16>, agency: &str, format: Format, values: impl IntoIterator<Item = (CellId, Number)>) -> Report {
+        let document = Document { source: String::new(), kind: crate::document::SourceKind::Text, blocks: Vec::new(), locations: Vec::new() };
+        let mut cells: Vec<CellValue> = values
+            .into_iter()
+            .map(|(id, value)| CellValue { id, value, blank: false, raw: value.to_string(), span: Span::default() })
+            .collect();
+        cells.sort_by_key(|c| c.id.index());
+        cells.dedup_by_key(|c| c.id);
+        let mut parts: Vec<(String, Format)> = Vec::new();
+        for c in &cells {
+            let def = c.id.def();
+            let part = match def.table {
+                crate::template::TableId::T2 => format!("t2.{}", def.row),
+                t => t.numeral().to_string(),
+            };
+            if !parts.iter().any(|(p, _)| *p == part) {
+                parts.push((part, format));
+            }
+        }
+        let located = |value: String| Located { value, span: Span::default(), source: "values" };
+        let meta = Meta {
+            year: year.map(|y| Located { value: y, span: Span::default(), source: "values" }),
+            agency: Some(located(agency.to_string())),
+            ..Meta::default()
+        };
+        let mut r = Report {
+            document,
+            encoding: "UTF-8",
+            meta,
+            parts,
+            sections: Vec::new(),
+            cells,
+            rows: Vec::new(),
+            subtotals: Vec::new(),
+            diagnostics: Vec::new(),
+            index: Vec::new(),
+        };
+        r.reindex();
+        r
+    }
+
     /// Which format the tables follow (`meta.template`), from the parts read.
     pub fn template(&self) -> TemplateUse {
         TemplateUse::from_evidence(self.parts.iter().map(|(_, f)| *f))

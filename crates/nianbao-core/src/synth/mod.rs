@@ -181,6 +181,36 @@ impl SynthReport {
         }
     }
 
+    /// Makes this report the next year's of `prior`, for the same agency: 上年结转 takes
+    /// the prior 结转下年度继续办理 column by column (identity 5), and 本年新收 and 结转下年度
+    /// are adjusted so that identity 1 still holds.
+    pub fn follow(&mut self, prior: &SynthReport) {
+        self.year = prior.year + 1;
+        self.agency = prior.agency.clone();
+        self.published = format!("{}-01-{:02}", self.year + 1, (self.style_seed % 28) + 1);
+        let get = |m: &BTreeMap<CellId, Number>, row: &str, col: &str| m.get(&CellId::t3(row, col)).and_then(|v| v.as_i64()).unwrap_or(0);
+        let mut totals = [0i64; 4];
+        for c in &T3_COLUMNS[..6] {
+            let over = get(&prior.values, "carried_forward", c.key);
+            let processed = get(&self.values, "total_processed", c.key);
+            let mut new = get(&self.values, "new", c.key);
+            let mut forward = new + over - processed;
+            if forward < 0 {
+                new -= forward;
+                forward = 0;
+            }
+            for (i, (row, v)) in [("new", new), ("carried_over", over), ("carried_forward", forward)].into_iter().enumerate() {
+                self.values.insert(CellId::t3(row, c.key), Number::int(v));
+                totals[i] += v;
+            }
+        }
+        for (i, row) in ["new", "carried_over", "carried_forward"].into_iter().enumerate() {
+            self.values.insert(CellId::t3(row, "total"), Number::int(totals[i]));
+        }
+        self.stated_received = totals[0];
+        self.blanks.retain(|id| self.values.get(id) == Some(&Number::ZERO));
+    }
+
     /// Injects a defect.
     pub fn inject(&mut self, defect: Defect, rng: &mut fastrand::Rng) {
         match defect {
@@ -258,4 +288,34 @@ fn small(rng: &mut fastrand::Rng, scale: i64) -> i64 {
     } else {
         rng.i64(0..=scale)
     }
+}
+
+/// Departments a generated county has (besides its government and townships).
+const DEPARTMENTS: [&str; 6] = ["教育局", "审计局", "财政局", "民政局", "自然资源局", "住房和城乡建设局"];
+
+/// Agencies of a real county-level division, named as their reports name them: the
+/// county government, six departments, and every township or street
+/// (`仙居县下各镇人民政府`, `山海关区南关街道办事处`).
+pub fn agencies_in_county(county: &crate::place::Division) -> Vec<String> {
+    let g = crate::place::Gazetteer::get();
+    let ancestry = g.ancestry(county);
+    // The place above the county makes a name that is unique even where the county's is not.
+    let parent = ancestry.iter().rev().nth(1).map_or("", |d| d.name);
+    let mut out = vec![format!("{parent}{}人民政府", county.name)];
+    out.extend(DEPARTMENTS.iter().map(|d| format!("{parent}{}{d}", county.name)));
+    for t in g.all().iter().filter(|d| d.code.len() == 9 && d.code.starts_with(county.code)) {
+        let suffix = if t.name.ends_with("街道") { "办事处" } else { "人民政府" };
+        out.push(format!("{}{}{suffix}", county.name, t.name));
+    }
+    out
+}
+
+/// The county-level divisions within `region` (itself if it is one); all of them for `None`.
+pub fn counties_in(region: Option<&crate::place::Division>) -> Vec<&'static crate::place::Division> {
+    let g = crate::place::Gazetteer::get();
+    g.all()
+        .iter()
+        .filter(|d| d.code.len() == 6 && region.is_none_or(|r| d.code.starts_with(r.code)))
+        .filter(|d| !d.name.ends_with("市辖区") && d.name != "县")
+        .collect()
 }

@@ -1,0 +1,869 @@
+//! The corpus commands that read: `query`, `stats`, `rollup`, `export`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+use nianbao_core::metric::{Metric, METRICS};
+use nianbao_core::number::{parse_number, Number};
+use nianbao_core::place::{Gazetteer, Level};
+use nianbao_core::template::{CellId, Format, TableId};
+use nianbao_core::{render, Report, Severity};
+use nianbao_store::query::{Filter, GroupBy, ReportRow};
+use nianbao_store::Store;
+use unicode_width::UnicodeWidthStr;
+
+use crate::corpus::{open, DbArgs};
+
+/// Output of a table of answers.
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
+pub enum TableFormat {
+    /// 对齐的表格（终端）
+    Table,
+    /// CSV
+    Csv,
+    /// JSON（对象数组）
+    Json,
+}
+
+/// The filters every question takes.
+#[derive(clap::Args, Clone, Default)]
+pub struct FilterArgs {
+    /// 地区：名称或区划代码，任一层级（例如 泉州市、山海关区、350505）
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 年度：2023，或范围 2021-2024
+    #[arg(long)]
+    pub year: Option<String>,
+    /// 层级：省、市、县、乡镇街道
+    #[arg(long)]
+    pub level: Option<String>,
+    /// 类别：人民政府 或 部门
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// 只看有错误的年报
+    #[arg(long)]
+    pub has_errors: bool,
+    /// 只看触发该规则的年报（例如 T3001）
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// 机关名称包含
+    #[arg(long)]
+    pub agency: Option<String>,
+}
+
+/// The division code a user means by `query` (a code, a path or a unique name).
+pub fn region_code(query: &str) -> anyhow::Result<String> {
+    let g = Gazetteer::get();
+    match g.lookup(query).as_slice() {
+        [one] => Ok(one.code.to_string()),
+        [] => anyhow::bail!("找不到地区“{query}”：请给出区划代码或带上级的全称，例如 河北省秦皇岛市山海关区"),
+        many => {
+            let list: Vec<String> = many.iter().take(12).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
+            anyhow::bail!("“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}", many.len(), list.join("、"))
+        }
+    }
+}
+
+fn parse_years(s: &str) -> anyhow::Result<(u16, u16)> {
+    let bad = || anyhow::anyhow!("年度应为 2023 或 2021-2024 的形式，而不是“{s}”");
+    let (a, b) = s.split_once(['-', '—', '~', '～']).unwrap_or((s, s));
+    let a: u16 = a.trim().parse().map_err(|_| bad())?;
+    let b: u16 = b.trim().parse().map_err(|_| bad())?;
+    if a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+impl FilterArgs {
+    /// The store's filter.
+    pub fn filter(&self) -> anyhow::Result<Filter> {
+        let mut f = Filter::default();
+        if let Some(r) = &self.region {
+            f.region = Some(region_code(r)?);
+        }
+        if let Some(y) = &self.year {
+            let (a, b) = parse_years(y)?;
+            f.year_from = Some(a);
+            f.year_to = Some(b);
+        }
+        if let Some(l) = &self.level {
+            let level = Level::from_chinese(l).with_context(|| format!("层级应为 省、市、县 或 乡镇街道，而不是“{l}”"))?;
+            f.level = Some(level.chinese().to_string());
+        }
+        if let Some(k) = &self.kind {
+            anyhow::ensure!(k == "人民政府" || k == "部门", "类别应为 人民政府 或 部门，而不是“{k}”");
+            f.kind = Some(k.clone());
+        }
+        f.has_errors = self.has_errors;
+        if let Some(code) = &self.rule {
+            anyhow::ensure!(nianbao_core::rules::by_code(code).is_some(), "没有代码为 {code} 的规则；`nianbao rules` 列出全部规则");
+            f.rule = Some(code.to_uppercase());
+        }
+        f.agency = self.agency.clone();
+        Ok(f)
+    }
+}
+
+/// Prints rows as an aligned table, CSV or JSON objects.
+pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match format {
+        TableFormat::Table => {
+            let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+            for r in rows {
+                for (i, c) in r.iter().enumerate() {
+                    widths[i] = widths[i].max(c.width().min(60));
+                }
+            }
+            let line = |out: &mut io::BufWriter<io::StdoutLock<'_>>, cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
+                let mut s = String::new();
+                for (i, c) in cells.enumerate() {
+                    let pad = widths[i].saturating_sub(c.width());
+                    s.push_str(c);
+                    s.push_str(&" ".repeat(pad + 2));
+                }
+                writeln!(out, "{}", s.trim_end())
+            };
+            line(&mut out, &mut header.iter().copied())?;
+            line(&mut out, &mut widths.iter().map(|&w| "─".repeat(w)).collect::<Vec<_>>().iter().map(String::as_str))?;
+            for r in rows {
+                line(&mut out, &mut r.iter().map(String::as_str))?;
+            }
+        }
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(header)?;
+            for r in rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        TableFormat::Json => {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| header.iter().zip(r).map(|(h, v)| (h.to_string(), json_value(v))).collect())
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &objects)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Numbers stay numbers in JSON.
+fn json_value(v: &str) -> serde_json::Value {
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        if let Ok(n) = v.parse::<i64>() {
+            return serde_json::Value::from(n);
+        }
+        if let Ok(n) = v.parse::<f64>() {
+            if let Some(n) = serde_json::Number::from_f64(n) {
+                return serde_json::Value::Number(n);
+            }
+        }
+    }
+    serde_json::Value::String(v.to_string())
+}
+
+/// A group's label: division codes as place paths, agency keys as names.
+fn label(group: GroupBy, value: Option<&str>, agency_names: &HashMap<String, String>) -> String {
+    let g = Gazetteer::get();
+    match value {
+        None => "（未定位）".to_string(),
+        Some(v) if group.is_region() => g.by_code(v).map_or_else(|| v.to_string(), |d| g.path(d)),
+        Some(v) if group == GroupBy::Agency => agency_names.get(v).cloned().unwrap_or_else(|| v.trim_start_matches("?/").to_string()),
+        Some(v) => v.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// query
+// ---------------------------------------------------------------------------
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 最多列出的份数
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    /// 跳过的份数（分页）
+    #[arg(long, default_value_t = 0)]
+    pub offset: i64,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// 显示这一份年报（按 ID）的全部诊断
+    #[arg(long)]
+    pub id: Option<i64>,
+}
+
+pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
+    let (rt, store) = open(&args.db)?;
+    if let Some(id) = args.id {
+        let diags = rt.block_on(store.diagnostics_of(id))?;
+        let header = ["阶段", "代码", "级别", "信息", "单元格", "行"];
+        let rows: Vec<Vec<String>> = diags
+            .into_iter()
+            .map(|(stage, code, sev, msg, cells, line)| {
+                let stage = if stage == "corpus" { "跨年度" } else { "本报告" };
+                vec![stage.into(), code, sev, msg, cells, line.map(|l| l.to_string()).unwrap_or_default()]
+            })
+            .collect();
+        print_table(args.format, &header, &rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let filter = args.filter.filter()?;
+    let rows = rt.block_on(store.reports(&filter, args.limit, args.offset))?;
+    let g = Gazetteer::get();
+    let header = ["ID", "年度", "机关", "地区", "层级", "类别", "格式", "错误", "警告", "来源"];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let path = r.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            vec![
+                r.id.to_string(),
+                r.year.map(|y| y.to_string()).unwrap_or_default(),
+                r.agency_name.clone().unwrap_or_default(),
+                path,
+                r.level.clone().unwrap_or_default(),
+                r.kind.clone().unwrap_or_default(),
+                r.template.clone().unwrap_or_default(),
+                r.errors.to_string(),
+                r.warnings.to_string(),
+                r.origin.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(args.format, &header, &body)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---------------------------------------------------------------------------
+// stats
+// ---------------------------------------------------------------------------
+
+/// How to group.
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
+pub enum By {
+    /// 不分组
+    All,
+    /// 按年度
+    Year,
+    /// 按省
+    Province,
+    /// 按市
+    City,
+    /// 按县（区）
+    County,
+    /// 按乡镇街道
+    Township,
+    /// 按机关
+    Agency,
+    /// 按层级
+    Level,
+    /// 按类别（人民政府/部门）
+    Kind,
+}
+
+impl By {
+    fn group(self) -> GroupBy {
+        match self {
+            By::All => GroupBy::All,
+            By::Year => GroupBy::Year,
+            By::Province => GroupBy::Province,
+            By::City => GroupBy::City,
+            By::County => GroupBy::County,
+            By::Township => GroupBy::Township,
+            By::Agency => GroupBy::Agency,
+            By::Level => GroupBy::Level,
+            By::Kind => GroupBy::Kind,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 分组方式
+    #[arg(long, value_enum, default_value_t = By::Year)]
+    pub by: By,
+    /// 指标：名称（见 --list-metrics）或单元格键（如 t3.new.total）；可重复
+    #[arg(long = "metric", short = 'm')]
+    pub metrics: Vec<String>,
+    /// 排名：按第一个指标从高到低，只列前 N 组（默认按机关分组）
+    #[arg(long)]
+    pub rank: Option<usize>,
+    /// 趋势：按年度分组，并给出第一个指标的同比变化
+    #[arg(long)]
+    pub trend: bool,
+    /// 问题分布：各规则触发的次数与年报数（按分组）
+    #[arg(long)]
+    pub rules: bool,
+    /// 列出全部指标及其定义
+    #[arg(long)]
+    pub list_metrics: bool,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+const DEFAULT_METRICS: [&str; 5] = ["requests", "processed", "granted_share", "unavailable_share", "review_correction_rate"];
+
+pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    if args.list_metrics {
+        let rows: Vec<Vec<String>> =
+            METRICS.iter().map(|m| vec![m.name.to_string(), m.title.to_string(), m.definition.to_string()]).collect();
+        print_table(args.format, &["指标", "名称", "定义"], &rows)?;
+        println!("另可用任一单元格键（如 t3.new.natural）作为指标，即该单元格之和。");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let metrics: Vec<Metric> = if args.metrics.is_empty() {
+        DEFAULT_METRICS.iter().filter_map(|m| Metric::by_name(m)).collect()
+    } else {
+        args.metrics
+            .iter()
+            .map(|m| Metric::by_name(m).with_context(|| format!("没有名为 {m} 的指标或单元格；`nianbao stats --list-metrics` 列出全部指标")))
+            .collect::<anyhow::Result<_>>()?
+    };
+    let filter = args.filter.filter()?;
+    let group = if args.trend {
+        GroupBy::Year
+    } else if args.rank.is_some() && args.by == By::Year {
+        GroupBy::Agency
+    } else {
+        args.by.group()
+    };
+    let (rt, store) = open(&args.db)?;
+    let names = agency_names(&rt, &store)?;
+
+    if args.rules {
+        let counts = rt.block_on(store.rule_counts(&filter, group))?;
+        let header = ["分组", "规则", "级别", "名称", "次数", "年报数"];
+        let rows: Vec<Vec<String>> = counts
+            .into_iter()
+            .map(|(g, code, sev, n, reports)| {
+                let title = nianbao_core::rules::by_code(&code).map_or("", |r| r.meta().title).to_string();
+                vec![label(group, g.as_deref(), &names), code, sev, title, n.to_string(), reports.to_string()]
+            })
+            .collect();
+        print_table(args.format, &header, &rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let cells: Vec<&str> = {
+        let mut v: Vec<&str> = metrics.iter().flat_map(|m| m.cells()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let sums = rt.block_on(store.cell_sums(&filter, group, &cells))?;
+    let counts = rt.block_on(store.count_reports(&filter, group))?;
+    let mut by_group: BTreeMap<Option<String>, HashMap<String, f64>> = BTreeMap::new();
+    for (g, _) in &counts {
+        by_group.entry(g.clone()).or_default();
+    }
+    for (g, cell, sum, _) in sums {
+        by_group.entry(g).or_default().insert(cell, sum);
+    }
+    let n_reports: HashMap<Option<String>, i64> = counts.into_iter().collect();
+    let mut rows: Vec<(Option<String>, Vec<Option<f64>>)> = by_group
+        .into_iter()
+        .map(|(g, s)| {
+            let values = metrics.iter().map(|m| m.value(|k| s.get(k).copied().unwrap_or(0.0))).collect();
+            (g, values)
+        })
+        .collect();
+    if let Some(n) = args.rank {
+        rows.retain(|r| r.1[0].is_some());
+        rows.sort_by(|a, b| b.1[0].partial_cmp(&a.1[0]).unwrap_or(std::cmp::Ordering::Equal));
+        rows.truncate(n);
+    }
+    let mut header: Vec<String> = vec!["分组".into(), "年报数".into()];
+    header.extend(metrics.iter().map(|m| format!("{}（{}）", m.title, m.name)));
+    if args.trend {
+        header.push(format!("{}同比", metrics[0].title));
+    }
+    let fmt = |m: &Metric, v: Option<f64>| match v {
+        None => "—".to_string(),
+        Some(v) if m.is_ratio() => format!("{v:.2}"),
+        Some(v) => format!("{}", v.round() as i64),
+    };
+    let mut body = Vec::new();
+    let mut previous: Option<f64> = None;
+    for (rank, (g, values)) in rows.iter().enumerate() {
+        let mut r = vec![label(group, g.as_deref(), &names), n_reports.get(g).copied().unwrap_or(0).to_string()];
+        if args.rank.is_some() {
+            r[0] = format!("{}. {}", rank + 1, r[0]);
+        }
+        r.extend(metrics.iter().zip(values).map(|(m, v)| fmt(m, *v)));
+        if args.trend {
+            let now = values[0];
+            r.push(match (previous, now) {
+                (Some(p), Some(n)) if p != 0.0 => format!("{:+.1}%", (n - p) / p * 100.0),
+                _ => "—".into(),
+            });
+            previous = now;
+        }
+        body.push(r);
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    print_table(args.format, &header, &body)?;
+    if args.format == TableFormat::Table {
+        for m in metrics.iter().filter(|m| m.is_ratio()) {
+            println!("注：{} = {}（各年报合计后相除）", m.title, m.definition);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Agency key → `name（path）`, for labels.
+fn agency_names(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<HashMap<String, String>> {
+    let g = Gazetteer::get();
+    Ok(rt
+        .block_on(store.agencies(false, None))?
+        .into_iter()
+        .map(|a| {
+            let place = a.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d));
+            let label = match place {
+                Some(p) => format!("{}（{p}）", a.name),
+                None => a.name.clone(),
+            };
+            (a.key, label)
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// rollup
+// ---------------------------------------------------------------------------
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
+pub enum RollupFormat {
+    /// 按统一格式的 Markdown 表格
+    Md,
+    /// key<TAB>value
+    Cells,
+    /// JSON
+    Json,
+    /// Excel（每张表一页，另有长表）
+    Xlsx,
+}
+
+#[derive(clap::Args)]
+pub struct RollupArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = RollupFormat::Md)]
+    pub format: RollupFormat,
+    /// 输出文件（xlsx 必须给出）
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// A roll-up: the sum of several agencies' tables.
+pub struct Rollup {
+    pub year: u16,
+    pub title: String,
+    pub report: Report,
+    pub included: Vec<ReportRow>,
+    pub duplicates: Vec<ReportRow>,
+    pub other_format: Vec<ReportRow>,
+    pub missing_agencies: Vec<String>,
+    pub missing_places: Vec<String>,
+}
+
+pub fn compute_rollup(rt: &tokio::runtime::Runtime, store: &Store, args: &FilterArgs) -> anyhow::Result<Rollup> {
+    let filter = args.filter()?;
+    let (Some(year), true) = (filter.year_from, filter.year_from == filter.year_to) else {
+        anyhow::bail!("汇总需要给出一个年度：--year 2024");
+    };
+    let rows = rt.block_on(store.reports(&filter, i64::MAX / 4, 0))?;
+    anyhow::ensure!(!rows.is_empty(), "没有符合条件的 {year} 年度年报可汇总");
+    // One report per agency (the same report may be stored as HTML and PDF).
+    let mut seen = HashSet::new();
+    let (mut included, mut duplicates) = (Vec::new(), Vec::new());
+    for r in rows {
+        let key = r.agency_key.clone().or_else(|| r.agency_name.clone()).unwrap_or_else(|| format!("#{}", r.id));
+        if seen.insert(key) {
+            included.push(r);
+        } else {
+            duplicates.push(r);
+        }
+    }
+    let n2021 = included.iter().filter(|r| r.template.as_deref() == Some("2021")).count();
+    let format = if n2021 * 2 >= included.len() { Format::V2021 } else { Format::V2019 };
+    let (same, other): (Vec<ReportRow>, Vec<ReportRow>) = included.into_iter().partition(|r| {
+        let t = r.template.as_deref().unwrap_or("");
+        t == format.as_str() || !(t == "2021" || t == "2019")
+    });
+    let mut sums: BTreeMap<CellId, Number> = BTreeMap::new();
+    let ids: Vec<i64> = same.iter().map(|r| r.id).collect();
+    for chunk in ids.chunks(500) {
+        for (_, key, value, _) in rt.block_on(store.cells_of(chunk))? {
+            let Some(id) = CellId::from_key(&key) else { continue };
+            let def = id.def();
+            let fits = match format {
+                Format::V2021 => def.in_2021,
+                Format::V2019 => def.in_2019,
+            };
+            if !fits {
+                continue;
+            }
+            let v = parse_number(&value).with_context(|| format!("库中单元格 {key} 的值“{value}”不是数字"))?;
+            let entry = sums.entry(id).or_insert(Number::ZERO);
+            *entry = entry.checked_add(v).with_context(|| format!("单元格 {key} 的合计超出范围"))?;
+        }
+    }
+    let g = Gazetteer::get();
+    let place = filter.region.as_deref().and_then(|c| g.by_code(c));
+    let title = match place {
+        Some(d) => format!("{}（汇总）", g.path(d)),
+        None => "全部（汇总）".to_string(),
+    };
+    let report = Report::from_values(Some(year), &title, format, sums);
+
+    // Who is missing: agencies of the region known to the corpus with no report this
+    // year, and (for a county or city) the townships or counties below it with none.
+    let present: HashSet<i64> = same.iter().chain(&other).chain(&duplicates).filter_map(|r| r.agency_id).collect();
+    let known = rt.block_on(store.agencies(false, filter.region.as_deref()))?;
+    let mut missing_agencies: Vec<String> = known
+        .iter()
+        .filter(|a| !present.contains(&a.id))
+        .filter(|a| filter.level.as_ref().is_none_or(|l| a.level.as_ref() == Some(l)))
+        .filter(|a| filter.kind.as_ref().is_none_or(|k| &a.kind_class == k))
+        .map(|a| a.name.clone())
+        .collect();
+    missing_agencies.sort();
+    let placed: HashSet<&str> = known
+        .iter()
+        .filter(|a| present.contains(&a.id) && a.kind_class == "人民政府")
+        .filter_map(|a| a.region_code.as_deref())
+        .collect();
+    let missing_places = match place {
+        Some(d) if matches!(d.level(), Level::City | Level::County) && filter.kind.as_deref() != Some("部门") => {
+            let child_len = if d.level() == Level::County { 9 } else { 6 };
+            g.all()
+                .iter()
+                .filter(|c| c.code.len() == child_len && c.code.starts_with(d.code))
+                .filter(|c| !placed.contains(c.code))
+                .map(|c| c.name.to_string())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok(Rollup { year, title, report, included: same, duplicates, other_format: other, missing_agencies, missing_places })
+}
+
+pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
+    let (rt, store) = open(&args.db)?;
+    let r = compute_rollup(&rt, &store, &args.filter)?;
+    // The roll-up is checked by the same rules; only table arithmetic applies to it.
+    let diags: Vec<_> =
+        nianbao_core::check(&r.report, None).into_iter().filter(|d| d.code.starts_with('T') || d.code.starts_with('V')).collect();
+    let mut text = String::new();
+    match args.format {
+        RollupFormat::Md => {
+            use std::fmt::Write as _;
+            text.push_str(&render::markdown::render(&r.report));
+            let _ = writeln!(text, "\n---\n\n汇总了 {} 个机关的 {} 年度年报。", r.included.len(), r.year);
+            if !r.duplicates.is_empty() {
+                let _ = writeln!(text, "同一机关的重复年报未重复计入：{} 份。", r.duplicates.len());
+            }
+            if !r.other_format.is_empty() {
+                let names: Vec<String> = r.other_format.iter().filter_map(|x| x.agency_name.clone()).collect();
+                let _ = writeln!(text, "使用另一种格式、未计入的年报：{}。", names.join("、"));
+            }
+            if diags.is_empty() {
+                let _ = writeln!(text, "汇总表的勾稽关系全部成立。");
+            }
+            for d in &diags {
+                let _ = writeln!(text, "- {} {}", d.code, d.message);
+            }
+            if !r.missing_agencies.is_empty() {
+                let _ = writeln!(text, "\n本年度缺少年报的机关（语料库中有其他年度的）：{}", r.missing_agencies.join("、"));
+            }
+            if !r.missing_places.is_empty() {
+                let _ = writeln!(text, "\n区划内没有本年度人民政府年报的下级地区：{}", r.missing_places.join("、"));
+            }
+        }
+        RollupFormat::Cells => text = render::cells::render(&r.report),
+        RollupFormat::Json => {
+            let cells: serde_json::Map<String, serde_json::Value> =
+                r.report.cells.iter().map(|c| (c.id.key().to_string(), serde_json::to_value(c.value).unwrap_or_default())).collect();
+            let v = serde_json::json!({
+                "schema_version": 1,
+                "year": r.year,
+                "title": r.title,
+                "template": r.report.template().as_str(),
+                "reports": r.included.iter().map(|x| serde_json::json!({"id": x.id, "agency": x.agency_name, "region_code": x.region_code})).collect::<Vec<_>>(),
+                "duplicates_left_out": r.duplicates.iter().map(|x| x.id).collect::<Vec<_>>(),
+                "other_format_left_out": r.other_format.iter().map(|x| x.id).collect::<Vec<_>>(),
+                "cells": cells,
+                "diagnostics": diags.iter().map(|d| serde_json::json!({"code": d.code, "severity": d.severity.as_str(), "message": d.message})).collect::<Vec<_>>(),
+                "missing_agencies": r.missing_agencies,
+                "missing_places": r.missing_places,
+            });
+            text = serde_json::to_string_pretty(&v)? + "\n";
+        }
+        RollupFormat::Xlsx => {
+            let out = args.out.as_ref().context("xlsx 输出需要 --out 文件名")?;
+            let row = ReportRow {
+                id: 0,
+                year: Some(r.year.into()),
+                agency_name: Some(r.title.clone()),
+                agency_key: None,
+                agency_id: None,
+                region_code: args.filter.filter()?.region,
+                level: None,
+                kind: None,
+                template: Some(r.report.template().as_str().into()),
+                errors: 0,
+                warnings: 0,
+                origin: None,
+            };
+            let values: Vec<(String, String, bool)> = r.report.cells.iter().map(|c| (c.id.key().into(), c.value.to_string(), false)).collect();
+            write_xlsx(out, &[(row, values)])?;
+            eprintln!("已写入 {}", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    write_out(args.out.as_ref(), text.as_bytes())?;
+    Ok(if diags.iter().any(|d| d.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn write_out(path: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, bytes).with_context(|| format!("无法写入 {}", p.display())),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            Ok(out.flush()?)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// export
+// ---------------------------------------------------------------------------
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ExportFormat {
+    /// 长表 CSV（带 BOM，Excel 可直接打开）
+    Csv,
+    /// 长表 JSON（对象数组）
+    Json,
+    /// Excel：表二、表三、表四各一页（统一格式的表头），另有长表一页
+    Xlsx,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// 输出文件（省略则写到标准输出；xlsx 必须给出）
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// The long format's columns (documented in docs/store.md; stable).
+pub const LONG_COLUMNS: [&str; 12] =
+    ["report", "agency", "agency_key", "province", "city", "county", "township", "region_code", "year", "cell", "value", "blank"];
+
+fn long_row(r: &ReportRow, cell: &str, value: &str, blank: bool) -> [String; 12] {
+    let code = r.region_code.clone().unwrap_or_default();
+    let prefix = |n: usize| if code.len() >= n { code[..n].to_string() } else { String::new() };
+    [
+        r.id.to_string(),
+        r.agency_name.clone().unwrap_or_default(),
+        r.agency_key.clone().unwrap_or_default(),
+        prefix(2),
+        prefix(4),
+        prefix(6),
+        prefix(9),
+        code.clone(),
+        r.year.map(|y| y.to_string()).unwrap_or_default(),
+        cell.to_string(),
+        value.to_string(),
+        if blank { "1" } else { "0" }.to_string(),
+    ]
+}
+
+pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let (rt, store) = open(&args.db)?;
+    let filter = args.filter.filter()?;
+    let page = 500;
+    let mut offset = 0;
+    let mut n_reports = 0usize;
+    let mut sink: Box<dyn Write> = match &args.out {
+        Some(p) if args.format != ExportFormat::Xlsx => {
+            Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("无法写入 {}", p.display()))?))
+        }
+        _ => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let mut csv_writer = None;
+    let mut all_for_xlsx = Vec::new();
+    let mut first_json = true;
+    match args.format {
+        ExportFormat::Csv => {
+            sink.write_all("\u{feff}".as_bytes())?; // BOM: Excel on Chinese Windows reads UTF-8 right
+            let mut w = csv::Writer::from_writer(sink);
+            w.write_record(LONG_COLUMNS)?;
+            csv_writer = Some(w);
+            sink = Box::new(io::sink());
+        }
+        ExportFormat::Json => sink.write_all(b"[")?,
+        ExportFormat::Xlsx => anyhow::ensure!(args.out.is_some(), "xlsx 输出需要 --out 文件名"),
+    }
+    loop {
+        let rows = rt.block_on(store.reports(&filter, page, offset))?;
+        if rows.is_empty() {
+            break;
+        }
+        offset += page;
+        n_reports += rows.len();
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut cells: HashMap<i64, Vec<(String, String, bool)>> = HashMap::new();
+        for (id, key, value, blank) in rt.block_on(store.cells_of(&ids))? {
+            cells.entry(id).or_default().push((key, value, blank != 0));
+        }
+        for r in rows {
+            let mut values = cells.remove(&r.id).unwrap_or_default();
+            values.sort_by_key(|(k, _, _)| CellId::from_key(k).map_or(usize::MAX, |c| c.index()));
+            match args.format {
+                ExportFormat::Csv => {
+                    let w = csv_writer.as_mut().expect("csv writer");
+                    for (k, v, b) in &values {
+                        w.write_record(long_row(&r, k, v, *b))?;
+                    }
+                }
+                ExportFormat::Json => {
+                    for (k, v, b) in &values {
+                        let row = long_row(&r, k, v, *b);
+                        let mut obj = serde_json::Map::new();
+                        for (name, val) in LONG_COLUMNS.iter().zip(row) {
+                            let val = match *name {
+                                "report" | "year" => val.parse::<i64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null),
+                                "blank" => serde_json::Value::Bool(val == "1"),
+                                "value" => json_value(&val),
+                                _ => serde_json::Value::String(val),
+                            };
+                            obj.insert(name.to_string(), val);
+                        }
+                        sink.write_all(if first_json { b"\n" } else { b",\n" })?;
+                        first_json = false;
+                        sink.write_all(serde_json::to_string(&obj)?.as_bytes())?;
+                    }
+                }
+                ExportFormat::Xlsx => all_for_xlsx.push((r, values)),
+            }
+        }
+    }
+    match args.format {
+        ExportFormat::Csv => csv_writer.expect("csv writer").flush()?,
+        ExportFormat::Json => sink.write_all(b"\n]\n")?,
+        ExportFormat::Xlsx => write_xlsx(args.out.as_ref().expect("checked"), &all_for_xlsx)?,
+    }
+    sink.flush()?;
+    eprintln!("已导出 {n_reports} 份年报");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workbook: one sheet per table (one row per report, the official row and column
+/// labels as a two-row merged header, panes frozen below it and right of the report
+/// columns), and the long format as sheet `cells`.
+pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, Vec<(String, String, bool)>)]) -> anyhow::Result<()> {
+    use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
+    let mut wb = Workbook::new();
+    let head = XFormat::new().set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Thin).set_text_wrap();
+    let g = Gazetteer::get();
+    let lead = ["ID", "机关", "地区", "区划代码", "年度"];
+    for table in [TableId::T2, TableId::T3, TableId::T4] {
+        let ids: Vec<CellId> = CellId::all()
+            .filter(|c| c.def().table == table && c.def().in_2021)
+            .collect();
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("表{}", table.numeral()))?;
+        for (i, h) in lead.iter().enumerate() {
+            ws.merge_range(0, i as u16, 1, i as u16, h, &head)?;
+        }
+        // Row 0: the statutory row (merged over its columns); row 1: the column.
+        let mut col = lead.len() as u16;
+        let mut i = 0;
+        while i < ids.len() {
+            let row_label = ids[i].def().row_label;
+            let start = col;
+            while i < ids.len() && ids[i].def().row_label == row_label {
+                ws.write_with_format(1, col, ids[i].def().column_label, &head)?;
+                col += 1;
+                i += 1;
+            }
+            if col - start > 1 {
+                ws.merge_range(0, start, 0, col - 1, row_label, &head)?;
+            } else {
+                ws.write_with_format(0, start, row_label, &head)?;
+            }
+        }
+        ws.set_row_height(0, 45)?;
+        ws.set_column_width(1, 24)?;
+        ws.set_column_width(2, 30)?;
+        ws.set_freeze_panes(2, lead.len() as u16)?;
+        let pos: HashMap<&str, u16> = ids.iter().enumerate().map(|(k, c)| (c.key(), lead.len() as u16 + k as u16)).collect();
+        for (n, (r, values)) in reports.iter().enumerate() {
+            let row = 2 + n as u32;
+            let path = r.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            ws.write(row, 0, r.id)?;
+            ws.write(row, 1, r.agency_name.as_deref().unwrap_or(""))?;
+            ws.write(row, 2, path)?;
+            ws.write(row, 3, r.region_code.as_deref().unwrap_or(""))?;
+            if let Some(y) = r.year {
+                ws.write(row, 4, y)?;
+            }
+            for (k, v, _) in values {
+                if let Some(&c) = pos.get(k.as_str()) {
+                    match v.parse::<f64>() {
+                        Ok(x) => ws.write(row, c, x)?,
+                        Err(_) => ws.write(row, c, v.as_str())?,
+                    };
+                }
+            }
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("cells")?;
+    for (i, h) in LONG_COLUMNS.iter().enumerate() {
+        ws.write_with_format(0, i as u16, *h, &head)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let mut row = 1u32;
+    for (r, values) in reports {
+        for (k, v, b) in values {
+            for (i, val) in long_row(r, k, v, *b).iter().enumerate() {
+                ws.write(row, i as u16, val.as_str())?;
+            }
+            row += 1;
+        }
+    }
+    wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(())
+}

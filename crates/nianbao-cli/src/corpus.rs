@@ -1,0 +1,418 @@
+//! The corpus commands that write: `import`, `reparse`, `agencies`, `assign`.
+//!
+//! Reading files is parallel (rayon); one writer stores them in batches, each batch one
+//! transaction, so an interrupted import loses at most the batch in flight and the next
+//! run — which skips every file already stored, by content hash — picks up from there.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use nianbao_core::place::Gazetteer;
+use nianbao_store::{record, Incoming, NewDiagnostic, Outcome, Overrides, Saved, Store};
+use rayon::prelude::*;
+
+use crate::inputs;
+
+/// Where the corpus is: `--db`, else `$NIANBAO_DB`, else the user's data directory.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// 语料库：SQLite 文件路径，或 postgres://… 连接串（默认：用户数据目录下的 nianbao/nianbao.db）
+    #[arg(long, env = "NIANBAO_DB", global = true)]
+    pub db: Option<String>,
+}
+
+impl DbArgs {
+    /// The store's location.
+    pub fn location(&self) -> anyhow::Result<String> {
+        if let Some(db) = &self.db {
+            return Ok(db.clone());
+        }
+        let dir = dirs::data_dir().context("找不到用户数据目录；请用 --db 指定语料库位置")?;
+        Ok(dir.join("nianbao").join("nianbao.db").display().to_string())
+    }
+}
+
+/// A runtime for the store's async API, and the store.
+pub fn open(db: &DbArgs) -> anyhow::Result<(tokio::runtime::Runtime, Store)> {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let location = db.location()?;
+    let store = rt.block_on(Store::open(&location))?;
+    Ok((rt, store))
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 文件或目录（目录递归读取）
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 每个事务写入的文件数（中断时至多丢失正在写入的这一批，重新运行即补上）
+    #[arg(long, default_value_t = 128)]
+    pub batch: usize,
+}
+
+/// What an import did.
+#[derive(Default, Debug)]
+struct Tally {
+    read: usize,
+    new: usize,
+    duplicate: usize,
+    failed: usize,
+    errors: usize,
+    warnings: usize,
+    by_rule: BTreeMap<&'static str, usize>,
+    failures: Vec<(String, String)>,
+    new_ids: Vec<i64>,
+}
+
+fn bar(len: usize) -> indicatif::ProgressBar {
+    if len >= 20 && io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// The kind of a file, by its first bytes.
+fn kind_of(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"%PDF") {
+        "pdf"
+    } else if bytes.starts_with(b"PK") {
+        "docx"
+    } else if crate::office::is_ole(bytes) {
+        "doc"
+    } else {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+        if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") || head.contains("<body") {
+            "html"
+        } else {
+            "text"
+        }
+    }
+}
+
+/// Reads one file into what the store keeps.
+fn read_one(bytes: Vec<u8>, sha256: String, origin: String, overrides: &Overrides) -> Incoming {
+    let outcome = match crate::parse_bytes(&bytes) {
+        Ok(report) => {
+            let diags = nianbao_core::check(&report, None);
+            Outcome::Parsed(Box::new(record::record(&report, &diags, Some(&origin), overrides)))
+        }
+        Err(e) => Outcome::Failed(e),
+    };
+    Incoming { kind: kind_of(&bytes), sha256, bytes, origin, outcome }
+}
+
+pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("import 不读标准输入：语料库按文件记录来源，请给出文件或目录");
+    }
+    let started = Instant::now();
+    let (rt, store) = open(&args.db)?;
+    let overrides = rt.block_on(store.overrides())?;
+    let files = inputs::collect(&args.paths)?;
+    let bar = bar(files.len());
+    bar.set_message("导入");
+    let mut tally = Tally::default();
+
+    // One writer thread stores batches while the next batch is read.
+    let (tx, rx) = mpsc::sync_channel::<Vec<Incoming>>(2);
+    let handle = rt.handle().clone();
+    let writer_store = store.clone();
+    let writer = std::thread::spawn(move || -> anyhow::Result<Vec<(Incoming, Saved)>> {
+        let mut done = Vec::new();
+        for batch in rx {
+            let saved = handle.block_on(writer_store.save(&batch))?;
+            // Only what the summary needs is kept: no file contents.
+            done.extend(batch.into_iter().map(|mut i| {
+                i.bytes = Vec::new();
+                if let Outcome::Parsed(r) = &mut i.outcome {
+                    r.cells = Vec::new();
+                    r.sections = Vec::new();
+                }
+                i
+            }).zip(saved));
+        }
+        Ok(done)
+    });
+
+    for chunk in files.chunks(args.batch.max(1)) {
+        // Read and hash in parallel; skip what is stored already (only noting the origin).
+        let loaded: Vec<(String, anyhow::Result<(Vec<u8>, String)>)> = chunk
+            .par_iter()
+            .map(|input| {
+                let name = input.name();
+                let r = input.read().map_err(anyhow::Error::from).map(|b| {
+                    let h = nianbao_store::sha256_hex(&b);
+                    (b, h)
+                });
+                (name, r)
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        for (name, r) in loaded {
+            tally.read += 1;
+            match r {
+                Err(e) => {
+                    tally.failed += 1;
+                    tally.failures.push((name, format!("无法读取：{e}")));
+                    bar.inc(1);
+                }
+                Ok((bytes, sha)) => match rt.block_on(store.source_id(&sha))? {
+                    Some(id) => {
+                        rt.block_on(store.add_origin(id, &origin_of(&name)))?;
+                        tally.duplicate += 1;
+                        bar.inc(1);
+                    }
+                    None => fresh.push((bytes, sha, origin_of(&name))),
+                },
+            }
+        }
+        let batch: Vec<Incoming> = fresh.into_par_iter().map(|(b, h, o)| read_one(b, h, o, &overrides)).collect();
+        bar.inc(batch.len() as u64);
+        if tx.send(batch).is_err() {
+            break; // the writer stopped: its error is reported below
+        }
+    }
+    drop(tx);
+    let stored = writer.join().map_err(|_| anyhow::anyhow!("写入线程异常退出"))??;
+    for (inc, saved) in stored {
+        match saved {
+            Saved::Duplicate => tally.duplicate += 1,
+            Saved::New(id) => match &inc.outcome {
+                Outcome::Failed(e) => {
+                    tally.failed += 1;
+                    tally.failures.push((inc.origin.clone(), e.clone()));
+                }
+                Outcome::Parsed(r) => {
+                    tally.new += 1;
+                    tally.new_ids.push(id);
+                    for d in &r.diagnostics {
+                        match d.severity {
+                            "error" => tally.errors += 1,
+                            "warning" => tally.warnings += 1,
+                            _ => {}
+                        }
+                        *tally.by_rule.entry(d.code).or_default() += 1;
+                    }
+                }
+            },
+        }
+    }
+    bar.finish_and_clear();
+    let cross = cross_year(&rt, &store, Some(&tally.new_ids))?;
+    for d in &cross {
+        match d.severity {
+            "error" => tally.errors += 1,
+            "warning" => tally.warnings += 1,
+            _ => {}
+        }
+        *tally.by_rule.entry(d.code).or_default() += 1;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let counts = rt.block_on(store.counts())?;
+    rt.block_on(store.close());
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "导入完成：读取 {} 个文件，新增 {} 份，重复 {} 份，无法读取 {} 份；用时 {secs:.1} 秒（{:.0} 份/秒）",
+        tally.read,
+        tally.new,
+        tally.duplicate,
+        tally.failed,
+        tally.read as f64 / secs.max(1e-9)
+    )?;
+    if tally.new > 0 {
+        writeln!(out, "新增年报中：{} 个错误，{} 个警告（含跨年度检查 {} 条）", tally.errors, tally.warnings, cross.len())?;
+        for (code, n) in &tally.by_rule {
+            let title = nianbao_core::rules::by_code(code).map_or("", |r| r.meta().title);
+            writeln!(out, "  {code}  {n:>6}  {title}")?;
+        }
+    }
+    for (name, e) in &tally.failures {
+        writeln!(out, "无法读取：{name}：{e}")?;
+    }
+    writeln!(
+        out,
+        "语料库现有 {} 份年报、{} 个机关（{} 个未能定位，见 `nianbao agencies --unplaced`）",
+        counts.reports, counts.agencies, counts.unplaced
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A path as recorded: absolute where possible, so that the same file imported from
+/// another directory is recognised.
+fn origin_of(name: &str) -> String {
+    std::fs::canonicalize(Path::new(name)).map_or_else(|_| name.to_string(), |p| p.display().to_string())
+}
+
+/// Runs the cross-year rules over each (year, previous year) pair of the same agency that
+/// involves one of `ids` (all pairs for `None`), storing their findings as the corpus's.
+pub fn cross_year(rt: &tokio::runtime::Runtime, store: &Store, ids: Option<&[i64]>) -> anyhow::Result<Vec<NewDiagnostic>> {
+    let pairs = rt.block_on(store.year_pairs(ids))?;
+    let mut all = Vec::new();
+    for chunk in pairs.chunks(64) {
+        let mut sources = Vec::new();
+        for &(now, prior) in chunk {
+            let a = rt.block_on(store.source_of(now))?.0;
+            let b = rt.block_on(store.source_of(prior))?.0;
+            sources.push((now, a, b));
+        }
+        let found: Vec<(i64, Vec<NewDiagnostic>)> = sources
+            .par_iter()
+            .filter_map(|(id, now, prior)| {
+                let now = crate::parse_bytes(now).ok()?;
+                let prior = crate::parse_bytes(prior).ok()?;
+                let diags: Vec<NewDiagnostic> = nianbao_core::check(&now, Some(&prior))
+                    .iter()
+                    .filter(|d| d.code.starts_with('Y'))
+                    .map(|d| NewDiagnostic::new(&now, d))
+                    .collect();
+                Some((*id, diags))
+            })
+            .collect();
+        for (id, diags) in found {
+            rt.block_on(store.set_corpus_diagnostics(id, &diags))?;
+            all.extend(diags);
+        }
+    }
+    Ok(all)
+}
+
+#[derive(clap::Args)]
+pub struct ReparseArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 重新读取全部年报（默认只读取由其他版本解析器读取的）
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Reads stored sources again with this build's parser.
+pub fn reparse(args: ReparseArgs) -> anyhow::Result<ExitCode> {
+    let (rt, store) = open(&args.db)?;
+    let overrides = rt.block_on(store.overrides())?;
+    let ids = rt.block_on(store.stale_reports(args.all))?;
+    let bar = bar(ids.len());
+    bar.set_message("重新解析");
+    let (mut ok, mut failed) = (0usize, 0usize);
+    for chunk in ids.chunks(128) {
+        let mut sources = Vec::new();
+        for &id in chunk {
+            let (bytes, origin) = rt.block_on(store.source_of(id))?;
+            sources.push((id, bytes, origin));
+        }
+        let read: Vec<(i64, Outcome)> =
+            sources.into_par_iter().map(|(id, b, o)| (id, read_one(b, String::new(), o, &overrides).outcome)).collect();
+        for (id, outcome) in read {
+            match &outcome {
+                Outcome::Parsed(_) => ok += 1,
+                Outcome::Failed(_) => failed += 1,
+            }
+            rt.block_on(store.replace(id, &outcome))?;
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let cross = cross_year(&rt, &store, None)?;
+    rt.block_on(store.close());
+    println!(
+        "重新解析 {} 份（解析器 {}）：{ok} 份读取成功，{failed} 份无法读取；跨年度检查 {} 条",
+        ids.len(),
+        nianbao_core::PARSER_VERSION,
+        cross.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct AgenciesArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 只列出未能定位（同名歧义或无法识别）的机关
+    #[arg(long)]
+    pub unplaced: bool,
+    /// 只列出该地区（名称或区划代码）内的机关
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = crate::ask::TableFormat::Table)]
+    pub format: crate::ask::TableFormat,
+}
+
+pub fn agencies(args: AgenciesArgs) -> anyhow::Result<ExitCode> {
+    let (rt, store) = open(&args.db)?;
+    let region = match &args.region {
+        Some(r) => Some(crate::ask::region_code(r)?),
+        None => None,
+    };
+    let rows = rt.block_on(store.agencies(args.unplaced, region.as_deref()))?;
+    let g = Gazetteer::get();
+    let header = ["机关", "地区", "区划代码", "层级", "类别", "定位", "依据", "候选", "年报数", "年度"];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|a| {
+            let path = a.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            let candidates: Vec<String> =
+                a.candidates.split_whitespace().filter_map(|c| g.by_code(c)).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
+            vec![
+                a.name.clone(),
+                path,
+                a.region_code.clone().unwrap_or_default(),
+                a.level.clone().unwrap_or_default(),
+                a.kind_name.clone(),
+                resolution_zh(&a.resolution).to_string(),
+                a.evidence.clone(),
+                candidates.join("、"),
+                a.reports.to_string(),
+                a.years.clone(),
+            ]
+        })
+        .collect();
+    crate::ask::print_table(args.format, &header, &body)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn resolution_zh(r: &str) -> &'static str {
+    match r {
+        "resolved" => "已定位",
+        "manual" => "人工指定",
+        "ambiguous" => "同名歧义",
+        _ => "无法识别",
+    }
+}
+
+#[derive(clap::Args)]
+pub struct AssignArgs {
+    /// 年报上印的机关名称，例如 西大街
+    pub name: String,
+    /// 所属地区：区划代码或名称（例如 410502006，或 河南省安阳市文峰区西大街街道）
+    pub region: String,
+    /// 该机关是这一地区的某个部门（例如 审计局）；省略则为该地区的人民政府（街道办事处）
+    #[arg(long)]
+    pub department: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Places an agency by hand; kept across re-imports and reparses.
+pub fn assign(args: AssignArgs) -> anyhow::Result<ExitCode> {
+    let code = crate::ask::region_code(&args.region)?;
+    let (rt, store) = open(&args.db)?;
+    let n = rt.block_on(store.assign(&args.name, &code, args.department.as_deref()))?;
+    let cross = cross_year(&rt, &store, None)?;
+    let g = Gazetteer::get();
+    let path = g.by_code(&code).map(|d| g.path(d)).unwrap_or_default();
+    println!("已将“{}”指定到 {path}（{code}），涉及已存年报 {n} 份；跨年度检查 {} 条", args.name, cross.len());
+    Ok(ExitCode::SUCCESS)
+}

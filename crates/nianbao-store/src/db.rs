@@ -1,0 +1,161 @@
+//! The two engines behind one [`Store`]: SQLite (embedded, the default) and PostgreSQL.
+//!
+//! Both run the same SQL text: `$1`-style placeholders, `ON CONFLICT`, `RETURNING`, and
+//! only the column types both decode alike (BIGINT, TEXT, DOUBLE, bytes). What differs —
+//! the DDL — lives in the per-engine migration scripts.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Error, Result};
+
+/// The corpus store.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// An SQLite file.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever engine's pool the store holds. The body
+/// is written once and compiled for each engine.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::db::Store::Sqlite($pool) => $body,
+            $crate::db::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// One bound parameter.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Int(i64),
+    OptInt(Option<i64>),
+    Real(f64),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// Binds `$args` in order to `$q`.
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                $crate::db::Arg::Int(v) => q.bind(*v),
+                $crate::db::Arg::OptInt(v) => q.bind(*v),
+                $crate::db::Arg::Real(v) => q.bind(*v),
+                $crate::db::Arg::Text(v) => q.bind(v.as_str()),
+                $crate::db::Arg::OptText(v) => q.bind(v.as_deref()),
+            };
+        }
+        q
+    }};
+}
+pub(crate) use bind_all;
+
+/// SQL text assembled at run time from constant pieces (column lists, placeholder
+/// numbers, table names chosen in code) — never from user input, which is always bound.
+pub(crate) fn built(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+/// Every migration: (version, SQLite script, PostgreSQL script). Append only; a released
+/// script never changes.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+impl Store {
+    /// Opens the store at `location`: `postgres://…` (or `postgresql://…`) for PostgreSQL;
+    /// `sqlite:PATH` or a plain path for SQLite, created with its directory on first use.
+    /// Brings the schema up to date.
+    pub async fn open(location: &str) -> Result<Store> {
+        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(location)
+                .await
+                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+            Store::Postgres(pool)
+        } else {
+            let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+            }
+            let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await
+                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+            Store::Sqlite(pool)
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let v: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(version) FROM nianbao_schema").fetch_one(pool).await?
+        });
+        Ok(v.unwrap_or(0))
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let create = "CREATE TABLE IF NOT EXISTS nianbao_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
+        on_pool!(self, pool => { sqlx::query(create).execute(pool).await?; });
+        let current = self.schema_version().await?;
+        if current > SCHEMA_VERSION {
+            return Err(Error::TooNew(current, SCHEMA_VERSION));
+        }
+        for &(version, sqlite, postgres) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let script = match self {
+                Store::Sqlite(_) => sqlite,
+                Store::Postgres(_) => postgres,
+            };
+            on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                sqlx::raw_sql(script).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO nianbao_schema (version, applied_at) VALUES ($1, $2)")
+                    .bind(version)
+                    .bind(crate::now())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for work in flight.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
