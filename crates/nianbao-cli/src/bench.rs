@@ -46,6 +46,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         defect_rate: 0.3,
         container: crate::demo::Container::Text,
+        places: None,
+        years: 4,
     };
     eprintln!("生成 {} 份合成年报到 {} …", args.count, dir.display());
     let (paths, bytes) = crate::demo::write_corpus(&gen)?;

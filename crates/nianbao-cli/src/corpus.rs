@@ -4,7 +4,7 @@
 //! transaction, so an interrupted import loses at most the batch in flight and the next
 //! run — which skips every file already stored, by content hash — picks up from there.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use nianbao_core::place::Gazetteer;
+use nianbao_core::Report;
 use nianbao_store::{record, Incoming, NewDiagnostic, Outcome, Overrides, Saved, Store};
 use rayon::prelude::*;
 
@@ -71,6 +72,49 @@ struct Tally {
     new_ids: Vec<i64>,
 }
 
+impl Tally {
+    /// Counts one stored file.
+    fn count(&mut self, inc: &Incoming, saved: Saved) {
+        match (saved, &inc.outcome) {
+            (Saved::Duplicate, _) => self.duplicate += 1,
+            (Saved::New(_), Outcome::Failed(e)) => {
+                self.failed += 1;
+                self.failures.push((inc.origin.clone(), e.clone()));
+            }
+            (Saved::New(id), Outcome::Parsed(r)) => {
+                self.new += 1;
+                self.new_ids.push(id);
+                self.diagnostics(r.diagnostics.iter());
+            }
+        }
+    }
+
+    fn diagnostics<'a>(&mut self, diags: impl Iterator<Item = &'a NewDiagnostic>) {
+        for d in diags {
+            match d.severity {
+                "error" => self.errors += 1,
+                "warning" => self.warnings += 1,
+                _ => {}
+            }
+            *self.by_rule.entry(d.code).or_default() += 1;
+        }
+    }
+
+    /// Adds the writer's counts to the reader's.
+    fn absorb(&mut self, o: Tally) {
+        self.new += o.new;
+        self.duplicate += o.duplicate;
+        self.failed += o.failed;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        for (k, v) in o.by_rule {
+            *self.by_rule.entry(k).or_default() += v;
+        }
+        self.failures.extend(o.failures);
+        self.new_ids.extend(o.new_ids);
+    }
+}
+
 fn bar(len: usize) -> indicatif::ProgressBar {
     if len >= 20 && io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(len as u64);
@@ -125,25 +169,20 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     bar.set_message("导入");
     let mut tally = Tally::default();
 
-    // One writer thread stores batches while the next batch is read.
+    // One writer thread stores batches while the next batch is read, and counts what it
+    // stored; nothing of a stored batch is kept, so memory stays flat however many files.
     let (tx, rx) = mpsc::sync_channel::<Vec<Incoming>>(2);
     let handle = rt.handle().clone();
     let writer_store = store.clone();
-    let writer = std::thread::spawn(move || -> anyhow::Result<Vec<(Incoming, Saved)>> {
-        let mut done = Vec::new();
+    let writer = std::thread::spawn(move || -> anyhow::Result<Tally> {
+        let mut t = Tally::default();
         for batch in rx {
             let saved = handle.block_on(writer_store.save(&batch))?;
-            // Only what the summary needs is kept: no file contents.
-            done.extend(batch.into_iter().map(|mut i| {
-                i.bytes = Vec::new();
-                if let Outcome::Parsed(r) = &mut i.outcome {
-                    r.cells = Vec::new();
-                    r.sections = Vec::new();
-                }
-                i
-            }).zip(saved));
+            for (inc, saved) in batch.iter().zip(saved) {
+                t.count(inc, saved);
+            }
         }
-        Ok(done)
+        Ok(t)
     });
 
     for chunk in files.chunks(args.batch.max(1)) {
@@ -186,51 +225,24 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     drop(tx);
     let stored = writer.join().map_err(|_| anyhow::anyhow!("写入线程异常退出"))??;
-    for (inc, saved) in stored {
-        match saved {
-            Saved::Duplicate => tally.duplicate += 1,
-            Saved::New(id) => match &inc.outcome {
-                Outcome::Failed(e) => {
-                    tally.failed += 1;
-                    tally.failures.push((inc.origin.clone(), e.clone()));
-                }
-                Outcome::Parsed(r) => {
-                    tally.new += 1;
-                    tally.new_ids.push(id);
-                    for d in &r.diagnostics {
-                        match d.severity {
-                            "error" => tally.errors += 1,
-                            "warning" => tally.warnings += 1,
-                            _ => {}
-                        }
-                        *tally.by_rule.entry(d.code).or_default() += 1;
-                    }
-                }
-            },
-        }
-    }
+    tally.absorb(stored);
     bar.finish_and_clear();
+    let stored_at = started.elapsed().as_secs_f64();
     let cross = cross_year(&rt, &store, Some(&tally.new_ids))?;
-    for d in &cross {
-        match d.severity {
-            "error" => tally.errors += 1,
-            "warning" => tally.warnings += 1,
-            _ => {}
-        }
-        *tally.by_rule.entry(d.code).or_default() += 1;
-    }
+    tally.diagnostics(cross.iter());
     let secs = started.elapsed().as_secs_f64();
     let counts = rt.block_on(store.counts())?;
     rt.block_on(store.close());
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "导入完成：读取 {} 个文件，新增 {} 份，重复 {} 份，无法读取 {} 份；用时 {secs:.1} 秒（{:.0} 份/秒）",
+        "导入完成：读取 {} 个文件，新增 {} 份，重复 {} 份，无法读取 {} 份；用时 {secs:.1} 秒（{:.0} 份/秒；其中跨年度检查 {:.1} 秒）",
         tally.read,
         tally.new,
         tally.duplicate,
         tally.failed,
-        tally.read as f64 / secs.max(1e-9)
+        tally.read as f64 / secs.max(1e-9),
+        secs - stored_at
     )?;
     if tally.new > 0 {
         writeln!(out, "新增年报中：{} 个错误，{} 个警告（含跨年度检查 {} 条）", tally.errors, tally.warnings, cross.len())?;
@@ -256,35 +268,60 @@ fn origin_of(name: &str) -> String {
     std::fs::canonicalize(Path::new(name)).map_or_else(|_| name.to_string(), |p| p.display().to_string())
 }
 
+/// The cells the cross-year rules read (table 三's carry-over rows, table 二's stocks).
+const CROSS_YEAR_CELLS: &[&str] = &["t3.carried", "t2."];
+
 /// Runs the cross-year rules over each (year, previous year) pair of the same agency that
 /// involves one of `ids` (all pairs for `None`), storing their findings as the corpus's.
+/// The rules read only cells, so the reports are rebuilt from the stored cells (with their
+/// spans and lines), not read again.
 pub fn cross_year(rt: &tokio::runtime::Runtime, store: &Store, ids: Option<&[i64]>) -> anyhow::Result<Vec<NewDiagnostic>> {
+    use nianbao_core::number::parse_number;
+    use nianbao_core::report::CellValue;
+    use nianbao_core::template::{CellId, Format};
+    use nianbao_core::Span;
+
     let pairs = rt.block_on(store.year_pairs(ids))?;
     let mut all = Vec::new();
-    for chunk in pairs.chunks(64) {
-        let mut sources = Vec::new();
-        for &(now, prior) in chunk {
-            let a = rt.block_on(store.source_of(now))?.0;
-            let b = rt.block_on(store.source_of(prior))?.0;
-            sources.push((now, a, b));
+    for chunk in pairs.chunks(256) {
+        let mut wanted: Vec<i64> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut cells: HashMap<i64, Vec<CellValue>> = HashMap::new();
+        let mut lines: HashMap<(i64, usize), usize> = HashMap::new();
+        for (id, key, value, blank, start, end, line) in rt.block_on(store.located_cells_of(&wanted, CROSS_YEAR_CELLS))? {
+            let (Some(cid), Some(v)) = (CellId::from_key(&key), parse_number(&value)) else { continue };
+            let span = Span { start: start as usize, end: end as usize };
+            lines.insert((id, span.start), line as usize);
+            cells.entry(id).or_default().push(CellValue { id: cid, value: v, blank: blank != 0, raw: value, span });
         }
-        let found: Vec<(i64, Vec<NewDiagnostic>)> = sources
-            .par_iter()
-            .filter_map(|(id, now, prior)| {
-                let now = crate::parse_bytes(now).ok()?;
-                let prior = crate::parse_bytes(prior).ok()?;
-                let diags: Vec<NewDiagnostic> = nianbao_core::check(&now, Some(&prior))
-                    .iter()
-                    .filter(|d| d.code.starts_with('Y'))
-                    .map(|d| NewDiagnostic::new(&now, d))
-                    .collect();
-                Some((*id, diags))
-            })
+        let meta: HashMap<i64, (Option<u16>, String)> = rt
+            .block_on(store.years_of(&wanted))?
+            .into_iter()
+            .map(|(id, y, a)| (id, (y.and_then(|y| u16::try_from(y).ok()), a.unwrap_or_default())))
             .collect();
-        for (id, diags) in found {
-            rt.block_on(store.set_corpus_diagnostics(id, &diags))?;
-            all.extend(diags);
+        let rebuild = |id: i64| {
+            let (year, agency) = meta.get(&id).cloned().unwrap_or_default();
+            Report::from_cells(year, &agency, Format::V2021, cells.get(&id).cloned().unwrap_or_default())
+        };
+        let mut found = Vec::new();
+        for &(now_id, prior_id) in chunk {
+            let (now, prior) = (rebuild(now_id), rebuild(prior_id));
+            let diags: Vec<NewDiagnostic> = nianbao_core::check(&now, Some(&prior))
+                .iter()
+                .filter(|d| d.code.starts_with('Y'))
+                .map(|d| {
+                    let mut nd = NewDiagnostic::new(&now, d);
+                    if let Some(span) = &mut nd.span {
+                        span.2 = lines.get(&(now_id, span.0)).copied().unwrap_or(span.2);
+                    }
+                    nd
+                })
+                .collect();
+            found.push((now_id, diags));
         }
+        rt.block_on(store.set_corpus_diagnostics(&found))?;
+        all.extend(found.into_iter().flat_map(|(_, d)| d));
     }
     Ok(all)
 }

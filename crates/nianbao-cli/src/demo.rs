@@ -66,15 +66,48 @@ pub struct GenerateArgs {
     /// 文件格式
     #[arg(long = "as", value_enum, default_value_t = Container::Text)]
     pub container: Container,
+    /// 为真实地区的机关（县级政府、部门、全部乡镇街道）生成逐年衔接的年报：给出地区名称，
+    /// 或 all（随机抽取全国的县）；--count 为总份数上限
+    #[arg(long)]
+    pub places: Option<String>,
+    /// 与 --places 一起：每个机关的年度数（自 2021 年起，2021 年格式）
+    #[arg(long, default_value_t = 4)]
+    pub years: u16,
 }
 
 const DEFECTS: [Defect; 6] =
     [Defect::WrongTotal, Defect::BlankCell, Defect::MissingRow, Defect::OldTemplate, Defect::ContradictingSentence, Defect::NoFeeStatement];
 
+/// The agencies `--places` names, in a stable order.
+fn real_agencies(places: &str, rng: &mut fastrand::Rng, count: usize, years: usize) -> anyhow::Result<Vec<String>> {
+    let region = match places {
+        "all" => None,
+        name => {
+            let code = crate::ask::region_code(name)?;
+            Some(nianbao_core::place::Gazetteer::get().by_code(&code).context("地区代码不在区划表中")?)
+        }
+    };
+    let mut counties = nianbao_core::synth::counties_in(region);
+    if region.is_none() {
+        rng.shuffle(&mut counties);
+    }
+    let mut out = Vec::new();
+    for c in counties {
+        if out.len() * years >= count {
+            break;
+        }
+        out.extend(nianbao_core::synth::agencies_in_county(c));
+    }
+    Ok(out)
+}
+
 /// Writes `args.count` reports; returns the paths and total bytes.
 pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("无法创建目录 {}", args.out.display()))?;
     let mut rng = fastrand::Rng::with_seed(args.seed);
+    if let Some(places) = &args.places {
+        return write_real_places(args, places, &mut rng);
+    }
     let mut paths = Vec::with_capacity(args.count);
     let mut bytes = 0u64;
     for i in 0..args.count {
@@ -113,6 +146,41 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
         std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
         bytes += data.len() as u64;
         paths.push(path);
+    }
+    Ok((paths, bytes))
+}
+
+/// `--places`: each agency's reports for consecutive years, carry-over consistent.
+fn write_real_places(args: &GenerateArgs, places: &str, rng: &mut fastrand::Rng) -> anyhow::Result<(Vec<PathBuf>, u64)> {
+    let years = usize::from(args.years.max(1));
+    let agencies = real_agencies(places, rng, args.count, years)?;
+    let (mut paths, mut bytes) = (Vec::new(), 0u64);
+    'all: for agency in &agencies {
+        let mut prior: Option<SynthReport> = None;
+        for _ in 0..years {
+            if paths.len() >= args.count {
+                break 'all;
+            }
+            let mut r = SynthReport::random(rng, Format::V2021);
+            match &prior {
+                Some(p) => r.follow(p),
+                None => {
+                    r.year = 2021;
+                    r.agency = agency.clone();
+                    r.published = "2022-01-15".into();
+                }
+            }
+            if rng.f64() < args.defect_rate {
+                r.inject(DEFECTS[rng.usize(..DEFECTS.len())], rng);
+            }
+            let layout = args.layout.0.unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
+            let data = r.render(layout).into_bytes();
+            let path = args.out.join(format!("{:05}-{}-{}.{}", paths.len(), r.agency, r.year, layout.extension()));
+            std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
+            bytes += data.len() as u64;
+            paths.push(path);
+            prior = Some(r);
+        }
     }
     Ok((paths, bytes))
 }

@@ -136,11 +136,14 @@ impl Report {
     /// reports, or figures computed from a register. Rendered and checked like any other;
     /// its spans are empty.
     pub fn from_values(year: Option<u16>, agency: &str, format: Format, values: impl IntoIterator<Item = (CellId, Number)>) -> Report {
+        let cells = values.into_iter().map(|(id, value)| CellValue { id, value, blank: false, raw: value.to_string(), span: Span::default() });
+        Report::from_cells(year, agency, format, cells.collect())
+    }
+
+    /// A report made of cells read before (e.g. from the corpus store), keeping their
+    /// spans into a source that is not at hand.
+    pub fn from_cells(year: Option<u16>, agency: &str, format: Format, mut cells: Vec<CellValue>) -> Report {
         let document = Document { source: String::new(), kind: crate::document::SourceKind::Text, blocks: Vec::new(), locations: Vec::new() };
-        let mut cells: Vec<CellValue> = values
-            .into_iter()
-            .map(|(id, value)| CellValue { id, value, blank: false, raw: value.to_string(), span: Span::default() })
-            .collect();
         cells.sort_by_key(|c| c.id.index());
         cells.dedup_by_key(|c| c.id);
         let mut parts: Vec<(String, Format)> = Vec::new();

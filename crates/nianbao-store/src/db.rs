@@ -39,7 +39,6 @@ pub(crate) use on_pool;
 pub(crate) enum Arg {
     Int(i64),
     OptInt(Option<i64>),
-    Real(f64),
     Text(String),
     OptText(Option<String>),
 }
@@ -52,7 +51,6 @@ macro_rules! bind_all {
             q = match a {
                 $crate::db::Arg::Int(v) => q.bind(*v),
                 $crate::db::Arg::OptInt(v) => q.bind(*v),
-                $crate::db::Arg::Real(v) => q.bind(*v),
                 $crate::db::Arg::Text(v) => q.bind(v.as_str()),
                 $crate::db::Arg::OptText(v) => q.bind(v.as_deref()),
             };
@@ -100,7 +98,10 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                // A 64 MiB page cache: imports write millions of cell rows.
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(opts)
@@ -130,27 +131,33 @@ impl Store {
 
     async fn migrate(&self) -> Result<()> {
         let create = "CREATE TABLE IF NOT EXISTS nianbao_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
-        on_pool!(self, pool => { sqlx::query(create).execute(pool).await?; });
-        let current = self.schema_version().await?;
-        if current > SCHEMA_VERSION {
-            return Err(Error::TooNew(current, SCHEMA_VERSION));
-        }
-        for &(version, sqlite, postgres) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let script = match self {
-                Store::Sqlite(_) => sqlite,
-                Store::Postgres(_) => postgres,
-            };
-            on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
+        let current_sql = "SELECT MAX(version) FROM nianbao_schema";
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if let Store::Postgres(_) = self {
+                // Several servers may start at once on a shared database: one migrates.
+                sqlx::query("SELECT pg_advisory_xact_lock(7346290514)").execute(&mut *tx).await?;
+            }
+            sqlx::query(create).execute(&mut *tx).await?;
+            let current: Option<i64> = sqlx::query_scalar(current_sql).fetch_one(&mut *tx).await?;
+            let current = current.unwrap_or(0);
+            if current > SCHEMA_VERSION {
+                return Err(Error::TooNew(current, SCHEMA_VERSION));
+            }
+            for &(version, sqlite, postgres) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+                let script = match self {
+                    Store::Sqlite(_) => sqlite,
+                    Store::Postgres(_) => postgres,
+                };
                 sqlx::raw_sql(script).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO nianbao_schema (version, applied_at) VALUES ($1, $2)")
                     .bind(version)
                     .bind(crate::now())
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
-            });
-        }
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 

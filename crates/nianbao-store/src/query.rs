@@ -289,6 +289,32 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
+    /// The cells of the given reports whose keys start with one of `prefixes`, with their
+    /// places: (report, cell, value, blank, span start, span end, line).
+    #[allow(clippy::type_complexity)]
+    pub async fn located_cells_of(&self, report_ids: &[i64], prefixes: &[&str]) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
+        if report_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT report_id, cell, value, blank, span_start, span_end, line FROM cells WHERE report_id IN ({}) AND ({})",
+            ids.join(","),
+            prefixes.iter().map(|p| format!("cell LIKE '{}%'", p.replace(['\'', '%', '_'], ""))).collect::<Vec<_>>().join(" OR ")
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
+    }
+
+    /// Year and agency of reports: (id, year, agency name).
+    pub async fn years_of(&self, report_ids: &[i64]) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+        if report_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
+        let sql = format!("SELECT id, year, agency_name FROM reports WHERE id IN ({})", ids.join(","));
+        Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
+    }
+
     /// The agencies, optionally only those not placed, or only those in a region.
     pub async fn agencies(&self, unplaced_only: bool, region: Option<&str>) -> Result<Vec<AgencyRow>> {
         let mut w = vec!["1 = 1".to_string()];
@@ -367,22 +393,19 @@ impl Store {
     }
 
     /// Pairs (this year, the previous year) of the same agency's reports where either is
-    /// among `ids` (all pairs when `ids` is `None`).
+    /// among `ids` (all pairs for `None`).
     pub async fn year_pairs(&self, ids: Option<&[i64]>) -> Result<Vec<(i64, i64)>> {
-        let mut sql = String::from(
-            "SELECT r1.id, MIN(r0.id) FROM reports r1 JOIN reports r0 ON r0.agency_id = r1.agency_id AND r0.year = r1.year - 1 \
-             WHERE r1.status = 'ok' AND r0.status = 'ok'",
-        );
-        if let Some(ids) = ids {
-            if ids.is_empty() {
-                return Ok(Vec::new());
+        let sql = "SELECT r1.id, MIN(r0.id) FROM reports r1 JOIN reports r0 ON r0.agency_id = r1.agency_id AND r0.year = r1.year - 1 \
+                   WHERE r1.status = 'ok' AND r0.status = 'ok' GROUP BY r1.id ORDER BY r1.id";
+        let all: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
+        // Filtering here, not in SQL: an IN list of every new report defeats the index.
+        Ok(match ids {
+            None => all,
+            Some(ids) => {
+                let ids: std::collections::HashSet<i64> = ids.iter().copied().collect();
+                all.into_iter().filter(|(a, b)| ids.contains(a) || ids.contains(b)).collect()
             }
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            let list = list.join(",");
-            sql.push_str(&format!(" AND (r1.id IN ({list}) OR r0.id IN ({list}))"));
-        }
-        sql.push_str(" GROUP BY r1.id ORDER BY r1.id");
-        Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
+        })
     }
 
     /// Diagnostics of one report: (stage, code, severity, message, cells, line).

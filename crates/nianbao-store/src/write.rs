@@ -1,8 +1,11 @@
 //! Writing: sources (content-addressed), where they came from, the reports read from
 //! them, their agencies, and diagnostics.
 
-use crate::db::{bind_all, on_pool, Arg, Store};
-use crate::record::{NewAgency, NewDiagnostic, NewReport, Overrides};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::db::{bind_all, built, on_pool, Arg, Store};
+use crate::record::{NewAgency, NewDiagnostic, NewReport, NewSection, Overrides};
 use crate::{now, Result};
 
 /// One file to store.
@@ -38,8 +41,6 @@ pub enum Saved {
     Duplicate,
 }
 
-/// Cells per INSERT statement: few statements, and few distinct statement texts.
-const CELL_CHUNK: usize = 50;
 
 /// The hex SHA-256 of bytes: a source's identity.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -66,60 +67,113 @@ macro_rules! upsert_agency {
     }};
 }
 
-/// Writes a report's cells, sections and own diagnostics.
+/// Writes the cells, sections and diagnostics of several reports, many rows per
+/// statement. Cell rows are written as literals: every value in them is ours (catalogue
+/// keys, numbers we printed, spans, locations we named), and binding ten thousand
+/// parameters costs more than the insert itself.
 macro_rules! write_parts {
-    ($tx:expr, $id:expr, $r:expr) => {{
-        let r: &NewReport = $r;
-        let id: i64 = $id;
-        for chunk in r.cells.chunks(CELL_CHUNK) {
-            let mut sql = String::from(
-                "INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) VALUES ",
-            );
-            let mut args = Vec::with_capacity(chunk.len() * 9);
-            for (i, c) in chunk.iter().enumerate() {
-                let b = i * 9;
-                if i > 0 {
-                    sql.push_str(", ");
+    ($tx:expr, $reports:expr, $stage:expr) => {{
+        let reports: &[(i64, &NewReport)] = $reports;
+        let mut sql = String::new();
+        let mut rows = 0;
+        for (id, r) in reports {
+            for c in &r.cells {
+                if rows == 0 {
+                    sql.push_str("INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) VALUES ");
+                } else {
+                    sql.push(',');
                 }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9
-                ));
-                args.extend([
-                    Arg::Int(id),
-                    Arg::Text(c.key.to_string()),
-                    Arg::Text(c.value.clone()),
-                    Arg::Real(c.num),
-                    Arg::Int(i64::from(c.blank)),
-                    Arg::Int(c.span.0 as i64),
-                    Arg::Int(c.span.1 as i64),
-                    Arg::Int(c.line as i64),
-                    Arg::OptText(c.location.clone()),
-                ]);
+                let _ = write!(
+                    sql,
+                    "({id},{},{},{},{},{},{},{},{})",
+                    literal(c.key),
+                    literal(&c.value),
+                    if c.num.is_finite() { c.num } else { 0.0 },
+                    i64::from(c.blank),
+                    c.span.0,
+                    c.span.1,
+                    c.line,
+                    c.location.as_deref().map_or_else(|| "NULL".to_string(), literal)
+                );
+                rows += 1;
+                if rows == CELLS_PER_STATEMENT {
+                    sqlx::query(built(std::mem::take(&mut sql))).persistent(false).execute(&mut *$tx).await?;
+                    rows = 0;
+                }
             }
-            bind_all!(sqlx::query(crate::db::built(sql)), &args).execute(&mut *$tx).await?;
         }
-        for s in &r.sections {
-            sqlx::query("INSERT INTO sections (report_id, number, heading, body) VALUES ($1, $2, $3, $4) ON CONFLICT (report_id, number) DO NOTHING")
-                .bind(id).bind(i64::from(s.number)).bind(&s.heading).bind(&s.body).execute(&mut *$tx).await?;
+        if rows > 0 {
+            sqlx::query(built(sql)).persistent(false).execute(&mut *$tx).await?;
         }
-        insert_diagnostics!($tx, id, "report", &r.diagnostics);
+        let sections: Vec<(i64, &NewSection)> = reports.iter().flat_map(|(id, r)| r.sections.iter().map(move |s| (*id, s))).collect();
+        for chunk in sections.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO sections (report_id, number, heading, body) VALUES {} ON CONFLICT (report_id, number) DO NOTHING",
+                placeholders(chunk.len(), 4)
+            );
+            let mut q = sqlx::query(built(sql));
+            for (id, s) in chunk {
+                q = q.bind(*id).bind(i64::from(s.number)).bind(&s.heading).bind(&s.body);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+        let diags: Vec<(i64, usize, &NewDiagnostic)> =
+            reports.iter().flat_map(|(id, r)| r.diagnostics.iter().enumerate().map(move |(k, d)| (*id, k, d))).collect();
+        insert_diagnostics!($tx, &diags, $stage);
     }};
 }
 
 macro_rules! insert_diagnostics {
-    ($tx:expr, $id:expr, $stage:expr, $diags:expr) => {{
-        let diags: &[NewDiagnostic] = $diags;
-        for (seq, d) in diags.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO diagnostics (report_id, stage, seq, code, severity, message, cells, span_start, span_end, line) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind($id).bind($stage).bind(seq as i64).bind(d.code).bind(d.severity).bind(&d.message).bind(&d.cells)
-            .bind(d.span.map(|s| s.0 as i64)).bind(d.span.map(|s| s.1 as i64)).bind(d.span.map(|s| s.2 as i64))
-            .execute(&mut *$tx).await?;
+    ($tx:expr, $diags:expr, $stage:expr) => {{
+        let diags: &[(i64, usize, &NewDiagnostic)] = $diags;
+        for chunk in diags.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO diagnostics (report_id, stage, seq, code, severity, message, cells, span_start, span_end, line) VALUES {}",
+                placeholders(chunk.len(), 10)
+            );
+            let mut q = sqlx::query(built(sql));
+            for (id, seq, d) in chunk {
+                q = q.bind(*id).bind($stage).bind(*seq as i64).bind(d.code).bind(d.severity).bind(&d.message).bind(&d.cells)
+                    .bind(d.span.map(|s| s.0 as i64)).bind(d.span.map(|s| s.1 as i64)).bind(d.span.map(|s| s.2 as i64));
+            }
+            q.execute(&mut *$tx).await?;
         }
     }};
+}
+
+/// Rows per multi-row INSERT with bound parameters (at most 16 per row: well under
+/// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
+const ROWS_PER_STATEMENT: usize = 64;
+/// Cell rows per literal INSERT.
+const CELLS_PER_STATEMENT: usize = 2000;
+
+const REPORT_COLUMNS: &str = "status, error, parser_version, parsed_at, year, template, agency_name, agency_id, published, \
+                              index_number, document_number, title, n_errors, n_warnings";
+const AGENCY_INSERT: &str =
+    "INSERT INTO agencies (key, name, region_code, level, kind_class, kind_name, resolution, evidence, candidates)";
+const AGENCY_UPSERT: &str = "ON CONFLICT (key) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, \
+     level = excluded.level, kind_class = excluded.kind_class, kind_name = excluded.kind_name, resolution = excluded.resolution, \
+     evidence = excluded.evidence, candidates = excluded.candidates";
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `width` values.
+fn placeholders(rows: usize, width: usize) -> String {
+    let mut s = String::with_capacity(rows * width * 5);
+    for r in 0..rows {
+        s.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "${}", r * width + c + 1);
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// A string as an SQL literal (standard SQL quoting, the same in both engines).
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''").replace('\0', ""))
 }
 
 impl Store {
@@ -140,56 +194,116 @@ impl Store {
     }
 
     /// Stores a batch in one transaction: all of it or none (an interrupted import loses
-    /// at most the batch in flight, which the next run reads again).
+    /// at most the batch in flight, which the next run reads again). Rows of many files go
+    /// into one statement per table, so that a batch costs a few dozen round trips to
+    /// the database, not a few per file.
     pub async fn save(&self, batch: &[Incoming]) -> Result<Vec<Saved>> {
         let parser = nianbao_core::PARSER_VERSION;
-        let mut out = Vec::with_capacity(batch.len());
+        let at = now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for inc in batch {
-                let at = now();
-                let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO sources (sha256, size, kind, content, first_seen) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                )
-                .bind(&inc.sha256).bind(inc.bytes.len() as i64).bind(inc.kind).bind(inc.bytes.as_slice()).bind(&at)
-                .fetch_optional(&mut *tx).await?;
-                let Some(source_id) = id else {
-                    let sid: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE sha256 = $1").bind(&inc.sha256).fetch_one(&mut *tx).await?;
-                    sqlx::query("INSERT INTO origins (source_id, origin, seen_at) VALUES ($1, $2, $3) ON CONFLICT (source_id, origin) DO NOTHING")
-                        .bind(sid).bind(&inc.origin).bind(&at).execute(&mut *tx).await?;
-                    out.push(Saved::Duplicate);
-                    continue;
-                };
-                sqlx::query("INSERT INTO origins (source_id, origin, seen_at) VALUES ($1, $2, $3)")
-                    .bind(source_id).bind(&inc.origin).bind(&at).execute(&mut *tx).await?;
-                let report_id: i64 = match &inc.outcome {
-                    Outcome::Failed(err) => {
-                        sqlx::query_scalar(
-                            "INSERT INTO reports (source_id, status, error, parser_version, parsed_at, n_errors, n_warnings) \
-                             VALUES ($1, 'failed', $2, $3, $4, 0, 0) RETURNING id",
-                        )
-                        .bind(source_id).bind(err).bind(parser).bind(&at).fetch_one(&mut *tx).await?
-                    }
-                    Outcome::Parsed(r) => {
-                        let agency_id = match &r.agency {
-                            Some(a) => Some(upsert_agency!(&mut *tx, a)),
-                            None => None,
-                        };
-                        let (cols, values, args) = report_row(r, agency_id, parser, &at);
-                        let sql = format!("INSERT INTO reports (source_id, {cols}) VALUES ($1, {values}) RETURNING id");
-                        let mut args = args;
-                        args.insert(0, Arg::Int(source_id));
-                        let id: i64 = bind_all!(sqlx::query_scalar(crate::db::built(sql)), &args).fetch_one(&mut *tx).await?;
-                        write_parts!(&mut *tx, id, r);
-                        id
-                    }
-                };
-                out.push(Saved::New(report_id));
+            // Sources: the ones not stored yet come back with their new ids.
+            let mut new_source: HashMap<String, i64> = HashMap::new();
+            let mut seen = HashSet::new();
+            let fresh: Vec<&Incoming> = batch.iter().filter(|i| seen.insert(i.sha256.as_str())).collect();
+            for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO sources (sha256, size, kind, content, first_seen) VALUES {} ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256",
+                    placeholders(chunk.len(), 5)
+                );
+                let mut q = sqlx::query_as::<_, (i64, String)>(built(sql));
+                for inc in chunk {
+                    q = q.bind(&inc.sha256).bind(inc.bytes.len() as i64).bind(inc.kind).bind(inc.bytes.as_slice()).bind(&at);
+                }
+                new_source.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, sha)| (sha, id)));
             }
+            // Origins of every file, new or not.
+            let mut ids_by_sha = new_source.clone();
+            for inc in batch.iter().filter(|i| !new_source.contains_key(&i.sha256)) {
+                if !ids_by_sha.contains_key(&inc.sha256) {
+                    let sid: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE sha256 = $1").bind(&inc.sha256).fetch_one(&mut *tx).await?;
+                    ids_by_sha.insert(inc.sha256.clone(), sid);
+                }
+            }
+            for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO origins (source_id, origin, seen_at) VALUES {} ON CONFLICT (source_id, origin) DO NOTHING",
+                    placeholders(chunk.len(), 3)
+                );
+                let mut q = sqlx::query(built(sql));
+                for inc in chunk {
+                    q = q.bind(ids_by_sha[&inc.sha256]).bind(&inc.origin).bind(&at);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            // The reports of the new sources (the first file of each hash in the batch).
+            let mut firsts = HashSet::new();
+            let new: Vec<(&Incoming, i64)> = batch
+                .iter()
+                .filter_map(|i| new_source.get(&i.sha256).filter(|_| firsts.insert(i.sha256.as_str())).map(|&sid| (i, sid)))
+                .collect();
+            // Agencies, one upsert per distinct key.
+            let mut agencies: Vec<&NewAgency> = Vec::new();
+            let mut keys = HashSet::new();
+            for (inc, _) in &new {
+                if let Outcome::Parsed(r) = &inc.outcome {
+                    if let Some(a) = r.agency.as_ref().filter(|a| keys.insert(a.key.as_str())) {
+                        agencies.push(a);
+                    }
+                }
+            }
+            let mut agency_ids: HashMap<String, i64> = HashMap::new();
+            for chunk in agencies.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!("{} VALUES {} {} RETURNING id, key", AGENCY_INSERT, placeholders(chunk.len(), 9), AGENCY_UPSERT);
+                let mut q = sqlx::query_as::<_, (i64, String)>(built(sql));
+                for a in chunk {
+                    q = q.bind(&a.key).bind(&a.name).bind(a.region_code.as_deref()).bind(a.level).bind(a.kind_class)
+                        .bind(&a.kind_name).bind(a.resolution).bind(&a.evidence).bind(&a.candidates);
+                }
+                agency_ids.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, k)| (k, id)));
+            }
+            // Report rows.
+            let mut report_of_source: HashMap<i64, i64> = HashMap::new();
+            for chunk in new.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!("INSERT INTO reports (source_id, {REPORT_COLUMNS}) VALUES {} RETURNING id, source_id", placeholders(chunk.len(), 15));
+                let mut q = sqlx::query_as::<_, (i64, i64)>(built(sql));
+                for (inc, sid) in chunk {
+                    q = q.bind(*sid);
+                    match &inc.outcome {
+                        Outcome::Failed(err) => {
+                            q = q.bind("failed").bind(Some(err.as_str())).bind(parser).bind(&at).bind(None::<i64>).bind(None::<&str>)
+                                .bind(None::<&str>).bind(None::<i64>).bind(None::<&str>).bind(None::<&str>).bind(None::<&str>)
+                                .bind(None::<&str>).bind(0i64).bind(0i64);
+                        }
+                        Outcome::Parsed(r) => {
+                            let agency = r.agency.as_ref().map(|a| agency_ids[&a.key]);
+                            q = q.bind("ok").bind(None::<&str>).bind(parser).bind(&at).bind(r.year.map(i64::from)).bind(r.template)
+                                .bind(r.agency_name.as_deref()).bind(agency).bind(r.published.as_deref()).bind(r.index_number.as_deref())
+                                .bind(r.document_number.as_deref()).bind(r.title.as_deref()).bind(r.errors() as i64).bind(r.warnings() as i64);
+                        }
+                    }
+                }
+                report_of_source.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, sid)| (sid, id)));
+            }
+            let parsed: Vec<(i64, &NewReport)> = new
+                .iter()
+                .filter_map(|(inc, sid)| match &inc.outcome {
+                    Outcome::Parsed(r) => Some((report_of_source[sid], &**r)),
+                    Outcome::Failed(_) => None,
+                })
+                .collect();
+            write_parts!(&mut *tx, &parsed, "report");
             tx.commit().await?;
-        });
-        Ok(out)
+            // Each file's fate, in batch order.
+            let mut firsts = HashSet::new();
+            Ok(batch
+                .iter()
+                .map(|i| match new_source.get(&i.sha256) {
+                    Some(sid) if firsts.insert(i.sha256.as_str()) => Saved::New(report_of_source[sid]),
+                    _ => Saved::Duplicate,
+                })
+                .collect())
+        })
     }
 
     /// Replaces what is stored of report `id` by a new reading of the same source
@@ -201,7 +315,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for table in ["cells", "sections", "diagnostics"] {
-                sqlx::query(crate::db::built(format!("DELETE FROM {table} WHERE report_id = $1"))).bind(id).execute(&mut *tx).await?;
+                sqlx::query(built(format!("DELETE FROM {table} WHERE report_id = $1"))).bind(id).execute(&mut *tx).await?;
             }
             match outcome {
                 Outcome::Failed(err) => {
@@ -222,8 +336,8 @@ impl Store {
                     let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ${}", i + 2)).collect();
                     let sql = format!("UPDATE reports SET {}, error = NULL WHERE id = $1", sets.join(", "));
                     args.insert(0, Arg::Int(id));
-                    bind_all!(sqlx::query(crate::db::built(sql)), &args).execute(&mut *tx).await?;
-                    write_parts!(&mut *tx, id, r);
+                    bind_all!(sqlx::query(built(sql)), &args).execute(&mut *tx).await?;
+                    write_parts!(&mut *tx, &[(id, &**r)], "report");
                 }
             }
             tx.commit().await?;
@@ -231,20 +345,27 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the diagnostics the corpus adds to report `id` (cross-year rules), and
-    /// brings its error and warning counts up to date.
-    pub async fn set_corpus_diagnostics(&self, id: i64, diags: &[NewDiagnostic]) -> Result<()> {
+    /// Replaces the diagnostics the corpus adds to each report (cross-year rules), and
+    /// brings their error and warning counts up to date; one transaction for all.
+    pub async fn set_corpus_diagnostics(&self, found: &[(i64, Vec<NewDiagnostic>)]) -> Result<()> {
+        if found.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
+        let ids = ids.join(",");
+        let rows: Vec<(i64, usize, &NewDiagnostic)> =
+            found.iter().flat_map(|(id, ds)| ds.iter().enumerate().map(move |(k, d)| (*id, k, d))).collect();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM diagnostics WHERE report_id = $1 AND stage = 'corpus'").bind(id).execute(&mut *tx).await?;
-            insert_diagnostics!(&mut *tx, id, "corpus", diags);
-            sqlx::query(
+            sqlx::query(built(format!("DELETE FROM diagnostics WHERE stage = 'corpus' AND report_id IN ({ids})"))).execute(&mut *tx).await?;
+            insert_diagnostics!(&mut *tx, &rows, "corpus");
+            sqlx::query(built(format!(
                 "UPDATE reports SET \
-                 n_errors = (SELECT COUNT(*) FROM diagnostics d WHERE d.report_id = $1 AND d.severity = 'error'), \
-                 n_warnings = (SELECT COUNT(*) FROM diagnostics d WHERE d.report_id = $1 AND d.severity = 'warning') \
-                 WHERE id = $1",
-            )
-            .bind(id).execute(&mut *tx).await?;
+                 n_errors = (SELECT COUNT(*) FROM diagnostics d WHERE d.report_id = reports.id AND d.severity = 'error'), \
+                 n_warnings = (SELECT COUNT(*) FROM diagnostics d WHERE d.report_id = reports.id AND d.severity = 'warning') \
+                 WHERE id IN ({ids})"
+            )))
+            .execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())

@@ -64,7 +64,6 @@ CREATE TABLE cells (
     location    TEXT,
     PRIMARY KEY (report_id, cell)
 );
-CREATE INDEX cells_cell ON cells(cell);
 CREATE TABLE sections (
     report_id   BIGINT NOT NULL REFERENCES reports(id),
     number      BIGINT NOT NULL,

@@ -64,7 +64,6 @@ CREATE TABLE cells (
     location    TEXT,
     PRIMARY KEY (report_id, cell)
 ) WITHOUT ROWID;
-CREATE INDEX cells_cell ON cells(cell);
 CREATE TABLE sections (
     report_id   INTEGER NOT NULL REFERENCES reports(id),
     number      INTEGER NOT NULL,
