@@ -177,7 +177,7 @@ fn label(group: GroupBy, value: Option<&str>, agency_names: &HashMap<String, Str
     let g = Gazetteer::get();
     match value {
         None => "（未定位）".to_string(),
-        Some(v) if group.is_region() => g.by_code(v).map_or_else(|| v.to_string(), |d| g.path(d)),
+        Some(v) if group.is_region() => g.path_of(Some(v)).unwrap_or_else(|| v.to_string()),
         Some(v) if group == GroupBy::Agency => agency_names.get(v).cloned().unwrap_or_else(|| v.trim_start_matches("?/").to_string()),
         Some(v) => v.to_string(),
     }
@@ -229,7 +229,7 @@ pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let path = r.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            let path = g.path_of(r.region_code.as_deref()).unwrap_or_default();
             vec![
                 r.id.to_string(),
                 r.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -252,43 +252,12 @@ pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
 // stats
 // ---------------------------------------------------------------------------
 
-/// How to group.
-#[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
-pub enum By {
-    /// 不分组
-    All,
-    /// 按年度
-    Year,
-    /// 按省
-    Province,
-    /// 按市
-    City,
-    /// 按县（区）
-    County,
-    /// 按乡镇街道
-    Township,
-    /// 按机关
-    Agency,
-    /// 按层级
-    Level,
-    /// 按类别（人民政府/部门）
-    Kind,
-}
-
-impl By {
-    fn group(self) -> GroupBy {
-        match self {
-            By::All => GroupBy::All,
-            By::Year => GroupBy::Year,
-            By::Province => GroupBy::Province,
-            By::City => GroupBy::City,
-            By::County => GroupBy::County,
-            By::Township => GroupBy::Township,
-            By::Agency => GroupBy::Agency,
-            By::Level => GroupBy::Level,
-            By::Kind => GroupBy::Kind,
-        }
-    }
+/// `--by NAME` → a grouping, the error listing every name.
+fn parse_group(name: &str) -> Result<GroupBy, String> {
+    GroupBy::from_name(name).ok_or_else(|| {
+        let names: Vec<String> = GroupBy::ALL.iter().map(|(_, n, t)| format!("{n}（{t}）")).collect();
+        format!("分组应为 {}", names.join("、"))
+    })
 }
 
 #[derive(clap::Args)]
@@ -297,9 +266,9 @@ pub struct StatsArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub db: DbArgs,
-    /// 分组方式
-    #[arg(long, value_enum, default_value_t = By::Year)]
-    pub by: By,
+    /// 分组方式：all、year、province、city、county、township、agency、level、kind
+    #[arg(long, value_parser = parse_group, default_value = "year")]
+    pub by: GroupBy,
     /// 指标：名称（见 --list-metrics）或单元格键（如 t3.new.total）；可重复
     #[arg(long = "metric", short = 'm')]
     pub metrics: Vec<String>,
@@ -341,13 +310,14 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let filter = args.filter.filter()?;
     let group = if args.trend {
         GroupBy::Year
-    } else if args.rank.is_some() && args.by == By::Year {
+    } else if args.rank.is_some() && args.by == GroupBy::Year {
         GroupBy::Agency
     } else {
-        args.by.group()
+        args.by
     };
     let (rt, store) = open(&args.db)?;
-    let names = agency_names(&rt, &store)?;
+    // Agency labels are looked up only when the groups are agencies.
+    let names = if group == GroupBy::Agency { agency_names(&rt, &store)? } else { HashMap::new() };
 
     if args.rules {
         let counts = rt.block_on(store.rule_counts(&filter, group))?;
@@ -436,7 +406,7 @@ fn agency_names(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<H
         .block_on(store.agencies(false, None))?
         .into_iter()
         .map(|a| {
-            let place = a.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d));
+            let place = g.path_of(a.region_code.as_deref());
             let label = match place {
                 Some(p) => format!("{}（{p}）", a.name),
                 None => a.name.clone(),
@@ -709,32 +679,89 @@ fn long_row(r: &ReportRow, cell: &str, value: &str, blank: bool) -> [String; 12]
     ]
 }
 
+/// The cells of one report: (key, value, blank), in template order.
+type ReportCells = Vec<(String, String, bool)>;
+
+/// Where the long rows of `export` go.
+enum LongSink {
+    Csv(csv::Writer<Box<dyn Write>>),
+    Json { out: Box<dyn Write>, first: bool },
+    /// The workbook needs every report before it is written.
+    Xlsx(PathBuf, Vec<(ReportRow, ReportCells)>),
+}
+
+impl LongSink {
+    fn open(format: ExportFormat, path: Option<&PathBuf>) -> anyhow::Result<LongSink> {
+        let mut out: Box<dyn Write> = match path {
+            Some(p) if format != ExportFormat::Xlsx => {
+                Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("无法写入 {}", p.display()))?))
+            }
+            _ => Box::new(io::BufWriter::new(io::stdout().lock())),
+        };
+        Ok(match format {
+            ExportFormat::Csv => {
+                out.write_all("\u{feff}".as_bytes())?; // BOM: Excel on Chinese Windows reads UTF-8 right
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(LONG_COLUMNS)?;
+                LongSink::Csv(w)
+            }
+            ExportFormat::Json => {
+                out.write_all(b"[")?;
+                LongSink::Json { out, first: true }
+            }
+            ExportFormat::Xlsx => LongSink::Xlsx(path.context("xlsx 输出需要 --out 文件名")?.clone(), Vec::new()),
+        })
+    }
+
+    fn report(&mut self, r: ReportRow, values: ReportCells) -> anyhow::Result<()> {
+        match self {
+            LongSink::Csv(w) => {
+                for (k, v, b) in &values {
+                    w.write_record(long_row(&r, k, v, *b))?;
+                }
+            }
+            LongSink::Json { out, first } => {
+                for (k, v, b) in &values {
+                    let mut obj = serde_json::Map::new();
+                    for (name, val) in LONG_COLUMNS.iter().zip(long_row(&r, k, v, *b)) {
+                        let val = match *name {
+                            "report" | "year" => val.parse::<i64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null),
+                            "blank" => serde_json::Value::Bool(val == "1"),
+                            "value" => json_value(&val),
+                            _ => serde_json::Value::String(val),
+                        };
+                        obj.insert(name.to_string(), val);
+                    }
+                    out.write_all(if *first { b"\n" } else { b",\n" })?;
+                    *first = false;
+                    out.write_all(serde_json::to_string(&obj)?.as_bytes())?;
+                }
+            }
+            LongSink::Xlsx(_, all) => all.push((r, values)),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            LongSink::Csv(mut w) => w.flush()?,
+            LongSink::Json { mut out, .. } => {
+                out.write_all(b"\n]\n")?;
+                out.flush()?;
+            }
+            LongSink::Xlsx(path, all) => write_xlsx(&path, &all)?,
+        }
+        Ok(())
+    }
+}
+
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let (rt, store) = open(&args.db)?;
     let filter = args.filter.filter()?;
+    let mut sink = LongSink::open(args.format, args.out.as_ref())?;
     let page = 500;
     let mut offset = 0;
     let mut n_reports = 0usize;
-    let mut sink: Box<dyn Write> = match &args.out {
-        Some(p) if args.format != ExportFormat::Xlsx => {
-            Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("无法写入 {}", p.display()))?))
-        }
-        _ => Box::new(io::BufWriter::new(io::stdout().lock())),
-    };
-    let mut csv_writer = None;
-    let mut all_for_xlsx = Vec::new();
-    let mut first_json = true;
-    match args.format {
-        ExportFormat::Csv => {
-            sink.write_all("\u{feff}".as_bytes())?; // BOM: Excel on Chinese Windows reads UTF-8 right
-            let mut w = csv::Writer::from_writer(sink);
-            w.write_record(LONG_COLUMNS)?;
-            csv_writer = Some(w);
-            sink = Box::new(io::sink());
-        }
-        ExportFormat::Json => sink.write_all(b"[")?,
-        ExportFormat::Xlsx => anyhow::ensure!(args.out.is_some(), "xlsx 输出需要 --out 文件名"),
-    }
     loop {
         let rows = rt.block_on(store.reports(&filter, page, offset))?;
         if rows.is_empty() {
@@ -743,48 +770,17 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         offset += page;
         n_reports += rows.len();
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut cells: HashMap<i64, Vec<(String, String, bool)>> = HashMap::new();
+        let mut cells: HashMap<i64, ReportCells> = HashMap::new();
         for (id, key, value, blank) in rt.block_on(store.cells_of(&ids))? {
             cells.entry(id).or_default().push((key, value, blank != 0));
         }
         for r in rows {
             let mut values = cells.remove(&r.id).unwrap_or_default();
             values.sort_by_key(|(k, _, _)| CellId::from_key(k).map_or(usize::MAX, |c| c.index()));
-            match args.format {
-                ExportFormat::Csv => {
-                    let w = csv_writer.as_mut().expect("csv writer");
-                    for (k, v, b) in &values {
-                        w.write_record(long_row(&r, k, v, *b))?;
-                    }
-                }
-                ExportFormat::Json => {
-                    for (k, v, b) in &values {
-                        let row = long_row(&r, k, v, *b);
-                        let mut obj = serde_json::Map::new();
-                        for (name, val) in LONG_COLUMNS.iter().zip(row) {
-                            let val = match *name {
-                                "report" | "year" => val.parse::<i64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null),
-                                "blank" => serde_json::Value::Bool(val == "1"),
-                                "value" => json_value(&val),
-                                _ => serde_json::Value::String(val),
-                            };
-                            obj.insert(name.to_string(), val);
-                        }
-                        sink.write_all(if first_json { b"\n" } else { b",\n" })?;
-                        first_json = false;
-                        sink.write_all(serde_json::to_string(&obj)?.as_bytes())?;
-                    }
-                }
-                ExportFormat::Xlsx => all_for_xlsx.push((r, values)),
-            }
+            sink.report(r, values)?;
         }
     }
-    match args.format {
-        ExportFormat::Csv => csv_writer.expect("csv writer").flush()?,
-        ExportFormat::Json => sink.write_all(b"\n]\n")?,
-        ExportFormat::Xlsx => write_xlsx(args.out.as_ref().expect("checked"), &all_for_xlsx)?,
-    }
-    sink.flush()?;
+    sink.finish()?;
     eprintln!("已导出 {n_reports} 份年报");
     Ok(ExitCode::SUCCESS)
 }
@@ -792,7 +788,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 /// The workbook: one sheet per table (one row per report, the official row and column
 /// labels as a two-row merged header, panes frozen below it and right of the report
 /// columns), and the long format as sheet `cells`.
-pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, Vec<(String, String, bool)>)]) -> anyhow::Result<()> {
+pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, ReportCells)]) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
     let mut wb = Workbook::new();
     let head = XFormat::new().set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Thin).set_text_wrap();
@@ -831,7 +827,7 @@ pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, Vec<(String, String, bo
         let pos: HashMap<&str, u16> = ids.iter().enumerate().map(|(k, c)| (c.key(), lead.len() as u16 + k as u16)).collect();
         for (n, (r, values)) in reports.iter().enumerate() {
             let row = 2 + n as u32;
-            let path = r.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            let path = g.path_of(r.region_code.as_deref()).unwrap_or_default();
             ws.write(row, 0, r.id)?;
             ws.write(row, 1, r.agency_name.as_deref().unwrap_or(""))?;
             ws.write(row, 2, path)?;

@@ -4,7 +4,7 @@
 //! transaction, so an interrupted import loses at most the batch in flight and the next
 //! run — which skips every file already stored, by content hash — picks up from there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -127,34 +127,35 @@ fn bar(len: usize) -> indicatif::ProgressBar {
     }
 }
 
-/// The kind of a file, by its first bytes.
-fn kind_of(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"%PDF") {
-        "pdf"
-    } else if bytes.starts_with(b"PK") {
-        "docx"
-    } else if crate::office::is_ole(bytes) {
-        "doc"
-    } else {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-        if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") || head.contains("<body") {
-            "html"
-        } else {
-            "text"
-        }
+/// The kind of a file as stored: what the reader took it for, or, for a file it could not
+/// read, what its first bytes say.
+fn kind_of(bytes: &[u8], report: Option<&Report>) -> &'static str {
+    use nianbao_core::document::SourceKind;
+    if crate::office::is_ole(bytes) {
+        return "doc"; // read through a conversion to DOCX
+    }
+    match report.map(|r| r.document.kind) {
+        Some(SourceKind::Text) => "text",
+        Some(SourceKind::Html) => "html",
+        Some(SourceKind::Docx) => "docx",
+        Some(SourceKind::Pdf) => "pdf",
+        None if bytes.starts_with(b"%PDF") => "pdf",
+        None if bytes.starts_with(b"PK") => "docx",
+        None if nianbao_core::decode::looks_like_html(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)])) => "html",
+        None => "text",
     }
 }
 
-/// Reads one file into what the store keeps.
-fn read_one(bytes: Vec<u8>, sha256: String, origin: String, overrides: &Overrides) -> Incoming {
-    let outcome = match crate::parse_bytes(&bytes) {
+/// Reads one file into what the store keeps of it, and its kind.
+fn read_outcome(bytes: &[u8], origin: &str, overrides: &Overrides) -> (Outcome, &'static str) {
+    match crate::parse_bytes(bytes) {
         Ok(report) => {
             let diags = nianbao_core::check(&report, None);
-            Outcome::Parsed(Box::new(record::record(&report, &diags, Some(&origin), overrides)))
+            let kind = kind_of(bytes, Some(&report));
+            (Outcome::Parsed(Box::new(record::record(&report, &diags, Some(origin), overrides))), kind)
         }
-        Err(e) => Outcome::Failed(e),
-    };
-    Incoming { kind: kind_of(&bytes), sha256, bytes, origin, outcome }
+        Err(e) => (Outcome::Failed(e), kind_of(bytes, None)),
+    }
 }
 
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -198,7 +199,10 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 (name, r)
             })
             .collect();
+        let hashes: Vec<String> = loaded.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, h)| h.clone())).collect();
+        let known = rt.block_on(store.source_ids(&hashes))?;
         let mut fresh = Vec::new();
+        let mut seen_again = Vec::new();
         for (name, r) in loaded {
             tally.read += 1;
             match r {
@@ -207,9 +211,9 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     tally.failures.push((name, format!("无法读取：{e}")));
                     bar.inc(1);
                 }
-                Ok((bytes, sha)) => match rt.block_on(store.source_id(&sha))? {
-                    Some(id) => {
-                        rt.block_on(store.add_origin(id, &origin_of(&name)))?;
+                Ok((bytes, sha)) => match known.get(&sha) {
+                    Some(&id) => {
+                        seen_again.push((id, origin_of(&name)));
                         tally.duplicate += 1;
                         bar.inc(1);
                     }
@@ -217,7 +221,14 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 },
             }
         }
-        let batch: Vec<Incoming> = fresh.into_par_iter().map(|(b, h, o)| read_one(b, h, o, &overrides)).collect();
+        rt.block_on(store.add_origins(&seen_again))?;
+        let batch: Vec<Incoming> = fresh
+            .into_par_iter()
+            .map(|(bytes, sha256, origin)| {
+                let (outcome, kind) = read_outcome(&bytes, &origin, &overrides);
+                Incoming { kind, sha256, bytes, origin, outcome }
+            })
+            .collect();
         bar.inc(batch.len() as u64);
         if tx.send(batch).is_err() {
             break; // the writer stopped: its error is reported below
@@ -268,62 +279,9 @@ fn origin_of(name: &str) -> String {
     std::fs::canonicalize(Path::new(name)).map_or_else(|_| name.to_string(), |p| p.display().to_string())
 }
 
-/// The cells the cross-year rules read (table 三's carry-over rows, table 二's stocks).
-const CROSS_YEAR_CELLS: &[&str] = &["t3.carried", "t2."];
-
-/// Runs the cross-year rules over each (year, previous year) pair of the same agency that
-/// involves one of `ids` (all pairs for `None`), storing their findings as the corpus's.
-/// The rules read only cells, so the reports are rebuilt from the stored cells (with their
-/// spans and lines), not read again.
+/// Runs the store's cross-year pass (see [`Store::check_across_years`]).
 pub fn cross_year(rt: &tokio::runtime::Runtime, store: &Store, ids: Option<&[i64]>) -> anyhow::Result<Vec<NewDiagnostic>> {
-    use nianbao_core::number::parse_number;
-    use nianbao_core::report::CellValue;
-    use nianbao_core::template::{CellId, Format};
-    use nianbao_core::Span;
-
-    let pairs = rt.block_on(store.year_pairs(ids))?;
-    let mut all = Vec::new();
-    for chunk in pairs.chunks(256) {
-        let mut wanted: Vec<i64> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut cells: HashMap<i64, Vec<CellValue>> = HashMap::new();
-        let mut lines: HashMap<(i64, usize), usize> = HashMap::new();
-        for (id, key, value, blank, start, end, line) in rt.block_on(store.located_cells_of(&wanted, CROSS_YEAR_CELLS))? {
-            let (Some(cid), Some(v)) = (CellId::from_key(&key), parse_number(&value)) else { continue };
-            let span = Span { start: start as usize, end: end as usize };
-            lines.insert((id, span.start), line as usize);
-            cells.entry(id).or_default().push(CellValue { id: cid, value: v, blank: blank != 0, raw: value, span });
-        }
-        let meta: HashMap<i64, (Option<u16>, String)> = rt
-            .block_on(store.years_of(&wanted))?
-            .into_iter()
-            .map(|(id, y, a)| (id, (y.and_then(|y| u16::try_from(y).ok()), a.unwrap_or_default())))
-            .collect();
-        let rebuild = |id: i64| {
-            let (year, agency) = meta.get(&id).cloned().unwrap_or_default();
-            Report::from_cells(year, &agency, Format::V2021, cells.get(&id).cloned().unwrap_or_default())
-        };
-        let mut found = Vec::new();
-        for &(now_id, prior_id) in chunk {
-            let (now, prior) = (rebuild(now_id), rebuild(prior_id));
-            let diags: Vec<NewDiagnostic> = nianbao_core::check(&now, Some(&prior))
-                .iter()
-                .filter(|d| d.code.starts_with('Y'))
-                .map(|d| {
-                    let mut nd = NewDiagnostic::new(&now, d);
-                    if let Some(span) = &mut nd.span {
-                        span.2 = lines.get(&(now_id, span.0)).copied().unwrap_or(span.2);
-                    }
-                    nd
-                })
-                .collect();
-            found.push((now_id, diags));
-        }
-        rt.block_on(store.set_corpus_diagnostics(&found))?;
-        all.extend(found.into_iter().flat_map(|(_, d)| d));
-    }
-    Ok(all)
+    Ok(rt.block_on(store.check_across_years(ids))?)
 }
 
 #[derive(clap::Args)]
@@ -350,7 +308,7 @@ pub fn reparse(args: ReparseArgs) -> anyhow::Result<ExitCode> {
             sources.push((id, bytes, origin));
         }
         let read: Vec<(i64, Outcome)> =
-            sources.into_par_iter().map(|(id, b, o)| (id, read_one(b, String::new(), o, &overrides).outcome)).collect();
+            sources.into_par_iter().map(|(id, b, o)| (id, read_outcome(&b, &o, &overrides).0)).collect();
         for (id, outcome) in read {
             match &outcome {
                 Outcome::Parsed(_) => ok += 1,
@@ -399,7 +357,7 @@ pub fn agencies(args: AgenciesArgs) -> anyhow::Result<ExitCode> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|a| {
-            let path = a.region_code.as_deref().and_then(|c| g.by_code(c)).map(|d| g.path(d)).unwrap_or_default();
+            let path = g.path_of(a.region_code.as_deref()).unwrap_or_default();
             let candidates: Vec<String> =
                 a.candidates.split_whitespace().filter_map(|c| g.by_code(c)).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
             vec![
@@ -449,7 +407,7 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<ExitCode> {
     let n = rt.block_on(store.assign(&args.name, &code, args.department.as_deref()))?;
     let cross = cross_year(&rt, &store, None)?;
     let g = Gazetteer::get();
-    let path = g.by_code(&code).map(|d| g.path(d)).unwrap_or_default();
+    let path = g.path_of(Some(&code)).unwrap_or_default();
     println!("已将“{}”指定到 {path}（{code}），涉及已存年报 {n} 份；跨年度检查 {} 条", args.name, cross.len());
     Ok(ExitCode::SUCCESS)
 }

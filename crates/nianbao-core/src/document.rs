@@ -142,6 +142,22 @@ impl Document {
 
 }
 
+/// Line numbers of many byte offsets of one text: the line starts, found once, then a
+/// binary search per offset (where [`line_col`] scans the text for each).
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// One-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset)
+    }
+}
+
 /// One-based line and column (in characters) of a byte offset into `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));

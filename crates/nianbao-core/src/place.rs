@@ -163,6 +163,11 @@ impl Gazetteer {
         self.ancestry(d).iter().map(|a| a.name).collect()
     }
 
+    /// The path of the division with this code (`None`: no code, or not in the table).
+    pub fn path_of(&self, code: Option<&str>) -> Option<String> {
+        code.and_then(|c| self.by_code(c)).map(|d| self.path(d))
+    }
+
     /// Resolves a region the user typed: a code, a full path (`河北省秦皇岛市山海关区`), or a
     /// unique name (`山海关区`). Several places of that name: all are returned.
     pub fn lookup(&self, query: &str) -> Vec<&Division> {
@@ -170,24 +175,47 @@ impl Gazetteer {
         if q.bytes().all(|b| b.is_ascii_digit()) {
             return self.by_code(q).into_iter().collect();
         }
-        let mentions = self.mentions(q);
-        let Some(last) = mentions.last() else { return Vec::new() };
-        let mut found = self.named(last.1);
-        for (_, earlier) in &mentions[..mentions.len() - 1] {
-            let parents = self.named(earlier);
-            let within: Vec<&Division> =
-                found.iter().copied().filter(|d| parents.iter().any(|p| d.code.starts_with(p.code) && d.code != p.code)).collect();
-            if !within.is_empty() {
-                found = within;
+        self.chain(q).map(|c| c.divisions).unwrap_or_default()
+    }
+
+    /// The chain of places a name gives, outermost first: each later mention must lie
+    /// within the earlier ones (山海关区 → 南关街道); one that does not is a word inside a
+    /// department's name (人民 in 人民政府, 交通 in 交通运输局) and is passed over.
+    fn chain<'t>(&self, text: &'t str) -> Option<Chain<'_, 't>> {
+        let mut chain: Option<Chain<'_, 't>> = None;
+        for (at, form) in self.mentions(text) {
+            let named = self.by_form[form].iter().map(|&i| &self.divisions[i]);
+            match &mut chain {
+                None => chain = Some(Chain { end: at + form.len(), form, divisions: named.collect(), parents: Vec::new() }),
+                Some(c) => {
+                    let within: Vec<&Division> =
+                        named.filter(|d| c.divisions.iter().any(|p| d.code.starts_with(p.code) && d.code != p.code)).collect();
+                    if !within.is_empty() {
+                        c.parents.push(c.form);
+                        *c = Chain { end: at + form.len(), form, divisions: within, parents: std::mem::take(&mut c.parents) };
+                    }
+                }
             }
         }
-        found
+        chain
     }
 
     /// Place names in `text`, left to right, longest first: `(byte offset, form)`.
     fn mentions<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
         self.matcher.find_iter(text).map(|m| (m.start(), &text[m.start()..m.end()])).collect()
     }
+}
+
+/// The innermost place a name gives, and the outer ones that narrowed it down.
+struct Chain<'g, 't> {
+    /// Byte offset just after the innermost mention.
+    end: usize,
+    /// The innermost mention as written.
+    form: &'t str,
+    /// The divisions it can be.
+    divisions: Vec<&'g Division>,
+    /// The outer mentions that narrowed it, outermost first.
+    parents: Vec<&'t str>,
 }
 
 fn short_form(name: &'static str) -> Option<&'static str> {
@@ -312,27 +340,7 @@ pub fn normalise_name(name: &str) -> String {
 pub fn place(clues: &Clues<'_>) -> Placement {
     let g = Gazetteer::get();
     let name = normalise_name(clues.agency);
-    let mentions = g.mentions(&name);
-    // The chain of places the name gives, outermost first: each later mention must lie
-    // within the earlier ones (山海关区 → 南关街道); one that does not is a word inside a
-    // department's name (人民 in 人民政府, 交通 in 交通运输局) and is passed over.
-    let mut evidence = Vec::new();
-    let mut chain: Option<(usize, &str, Vec<&'static Division>)> = None;
-    for &(at, form) in &mentions {
-        let named: Vec<&'static Division> = g.by_form[form].iter().map(|&i| &g.divisions[i]).collect();
-        match &chain {
-            None => chain = Some((at, form, named)),
-            Some((_, outer, parents)) => {
-                let within: Vec<&'static Division> =
-                    named.into_iter().filter(|d| parents.iter().any(|p| d.code.starts_with(p.code) && d.code != p.code)).collect();
-                if !within.is_empty() {
-                    evidence.push(format!("机构名称中的上级区划“{outer}”"));
-                    chain = Some((at, form, within));
-                }
-            }
-        }
-    }
-    let Some((last_at, last, mut candidates)) = chain else {
+    let Some(chain) = g.chain(&name) else {
         return Placement {
             resolution: Resolution::Unresolved,
             division: None,
@@ -341,7 +349,9 @@ pub fn place(clues: &Clues<'_>) -> Placement {
             candidates: Vec::new(),
         };
     };
-    let kind = kind_of(&name[last_at + last.len()..]);
+    let mut evidence: Vec<String> = chain.parents.iter().map(|p| format!("机构名称中的上级区划“{p}”")).collect();
+    let (last, mut candidates) = (chain.form, chain.divisions);
+    let kind = kind_of(&name[chain.end..]);
 
     if candidates.len() > 1 {
         if let Some((chosen, why)) = decide_by_index_number(&candidates, clues.index_number) {

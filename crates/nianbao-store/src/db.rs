@@ -71,6 +71,8 @@ pub(crate) fn built(sql: String) -> sqlx::AssertSqlSafe<String> {
 const MIGRATIONS: &[(i64, &str, &str)] =
     &[(1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql"))];
 
+const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -124,14 +126,13 @@ impl Store {
     /// The schema version the database is at.
     pub async fn schema_version(&self) -> Result<i64> {
         let v: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT MAX(version) FROM nianbao_schema").fetch_one(pool).await?
+            sqlx::query_scalar(CURRENT_VERSION).fetch_one(pool).await?
         });
         Ok(v.unwrap_or(0))
     }
 
     async fn migrate(&self) -> Result<()> {
         let create = "CREATE TABLE IF NOT EXISTS nianbao_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
-        let current_sql = "SELECT MAX(version) FROM nianbao_schema";
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             if let Store::Postgres(_) = self {
@@ -139,7 +140,7 @@ impl Store {
                 sqlx::query("SELECT pg_advisory_xact_lock(7346290514)").execute(&mut *tx).await?;
             }
             sqlx::query(create).execute(&mut *tx).await?;
-            let current: Option<i64> = sqlx::query_scalar(current_sql).fetch_one(&mut *tx).await?;
+            let current: Option<i64> = sqlx::query_scalar(CURRENT_VERSION).fetch_one(&mut *tx).await?;
             let current = current.unwrap_or(0);
             if current > SCHEMA_VERSION {
                 return Err(Error::TooNew(current, SCHEMA_VERSION));

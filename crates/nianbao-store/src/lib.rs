@@ -8,6 +8,7 @@
 //! The store only persists and answers: reading files (which needs outside programs for
 //! PDF) is the caller's, so the same store serves the CLI and the web app.
 
+mod across_years;
 mod db;
 pub mod query;
 pub mod record;

@@ -97,6 +97,24 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// Every grouping, with its name (as the CLI and API take it) and Chinese title.
+    pub const ALL: [(GroupBy, &'static str, &'static str); 9] = [
+        (GroupBy::All, "all", "不分组"),
+        (GroupBy::Year, "year", "按年度"),
+        (GroupBy::Province, "province", "按省"),
+        (GroupBy::City, "city", "按市"),
+        (GroupBy::County, "county", "按县（区）"),
+        (GroupBy::Township, "township", "按乡镇街道"),
+        (GroupBy::Agency, "agency", "按机关"),
+        (GroupBy::Level, "level", "按层级"),
+        (GroupBy::Kind, "kind", "按类别（人民政府/部门）"),
+    ];
+
+    /// The grouping with this name (`year`, `county` …).
+    pub fn from_name(name: &str) -> Option<GroupBy> {
+        GroupBy::ALL.iter().find(|g| g.1 == name).map(|g| g.0)
+    }
+
     fn expr(self) -> &'static str {
         match self {
             GroupBy::All => "'全部'",
@@ -284,29 +302,23 @@ impl Store {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
-        let sql = format!("SELECT report_id, cell, value, blank FROM cells WHERE report_id IN ({}) ORDER BY report_id", ids.join(","));
+        let sql = cells_sql("report_id, cell, value, blank", report_ids, &[]);
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
     /// The cells of the given reports whose keys start with one of `prefixes`, with their
     /// places: (report, cell, value, blank, span start, span end, line).
     #[allow(clippy::type_complexity)]
-    pub async fn located_cells_of(&self, report_ids: &[i64], prefixes: &[&str]) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
+    pub(crate) async fn located_cells_of(&self, report_ids: &[i64], prefixes: &[&str]) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
-        let sql = format!(
-            "SELECT report_id, cell, value, blank, span_start, span_end, line FROM cells WHERE report_id IN ({}) AND ({})",
-            ids.join(","),
-            prefixes.iter().map(|p| format!("cell LIKE '{}%'", p.replace(['\'', '%', '_'], ""))).collect::<Vec<_>>().join(" OR ")
-        );
+        let sql = cells_sql("report_id, cell, value, blank, span_start, span_end, line", report_ids, prefixes);
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
     /// Year and agency of reports: (id, year, agency name).
-    pub async fn years_of(&self, report_ids: &[i64]) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+    pub(crate) async fn years_of(&self, report_ids: &[i64]) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -327,26 +339,30 @@ impl Store {
             w.push("a.region_code LIKE $1".into());
         }
         let sql = format!(
-            "SELECT a.id, a.key, a.name, a.region_code, a.level, a.kind_class, a.kind_name, a.resolution, a.evidence, a.candidates, \
-             (SELECT COUNT(*) FROM reports r WHERE r.agency_id = a.id), \
-             COALESCE((SELECT STRING_AGG(DISTINCT CAST(r.year AS TEXT), ' ') FROM reports r WHERE r.agency_id = a.id), '') \
+            "SELECT a.id, a.key, a.name, a.region_code, a.level, a.kind_class, a.kind_name, a.resolution, a.evidence, a.candidates \
              FROM agencies a WHERE {} ORDER BY a.region_code, a.key",
             w.join(" AND ")
         );
-        let sql = match self {
-            // SQLite spells STRING_AGG(DISTINCT x, sep) as GROUP_CONCAT(DISTINCT x) (comma-separated).
-            Store::Sqlite(_) => sql.replace("STRING_AGG(DISTINCT CAST(r.year AS TEXT), ' ')", "GROUP_CONCAT(DISTINCT r.year)"),
-            Store::Postgres(_) => sql,
-        };
+        // Reports per agency and year, in one portable grouped query.
+        let per_year: Vec<(i64, Option<i64>, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT agency_id, year, COUNT(*) FROM reports WHERE agency_id IS NOT NULL GROUP BY agency_id, year ORDER BY 1, 2")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut years: std::collections::HashMap<i64, (i64, Vec<String>)> = std::collections::HashMap::new();
+        for (agency, year, n) in per_year {
+            let e = years.entry(agency).or_default();
+            e.0 += n;
+            e.1.extend(year.map(|y| y.to_string()));
+        }
         Ok(on_pool!(self, pool => {
             let rows = bind_all!(sqlx::query(built(sql)), &args).fetch_all(pool).await?;
             rows.iter()
                 .map(|row| {
-                    let years: String = row.try_get(11)?;
-                    let mut ys: Vec<&str> = years.split([',', ' ']).filter(|s| !s.is_empty()).collect();
-                    ys.sort_unstable();
+                    let id: i64 = row.try_get(0)?;
+                    let (reports, ys) = years.remove(&id).unwrap_or_default();
                     Ok(AgencyRow {
-                        id: row.try_get(0)?,
+                        id,
                         key: row.try_get(1)?,
                         name: row.try_get(2)?,
                         region_code: row.try_get(3)?,
@@ -356,7 +372,7 @@ impl Store {
                         resolution: row.try_get(7)?,
                         evidence: row.try_get(8)?,
                         candidates: row.try_get(9)?,
-                        reports: row.try_get(10)?,
+                        reports,
                         years: ys.join(" "),
                     })
                 })
@@ -413,4 +429,16 @@ impl Store {
         let sql = "SELECT stage, code, severity, message, cells, line FROM diagnostics WHERE report_id = $1 ORDER BY stage DESC, seq";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(report_id).fetch_all(pool).await?))
     }
+}
+
+/// `SELECT columns FROM cells` for these reports (ids are integers, so written inline), only
+/// the keys starting with one of `prefixes` when any are given (our own constants).
+fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str]) -> String {
+    let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
+    let mut sql = format!("SELECT {columns} FROM cells WHERE report_id IN ({})", ids.join(","));
+    if !prefixes.is_empty() {
+        let like: Vec<String> = prefixes.iter().map(|p| format!("cell LIKE '{}%'", p.replace(['\'', '%', '_'], ""))).collect();
+        sql.push_str(&format!(" AND ({})", like.join(" OR ")));
+    }
+    sql + " ORDER BY report_id"
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use nianbao_core::place::{self, Clues, Gazetteer, Placement, Resolution};
+use nianbao_core::document::LineIndex;
 use nianbao_core::{Diagnostic, Report, Severity};
 
 /// A cell as stored.
@@ -54,12 +55,17 @@ pub struct NewDiagnostic {
 impl NewDiagnostic {
     /// From a core diagnostic about `report`.
     pub fn new(report: &Report, d: &Diagnostic) -> NewDiagnostic {
+        NewDiagnostic::with_lines(d, &LineIndex::new(&report.document.source))
+    }
+
+    /// From a core diagnostic, with the lines of its report's text counted already.
+    fn with_lines(d: &Diagnostic, lines: &LineIndex) -> NewDiagnostic {
         NewDiagnostic {
             code: d.code,
             severity: d.severity.as_str(),
             message: d.message.clone(),
             cells: d.cells.iter().map(|c| c.key()).collect::<Vec<_>>().join(" "),
-            span: d.span.map(|s| (s.start, s.end, LineIndex::new(&report.document.source).line(s.start))),
+            span: d.span.map(|s| (s.start, s.end, lines.line(s.start))),
         }
     }
 }
@@ -174,7 +180,7 @@ pub fn record(report: &Report, diagnostics: &[Diagnostic], origin: Option<&str>,
         title: meta.title.as_ref().map(|v| v.value.clone()),
         cells,
         sections,
-        diagnostics: diagnostics.iter().map(|d| NewDiagnostic::new(report, d)).collect(),
+        diagnostics: diagnostics.iter().map(|d| NewDiagnostic::with_lines(d, &lines)).collect(),
         agency,
     }
 }
@@ -218,20 +224,3 @@ fn from_placement(name: &str, p: &Placement) -> NewAgency {
     }
 }
 
-/// Line numbers of byte offsets, by binary search over the line starts.
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        LineIndex(std::iter::once(0).chain(memchr_lines(text)).collect())
-    }
-
-    /// 1-based line of `offset`.
-    fn line(&self, offset: usize) -> usize {
-        self.0.partition_point(|&s| s <= offset)
-    }
-}
-
-fn memchr_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1)
-}

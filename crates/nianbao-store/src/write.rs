@@ -49,21 +49,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Inserts or refreshes an agency in a transaction; evaluates to its id.
-macro_rules! upsert_agency {
-    ($tx:expr, $a:expr) => {{
-        let a: &NewAgency = $a;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agencies (key, name, region_code, level, kind_class, kind_name, resolution, evidence, candidates) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (key) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, level = excluded.level, \
-             kind_class = excluded.kind_class, kind_name = excluded.kind_name, resolution = excluded.resolution, \
-             evidence = excluded.evidence, candidates = excluded.candidates RETURNING id",
-        )
-        .bind(&a.key).bind(&a.name).bind(a.region_code.as_deref()).bind(a.level).bind(a.kind_class).bind(&a.kind_name)
-        .bind(a.resolution).bind(&a.evidence).bind(&a.candidates)
-        .fetch_one($tx).await?;
-        id
+/// Inserts or refreshes agencies in a transaction; evaluates to their ids by key.
+macro_rules! upsert_agencies {
+    ($tx:expr, $agencies:expr) => {{
+        let agencies: &[&NewAgency] = $agencies;
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        for chunk in agencies.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!("{AGENCY_INSERT} VALUES {} {AGENCY_UPSERT} RETURNING id, key", placeholders(chunk.len(), 9));
+            let mut q = sqlx::query_as::<_, (i64, String)>(built(sql));
+            for a in chunk {
+                q = q.bind(&a.key).bind(&a.name).bind(a.region_code.as_deref()).bind(a.level).bind(a.kind_class)
+                    .bind(&a.kind_name).bind(a.resolution).bind(&a.evidence).bind(&a.candidates);
+            }
+            ids.extend(q.fetch_all(&mut *$tx).await?.into_iter().map(|(id, k)| (k, id)));
+        }
+        ids
     }};
 }
 
@@ -147,8 +147,11 @@ const ROWS_PER_STATEMENT: usize = 64;
 /// Cell rows per literal INSERT.
 const CELLS_PER_STATEMENT: usize = 2000;
 
-const REPORT_COLUMNS: &str = "status, error, parser_version, parsed_at, year, template, agency_name, agency_id, published, \
-                              index_number, document_number, title, n_errors, n_warnings";
+/// The columns of `reports` a reading sets (all but `id` and `source_id`).
+const REPORT_COLUMNS: [&str; 14] = [
+    "status", "error", "parser_version", "parsed_at", "year", "template", "agency_name", "agency_id", "published",
+    "index_number", "document_number", "title", "n_errors", "n_warnings",
+];
 const AGENCY_INSERT: &str =
     "INSERT INTO agencies (key, name, region_code, level, kind_class, kind_name, resolution, evidence, candidates)";
 const AGENCY_UPSERT: &str = "ON CONFLICT (key) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, \
@@ -177,20 +180,42 @@ fn literal(s: &str) -> String {
 }
 
 impl Store {
-    /// The id of the source with this hash, if stored.
-    pub async fn source_id(&self, sha256: &str) -> Result<Option<i64>> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id FROM sources WHERE sha256 = $1").bind(sha256).fetch_optional(pool).await?
-        }))
+    /// The ids of the stored sources among these hashes, by hash.
+    pub async fn source_ids(&self, hashes: &[String]) -> Result<HashMap<String, i64>> {
+        let mut ids = HashMap::new();
+        for chunk in hashes.chunks(1000) {
+            let sql = format!("SELECT id, sha256 FROM sources WHERE sha256 IN {}", placeholders(1, chunk.len()));
+            let rows: Vec<(i64, String)> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(built(sql));
+                for h in chunk {
+                    q = q.bind(h);
+                }
+                q.fetch_all(pool).await?
+            });
+            ids.extend(rows.into_iter().map(|(id, h)| (h, id)));
+        }
+        Ok(ids)
     }
 
-    /// Records that a stored source was also found at `origin`; true if that is new.
-    pub async fn add_origin(&self, source_id: i64, origin: &str) -> Result<bool> {
-        let n = on_pool!(self, pool => {
-            sqlx::query("INSERT INTO origins (source_id, origin, seen_at) VALUES ($1, $2, $3) ON CONFLICT (source_id, origin) DO NOTHING")
-                .bind(source_id).bind(origin).bind(now()).execute(pool).await?.rows_affected()
-        });
-        Ok(n > 0)
+    /// Records that stored sources were also found at these origins; returns how many
+    /// (source, origin) pairs were new.
+    pub async fn add_origins(&self, found: &[(i64, String)]) -> Result<u64> {
+        let at = now();
+        let mut added = 0;
+        for chunk in found.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO origins (source_id, origin, seen_at) VALUES {} ON CONFLICT (source_id, origin) DO NOTHING",
+                placeholders(chunk.len(), 3)
+            );
+            added += on_pool!(self, pool => {
+                let mut q = sqlx::query(built(sql));
+                for (id, origin) in chunk {
+                    q = q.bind(*id).bind(origin).bind(&at);
+                }
+                q.execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(added)
     }
 
     /// Stores a batch in one transaction: all of it or none (an interrupted import loses
@@ -238,51 +263,37 @@ impl Store {
             }
             // The reports of the new sources (the first file of each hash in the batch).
             let mut firsts = HashSet::new();
-            let new: Vec<(&Incoming, i64)> = batch
+            let fates: Vec<Option<i64>> = batch
                 .iter()
-                .filter_map(|i| new_source.get(&i.sha256).filter(|_| firsts.insert(i.sha256.as_str())).map(|&sid| (i, sid)))
+                .map(|i| new_source.get(&i.sha256).copied().filter(|_| firsts.insert(i.sha256.as_str())))
                 .collect();
+            let new: Vec<(&Incoming, i64)> = batch.iter().zip(&fates).filter_map(|(i, f)| f.map(|sid| (i, sid))).collect();
             // Agencies, one upsert per distinct key.
-            let mut agencies: Vec<&NewAgency> = Vec::new();
             let mut keys = HashSet::new();
-            for (inc, _) in &new {
-                if let Outcome::Parsed(r) = &inc.outcome {
-                    if let Some(a) = r.agency.as_ref().filter(|a| keys.insert(a.key.as_str())) {
-                        agencies.push(a);
-                    }
-                }
-            }
-            let mut agency_ids: HashMap<String, i64> = HashMap::new();
-            for chunk in agencies.chunks(ROWS_PER_STATEMENT) {
-                let sql = format!("{} VALUES {} {} RETURNING id, key", AGENCY_INSERT, placeholders(chunk.len(), 9), AGENCY_UPSERT);
-                let mut q = sqlx::query_as::<_, (i64, String)>(built(sql));
-                for a in chunk {
-                    q = q.bind(&a.key).bind(&a.name).bind(a.region_code.as_deref()).bind(a.level).bind(a.kind_class)
-                        .bind(&a.kind_name).bind(a.resolution).bind(&a.evidence).bind(&a.candidates);
-                }
-                agency_ids.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, k)| (k, id)));
-            }
+            let agencies: Vec<&NewAgency> = new
+                .iter()
+                .filter_map(|(inc, _)| match &inc.outcome {
+                    Outcome::Parsed(r) => r.agency.as_ref(),
+                    Outcome::Failed(_) => None,
+                })
+                .filter(|a| keys.insert(a.key.as_str()))
+                .collect();
+            let agency_ids = upsert_agencies!(&mut *tx, &agencies);
             // Report rows.
             let mut report_of_source: HashMap<i64, i64> = HashMap::new();
             for chunk in new.chunks(ROWS_PER_STATEMENT) {
-                let sql = format!("INSERT INTO reports (source_id, {REPORT_COLUMNS}) VALUES {} RETURNING id, source_id", placeholders(chunk.len(), 15));
-                let mut q = sqlx::query_as::<_, (i64, i64)>(built(sql));
+                let width = REPORT_COLUMNS.len() + 1;
+                let sql = format!(
+                    "INSERT INTO reports (source_id, {}) VALUES {} RETURNING id, source_id",
+                    REPORT_COLUMNS.join(", "),
+                    placeholders(chunk.len(), width)
+                );
+                let mut args = Vec::with_capacity(chunk.len() * width);
                 for (inc, sid) in chunk {
-                    q = q.bind(*sid);
-                    match &inc.outcome {
-                        Outcome::Failed(err) => {
-                            q = q.bind("failed").bind(Some(err.as_str())).bind(parser).bind(&at).bind(None::<i64>).bind(None::<&str>)
-                                .bind(None::<&str>).bind(None::<i64>).bind(None::<&str>).bind(None::<&str>).bind(None::<&str>)
-                                .bind(None::<&str>).bind(0i64).bind(0i64);
-                        }
-                        Outcome::Parsed(r) => {
-                            let agency = r.agency.as_ref().map(|a| agency_ids[&a.key]);
-                            q = q.bind("ok").bind(None::<&str>).bind(parser).bind(&at).bind(r.year.map(i64::from)).bind(r.template)
-                                .bind(r.agency_name.as_deref()).bind(agency).bind(r.published.as_deref()).bind(r.index_number.as_deref())
-                                .bind(r.document_number.as_deref()).bind(r.title.as_deref()).bind(r.errors() as i64).bind(r.warnings() as i64);
-                        }
-                    }
+                    args.push(Arg::Int(*sid));
+                    args.extend(report_values(&inc.outcome, &agency_ids, parser, &at));
                 }
+                let q = bind_all!(sqlx::query_as::<_, (i64, i64)>(built(sql)), &args);
                 report_of_source.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, sid)| (sid, id)));
             }
             let parsed: Vec<(i64, &NewReport)> = new
@@ -294,15 +305,7 @@ impl Store {
                 .collect();
             write_parts!(&mut *tx, &parsed, "report");
             tx.commit().await?;
-            // Each file's fate, in batch order.
-            let mut firsts = HashSet::new();
-            Ok(batch
-                .iter()
-                .map(|i| match new_source.get(&i.sha256) {
-                    Some(sid) if firsts.insert(i.sha256.as_str()) => Saved::New(report_of_source[sid]),
-                    _ => Saved::Duplicate,
-                })
-                .collect())
+            Ok(fates.into_iter().map(|f| f.map_or(Saved::Duplicate, |sid| Saved::New(report_of_source[&sid]))).collect())
         })
     }
 
@@ -317,28 +320,18 @@ impl Store {
             for table in ["cells", "sections", "diagnostics"] {
                 sqlx::query(built(format!("DELETE FROM {table} WHERE report_id = $1"))).bind(id).execute(&mut *tx).await?;
             }
-            match outcome {
-                Outcome::Failed(err) => {
-                    sqlx::query(
-                        "UPDATE reports SET status = 'failed', error = $2, parser_version = $3, parsed_at = $4, year = NULL, \
-                         template = NULL, agency_name = NULL, agency_id = NULL, published = NULL, index_number = NULL, \
-                         document_number = NULL, title = NULL, n_errors = 0, n_warnings = 0 WHERE id = $1",
-                    )
-                    .bind(id).bind(err).bind(parser).bind(&at).execute(&mut *tx).await?;
-                }
-                Outcome::Parsed(r) => {
-                    let agency_id = match &r.agency {
-                        Some(a) => Some(upsert_agency!(&mut *tx, a)),
-                        None => None,
-                    };
-                    let (cols, _, mut args) = report_row(r, agency_id, parser, &at);
-                    let names: Vec<&str> = cols.split(", ").collect();
-                    let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ${}", i + 2)).collect();
-                    let sql = format!("UPDATE reports SET {}, error = NULL WHERE id = $1", sets.join(", "));
-                    args.insert(0, Arg::Int(id));
-                    bind_all!(sqlx::query(built(sql)), &args).execute(&mut *tx).await?;
-                    write_parts!(&mut *tx, &[(id, &**r)], "report");
-                }
+            let agencies: Vec<&NewAgency> = match outcome {
+                Outcome::Parsed(r) => r.agency.iter().collect(),
+                Outcome::Failed(_) => Vec::new(),
+            };
+            let agency_ids = upsert_agencies!(&mut *tx, &agencies);
+            let sets: Vec<String> = REPORT_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 2)).collect();
+            let sql = format!("UPDATE reports SET {} WHERE id = $1", sets.join(", "));
+            let mut args = vec![Arg::Int(id)];
+            args.extend(report_values(outcome, &agency_ids, parser, &at));
+            bind_all!(sqlx::query(built(sql)), &args).execute(&mut *tx).await?;
+            if let Outcome::Parsed(r) = outcome {
+                write_parts!(&mut *tx, &[(id, &**r)], "report");
             }
             tx.commit().await?;
         });
@@ -395,7 +388,7 @@ impl Store {
                  ON CONFLICT (name) DO UPDATE SET region_code = excluded.region_code, kind_name = excluded.kind_name, assigned_at = excluded.assigned_at",
             )
             .bind(&name).bind(code).bind(department).bind(now()).execute(&mut *tx).await?;
-            let agency_id = upsert_agency!(&mut *tx, &agency);
+            let agency_id = upsert_agencies!(&mut *tx, &[&agency])[&agency.key];
             let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, agency_name FROM reports WHERE agency_name IS NOT NULL").fetch_all(&mut *tx).await?;
             let mut n = 0;
             for (id, printed) in names {
@@ -411,29 +404,26 @@ impl Store {
     }
 }
 
-/// The report row's columns (without `source_id`), their placeholders from `$2` on, and
-/// the values to bind to them.
-fn report_row(r: &NewReport, agency_id: Option<i64>, parser: &str, at: &str) -> (String, String, Vec<Arg>) {
-    let cols = [
-        "status", "parser_version", "parsed_at", "year", "template", "agency_name", "agency_id", "published", "index_number",
-        "document_number", "title", "n_errors", "n_warnings",
-    ];
-    let args = vec![
-        Arg::Text("ok".into()),
+/// The values of [`REPORT_COLUMNS`] for a reading, in order.
+fn report_values(outcome: &Outcome, agency_ids: &HashMap<String, i64>, parser: &str, at: &str) -> Vec<Arg> {
+    let (status, error, r) = match outcome {
+        Outcome::Failed(err) => ("failed", Some(err.clone()), None),
+        Outcome::Parsed(r) => ("ok", None, Some(&**r)),
+    };
+    vec![
+        Arg::Text(status.into()),
+        Arg::OptText(error),
         Arg::Text(parser.into()),
         Arg::Text(at.into()),
-        Arg::OptInt(r.year.map(i64::from)),
-        Arg::Text(r.template.into()),
-        Arg::OptText(r.agency_name.clone()),
-        Arg::OptInt(agency_id),
-        Arg::OptText(r.published.clone()),
-        Arg::OptText(r.index_number.clone()),
-        Arg::OptText(r.document_number.clone()),
-        Arg::OptText(r.title.clone()),
-        Arg::Int(r.errors() as i64),
-        Arg::Int(r.warnings() as i64),
-    ];
-    let placeholders: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 2)).collect();
-    (cols.join(", "), placeholders.join(", "), args)
+        Arg::OptInt(r.and_then(|r| r.year).map(i64::from)),
+        Arg::OptText(r.map(|r| r.template.to_string())),
+        Arg::OptText(r.and_then(|r| r.agency_name.clone())),
+        Arg::OptInt(r.and_then(|r| r.agency.as_ref()).map(|a| agency_ids[&a.key])),
+        Arg::OptText(r.and_then(|r| r.published.clone())),
+        Arg::OptText(r.and_then(|r| r.index_number.clone())),
+        Arg::OptText(r.and_then(|r| r.document_number.clone())),
+        Arg::OptText(r.and_then(|r| r.title.clone())),
+        Arg::Int(r.map_or(0, |r| r.errors() as i64)),
+        Arg::Int(r.map_or(0, |r| r.warnings() as i64)),
+    ]
 }
-

@@ -180,6 +180,17 @@ pub fn run_all(report: &Report, prior: Option<&Report>) -> Vec<Diagnostic> {
     out
 }
 
+/// Runs only the rules across years (the `Y` family): what a corpus adds to a report it
+/// already checked alone, once it holds the same agency's previous year.
+pub fn run_across_years(report: &Report, prior: &Report) -> Vec<Diagnostic> {
+    let cx = Context { report, prior: Some(prior) };
+    let mut out = Vec::new();
+    for r in RULES.iter().filter(|r| r.meta().code.starts_with('Y')) {
+        r.check(&cx, &mut out);
+    }
+    out
+}
+
 /// Forwards the reader's findings with this code (the `E` family).
 fn forward(cx: &Context<'_>, code: &str, out: &mut Vec<Diagnostic>) {
     out.extend(cx.report.diagnostics.iter().filter(|d| d.code == code).cloned());
