@@ -12,9 +12,11 @@ mod across_years;
 mod db;
 pub mod query;
 pub mod record;
+mod rollup;
 mod write;
 
 pub use db::{Store, SCHEMA_VERSION};
+pub use rollup::Rollup;
 pub use record::{NewAgency, NewCell, NewDiagnostic, NewReport, NewSection, Overrides};
 pub use write::{sha256_hex, Incoming, Outcome, Saved};
 
@@ -27,6 +29,9 @@ pub enum Error {
     /// The database was written by a newer nianbao.
     #[error("数据库的结构版本为 {0}，高于本程序支持的 {1}；请升级 nianbao")]
     TooNew(i64, i64),
+    /// A question the corpus cannot answer as asked (the message says why).
+    #[error("{0}")]
+    Question(String),
     /// A query failed.
     #[error("数据库错误：{0}")]
     Sql(#[from] sqlx::Error),
