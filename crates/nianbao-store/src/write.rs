@@ -68,42 +68,28 @@ macro_rules! upsert_agencies {
 }
 
 /// Writes the cells, sections and diagnostics of several reports, many rows per
-/// statement. Cell rows are written as literals: every value in them is ours (catalogue
-/// keys, numbers we printed, spans, locations we named), and binding ten thousand
-/// parameters costs more than the insert itself.
+/// statement. Cells go in as one JSON array per statement, unpacked by the database
+/// (`json_each` / `jsonb_array_elements`): one bound parameter for thousands of rows, where
+/// binding each value costs more than the insert itself.
 macro_rules! write_parts {
-    ($tx:expr, $reports:expr, $stage:expr) => {{
+    ($tx:expr, $store:expr, $reports:expr, $stage:expr) => {{
         let reports: &[(i64, &NewReport)] = $reports;
-        let mut sql = String::new();
-        let mut rows = 0;
-        for (id, r) in reports {
-            for c in &r.cells {
-                if rows == 0 {
-                    sql.push_str("INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) VALUES ");
-                } else {
-                    sql.push(',');
-                }
-                let _ = write!(
-                    sql,
-                    "({id},{},{},{},{},{},{},{},{})",
-                    literal(c.key),
-                    literal(&c.value),
-                    if c.num.is_finite() { c.num } else { 0.0 },
-                    i64::from(c.blank),
-                    c.span.0,
-                    c.span.1,
-                    c.line,
-                    c.location.as_deref().map_or_else(|| "NULL".to_string(), literal)
-                );
-                rows += 1;
-                if rows == CELLS_PER_STATEMENT {
-                    sqlx::query(built(std::mem::take(&mut sql))).persistent(false).execute(&mut *$tx).await?;
-                    rows = 0;
-                }
-            }
-        }
-        if rows > 0 {
-            sqlx::query(built(sql)).persistent(false).execute(&mut *$tx).await?;
+        let rows: Vec<CellRow<'_>> = reports
+            .iter()
+            .flat_map(|(id, r)| {
+                r.cells.iter().map(move |c| {
+                    let num = if c.num.is_finite() { c.num } else { 0.0 };
+                    (*id, c.key, c.value.as_str(), num, i64::from(c.blank), c.span.0, c.span.1, c.line, c.location.as_deref())
+                })
+            })
+            .collect();
+        let sql = match $store {
+            Store::Sqlite(_) => CELLS_FROM_JSON_SQLITE,
+            Store::Postgres(_) => CELLS_FROM_JSON_POSTGRES,
+        };
+        for chunk in rows.chunks(CELLS_PER_STATEMENT) {
+            let json = serde_json::to_string(chunk).expect("cell rows serialise");
+            sqlx::query(sql).bind(json).execute(&mut *$tx).await?;
         }
         let sections: Vec<(i64, &NewSection)> = reports.iter().flat_map(|(id, r)| r.sections.iter().map(move |s| (*id, s))).collect();
         for chunk in sections.chunks(ROWS_PER_STATEMENT) {
@@ -144,8 +130,18 @@ macro_rules! insert_diagnostics {
 /// Rows per multi-row INSERT with bound parameters (at most 16 per row: well under
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
 const ROWS_PER_STATEMENT: usize = 64;
-/// Cell rows per literal INSERT.
-const CELLS_PER_STATEMENT: usize = 2000;
+/// Cell rows per INSERT.
+const CELLS_PER_STATEMENT: usize = 5000;
+
+/// A cell row as sent: report, key, value, num, blank, span start, span end, line, location.
+type CellRow<'a> = (i64, &'a str, &'a str, f64, i64, usize, usize, usize, Option<&'a str>);
+
+const CELLS_FROM_JSON_SQLITE: &str = "INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) \
+     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, \
+     j.value ->> 7, j.value ->> 8 FROM json_each($1) AS j";
+const CELLS_FROM_JSON_POSTGRES: &str = "INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) \
+     SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, (e ->> 3)::double precision, (e ->> 4)::bigint, (e ->> 5)::bigint, \
+     (e ->> 6)::bigint, (e ->> 7)::bigint, e ->> 8 FROM jsonb_array_elements($1::jsonb) AS e";
 
 /// The columns of `reports` a reading sets (all but `id` and `source_id`).
 const REPORT_COLUMNS: [&str; 14] = [
@@ -172,11 +168,6 @@ fn placeholders(rows: usize, width: usize) -> String {
         s.push(')');
     }
     s
-}
-
-/// A string as an SQL literal (standard SQL quoting, the same in both engines).
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''").replace('\0', ""))
 }
 
 impl Store {
@@ -303,7 +294,7 @@ impl Store {
                     Outcome::Failed(_) => None,
                 })
                 .collect();
-            write_parts!(&mut *tx, &parsed, "report");
+            write_parts!(&mut *tx, self, &parsed, "report");
             tx.commit().await?;
             Ok(fates.into_iter().map(|f| f.map_or(Saved::Duplicate, |sid| Saved::New(report_of_source[&sid]))).collect())
         })
@@ -331,7 +322,7 @@ impl Store {
             args.extend(report_values(outcome, &agency_ids, parser, &at));
             bind_all!(sqlx::query(built(sql)), &args).execute(&mut *tx).await?;
             if let Outcome::Parsed(r) = outcome {
-                write_parts!(&mut *tx, &[(id, &**r)], "report");
+                write_parts!(&mut *tx, self, &[(id, &**r)], "report");
             }
             tx.commit().await?;
         });
