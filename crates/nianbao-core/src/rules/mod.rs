@@ -45,6 +45,7 @@ mod duplicate_row;
 mod fee_statement_missing;
 mod fractional_count;
 mod heading_variant;
+mod in_force_out_of_step;
 mod mixed_template;
 mod narrative_contradicts_table;
 mod negative_count;
@@ -75,6 +76,7 @@ pub use duplicate_row::DuplicateRow;
 pub use fee_statement_missing::FeeStatementMissing;
 pub use fractional_count::FractionalCount;
 pub use heading_variant::HeadingVariant;
+pub use in_force_out_of_step::InForceOutOfStep;
 pub use missing_row::MissingRow;
 pub use missing_section::MissingSection;
 pub use missing_table::MissingTable;
@@ -162,6 +164,7 @@ pub static RULES: &[&dyn Rule] = &[
     &FractionalCount,
     &NarrativeContradictsTable,
     &CarryOverMismatch,
+    &InForceOutOfStep,
 ];
 
 /// The rule with this code.

@@ -273,6 +273,22 @@ fn y3001_carry_over_mismatch() {
 }
 
 #[test]
+fn y3002_in_force_out_of_step() {
+    let mut r = base();
+    let mut prior = base();
+    prior.year = 2023;
+    // 规章 in step (10 + 3 − 1 = 12); 规范性文件 not (40 + 5 − 2 ≠ 12).
+    for (row, then, issued, repealed, now) in [("regulations", 10, 3, 1, 12), ("normative_docs", 40, 5, 2, 12)] {
+        set(&mut prior, &format!("t2.{row}.in_force"), Number::int(then));
+        set(&mut r, &format!("t2.{row}.issued"), Number::int(issued));
+        set(&mut r, &format!("t2.{row}.repealed"), Number::int(repealed));
+        set(&mut r, &format!("t2.{row}.in_force"), Number::int(now));
+    }
+    let prior_text = text(&prior);
+    snapshot!("Y3002", text(&r), Some(prior_text.as_str()));
+}
+
+#[test]
 fn t3004_subtotal_mismatch() {
     let t = text(&base());
     let line = t.lines().find(|l| l.contains("1.属于国家秘密")).unwrap().to_string();

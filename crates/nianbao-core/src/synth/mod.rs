@@ -208,6 +208,18 @@ impl SynthReport {
             self.values.insert(CellId::t3(row, "total"), Number::int(totals[i]));
         }
         self.stated_received = totals[0];
+        // Table 二's stocks follow too: 现行有效 = last year's + 制发 − 废止.
+        for row in ["regulations", "normative_docs"] {
+            let ids = ["in_force", "issued", "repealed"].map(|c| CellId::t2(row, c));
+            let int = |m: &BTreeMap<CellId, Number>, id: CellId| m.get(&id).and_then(|v| v.as_i64());
+            let (Some(then), Some(issued), Some(repealed)) = (int(&prior.values, ids[0]), int(&self.values, ids[1]), int(&self.values, ids[2]))
+            else {
+                continue;
+            };
+            let repealed = repealed.min(then + issued);
+            self.values.insert(ids[2], Number::int(repealed));
+            self.values.insert(ids[0], Number::int(then + issued - repealed));
+        }
         self.blanks.retain(|id| self.values.get(id) == Some(&Number::ZERO));
     }
 
