@@ -10,8 +10,9 @@ use nianbao_core::{Report, Span};
 use crate::record::NewDiagnostic;
 use crate::{Result, Store};
 
-/// The cells the cross-year rules read (table 三's carry-over rows, table 二's stocks).
-const CROSS_YEAR_CELLS: &[&str] = &["t3.carried", "t2."];
+/// The cells the cross-year rules read: table 三's carry-over rows, table 二's stocks
+/// (a key prefix each).
+const CROSS_YEAR_CELLS: &[&str] = &["t3.carried", "t2.regulations.", "t2.normative_docs."];
 
 /// Pairs handled per round trip.
 const PAIRS_PER_ROUND: usize = 256;
@@ -63,6 +64,9 @@ impl Store {
                     .collect();
                 found.push((*now_id, diags));
             }
+            // Only reports with findings now, or with findings from an earlier pass, change.
+            let had = self.with_corpus_diagnostics(&wanted).await?;
+            found.retain(|(id, diags)| !diags.is_empty() || had.contains(id));
             self.set_corpus_diagnostics(&found).await?;
             all.extend(found.into_iter().flat_map(|(_, d)| d));
         }

@@ -9,6 +9,7 @@
 //! PDF) is the caller's, so the same store serves the CLI and the web app.
 
 mod across_years;
+mod bulk;
 mod db;
 pub mod query;
 pub mod record;
@@ -32,6 +33,9 @@ pub enum Error {
     /// A question the corpus cannot answer as asked (the message says why).
     #[error("{0}")]
     Question(String),
+    /// The SQLite engine refused a bulk write.
+    #[error("数据库错误：{0}")]
+    Engine(String),
     /// A query failed.
     #[error("数据库错误：{0}")]
     Sql(#[from] sqlx::Error),

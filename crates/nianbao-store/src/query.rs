@@ -313,8 +313,37 @@ impl Store {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = cells_sql("report_id, cell, value, blank, span_start, span_end, line", report_ids, prefixes);
-        Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
+        // One row per report (STRING_AGG: SQLite ≥ 3.44 and PostgreSQL alike): rows cross
+        // from the database one at a time, and these are many small ones.
+        let sql = cells_sql(
+            "report_id, STRING_AGG(cell || ' ' || value || ' ' || blank || ' ' || span_start || ' ' || span_end || ' ' || line, ';')",
+            report_ids,
+            prefixes,
+        )
+        .replace(" ORDER BY report_id", " GROUP BY report_id");
+        let packed: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?);
+        let mut out = Vec::new();
+        for (id, cells) in packed {
+            for cell in cells.split(';') {
+                let f: Vec<&str> = cell.split(' ').collect();
+                let int = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+                if let [key, value, ..] = f[..] {
+                    out.push((id, key.to_string(), value.to_string(), int(2), int(3), int(4), int(5)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of these reports have findings of the corpus stage (cross-year).
+    pub(crate) async fn with_corpus_diagnostics(&self, report_ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+        if report_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
+        let sql = format!("SELECT DISTINCT report_id FROM diagnostics WHERE stage = 'corpus' AND report_id IN ({})", ids.join(","));
+        let found: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(built(sql)).fetch_all(pool).await?);
+        Ok(found.into_iter().collect())
     }
 
     /// Year and agency of reports: (id, year, agency name).
@@ -432,13 +461,19 @@ impl Store {
 }
 
 /// `SELECT columns FROM cells` for these reports (ids are integers, so written inline), only
-/// the keys starting with one of `prefixes` when any are given (our own constants).
+/// the catalogue keys starting with one of `prefixes` when any are given.
 fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str]) -> String {
     let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
     let mut sql = format!("SELECT {columns} FROM cells WHERE report_id IN ({})", ids.join(","));
     if !prefixes.is_empty() {
-        let like: Vec<String> = prefixes.iter().map(|p| format!("cell LIKE '{}%'", p.replace(['\'', '%', '_'], ""))).collect();
-        sql.push_str(&format!(" AND ({})", like.join(" OR ")));
+        // The exact keys, from the catalogue: an IN list seeks the (report, cell) key in
+        // both engines, where a prefix test would scan every cell of the reports.
+        let keys: Vec<String> = nianbao_core::template::CellId::all()
+            .map(|c| c.key())
+            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+            .map(|k| format!("'{k}'"))
+            .collect();
+        sql.push_str(&format!(" AND cell IN ({})", keys.join(",")));
     }
     sql + " ORDER BY report_id"
 }

@@ -68,11 +68,10 @@ macro_rules! upsert_agencies {
 }
 
 /// Writes the cells, sections and diagnostics of several reports, many rows per
-/// statement. Cells go in as one JSON array per statement, unpacked by the database
-/// (`json_each` / `jsonb_array_elements`): one bound parameter for thousands of rows, where
-/// binding each value costs more than the insert itself.
+/// statement. Cells, the bulk of it: into SQLite through one prepared statement stepped
+/// per row; into PostgreSQL as one JSON array per statement (see `bulk.rs`).
 macro_rules! write_parts {
-    ($tx:expr, $store:expr, $reports:expr, $stage:expr) => {{
+    ($tx:expr, $reports:expr, $stage:expr) => {{
         let reports: &[(i64, &NewReport)] = $reports;
         let rows: Vec<CellRow<'_>> = reports
             .iter()
@@ -83,14 +82,7 @@ macro_rules! write_parts {
                 })
             })
             .collect();
-        let sql = match $store {
-            Store::Sqlite(_) => CELLS_FROM_JSON_SQLITE,
-            Store::Postgres(_) => CELLS_FROM_JSON_POSTGRES,
-        };
-        for chunk in rows.chunks(CELLS_PER_STATEMENT) {
-            let json = serde_json::to_string(chunk).expect("cell rows serialise");
-            sqlx::query(sql).bind(json).execute(&mut *$tx).await?;
-        }
+        crate::bulk::InsertCells::insert_cells(&mut *$tx, &rows).await?;
         let sections: Vec<(i64, &NewSection)> = reports.iter().flat_map(|(id, r)| r.sections.iter().map(move |s| (*id, s))).collect();
         for chunk in sections.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
@@ -130,18 +122,10 @@ macro_rules! insert_diagnostics {
 /// Rows per multi-row INSERT with bound parameters (at most 16 per row: well under
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
 const ROWS_PER_STATEMENT: usize = 64;
-/// Cell rows per INSERT.
-const CELLS_PER_STATEMENT: usize = 5000;
+/// A cell row as written: report, key, value, num, blank, span start, span end, line, location.
+pub(crate) type CellRow<'a> = (i64, &'a str, &'a str, f64, i64, usize, usize, usize, Option<&'a str>);
 
-/// A cell row as sent: report, key, value, num, blank, span start, span end, line, location.
-type CellRow<'a> = (i64, &'a str, &'a str, f64, i64, usize, usize, usize, Option<&'a str>);
 
-const CELLS_FROM_JSON_SQLITE: &str = "INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) \
-     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, \
-     j.value ->> 7, j.value ->> 8 FROM json_each($1) AS j";
-const CELLS_FROM_JSON_POSTGRES: &str = "INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) \
-     SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, (e ->> 3)::double precision, (e ->> 4)::bigint, (e ->> 5)::bigint, \
-     (e ->> 6)::bigint, (e ->> 7)::bigint, e ->> 8 FROM jsonb_array_elements($1::jsonb) AS e";
 
 /// The columns of `reports` a reading sets (all but `id` and `source_id`).
 const REPORT_COLUMNS: [&str; 14] = [
@@ -294,7 +278,7 @@ impl Store {
                     Outcome::Failed(_) => None,
                 })
                 .collect();
-            write_parts!(&mut *tx, self, &parsed, "report");
+            write_parts!(&mut *tx, &parsed, "report");
             tx.commit().await?;
             Ok(fates.into_iter().map(|f| f.map_or(Saved::Duplicate, |sid| Saved::New(report_of_source[&sid]))).collect())
         })
@@ -322,7 +306,7 @@ impl Store {
             args.extend(report_values(outcome, &agency_ids, parser, &at));
             bind_all!(sqlx::query(built(sql)), &args).execute(&mut *tx).await?;
             if let Outcome::Parsed(r) = outcome {
-                write_parts!(&mut *tx, self, &[(id, &**r)], "report");
+                write_parts!(&mut *tx, &[(id, &**r)], "report");
             }
             tx.commit().await?;
         });

@@ -127,3 +127,32 @@ async fn manual_placement_wins_and_survives_a_reparse() {
         assert_eq!(store.counts().await.unwrap().reports, 1, "{engine}: reparse adds nothing");
     }
 }
+
+#[tokio::test]
+async fn the_corpus_checks_each_report_against_the_same_agencys_previous_year() {
+    for (store, engine) in stores().await {
+        let mut reports = corpus();
+        // Break the carry-over of the first agency's second year (identity 5), in step
+        // otherwise; the second agency stays consistent.
+        let carried = reports[1].get("t3.carried_over.natural").as_i64().unwrap();
+        reports[1].values.insert(
+            nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
+            nianbao_core::number::Number::int(carried + 3),
+        );
+        let batch: Vec<Incoming> = reports.iter().enumerate().map(|(i, r)| incoming(r, &format!("/z/{i}.txt"))).collect();
+        let ids: Vec<i64> = store.save(&batch).await.unwrap().into_iter().filter_map(|s| match s {
+            Saved::New(id) => Some(id),
+            Saved::Duplicate => None,
+        }).collect();
+        let found = store.check_across_years(Some(&ids)).await.unwrap();
+        assert!(found.iter().any(|d| d.code == "Y3001" && d.cells.contains("t3.carried_over.natural")), "{engine}: {found:?}");
+        assert!(found.iter().all(|d| d.code.starts_with('Y')), "{engine}");
+        let stored = store.diagnostics_of(ids[1]).await.unwrap();
+        assert!(stored.iter().any(|d| d.0 == "corpus" && d.1 == "Y3001" && d.5.is_some_and(|line| line > 1)), "{engine}: {stored:?}");
+        assert!(store.diagnostics_of(ids[3]).await.unwrap().iter().all(|d| d.0 != "corpus"), "{engine}: the consistent pair has none");
+        // Run again: the findings are replaced, not added.
+        store.check_across_years(None).await.unwrap();
+        let again = store.diagnostics_of(ids[1]).await.unwrap();
+        assert_eq!(again.iter().filter(|d| d.0 == "corpus").count(), stored.iter().filter(|d| d.0 == "corpus").count(), "{engine}");
+    }
+}
