@@ -302,7 +302,7 @@ impl Store {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = cells_sql("report_id, cell, value, blank", report_ids, &[]);
+        let sql = cells_sql("report_id, cell, value, blank", report_ids, &[], "ORDER BY report_id");
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
@@ -319,8 +319,8 @@ impl Store {
             "report_id, STRING_AGG(cell || ' ' || value || ' ' || blank || ' ' || span_start || ' ' || span_end || ' ' || line, ';')",
             report_ids,
             prefixes,
-        )
-        .replace(" ORDER BY report_id", " GROUP BY report_id");
+            "GROUP BY report_id",
+        );
         let packed: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?);
         let mut out = Vec::new();
         for (id, cells) in packed {
@@ -461,8 +461,8 @@ impl Store {
 }
 
 /// `SELECT columns FROM cells` for these reports (ids are integers, so written inline), only
-/// the catalogue keys starting with one of `prefixes` when any are given.
-fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str]) -> String {
+/// the catalogue keys starting with one of `prefixes` when any are given; `tail` ends it.
+fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str], tail: &str) -> String {
     let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
     let mut sql = format!("SELECT {columns} FROM cells WHERE report_id IN ({})", ids.join(","));
     if !prefixes.is_empty() {
@@ -475,5 +475,5 @@ fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str]) -> String {
             .collect();
         sql.push_str(&format!(" AND cell IN ({})", keys.join(",")));
     }
-    sql + " ORDER BY report_id"
+    format!("{sql} {tail}")
 }
