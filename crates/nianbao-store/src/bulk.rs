@@ -11,22 +11,27 @@
 //! `LockedSqliteHandle` lives, its worker thread makes no call on the handle, and on
 //! sqlx and libsqlite3-sys being pinned to the versions that share one SQLite.
 
-use std::ffi::{c_int, CStr};
+use std::ffi::{c_int, CStr, CString};
 
 use libsqlite3_sys as ffi;
 use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqliteConnection;
 
-use crate::write::CellRow;
+use crate::db::{bind_all, built, Arg};
+use crate::write::{placeholders, CellRow, ROWS_PER_STATEMENT};
 use crate::{Error, Result};
 
 const INSERT: &CStr =
     c"INSERT INTO cells (report_id, cell, value, num, blank, span_start, span_end, line, location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
-/// Writing cell rows on a connection of either engine (inside the caller's transaction).
+/// Writing many rows on a connection of either engine (inside the caller's transaction).
 pub(crate) trait InsertCells {
     /// Inserts `rows` into `cells`.
     async fn insert_cells(&mut self, rows: &[CellRow<'_>]) -> Result<()>;
+
+    /// Runs `{head} VALUES (…) {tail}` for each row of `width` values in `args`.
+    /// SQLite: one prepared statement stepped per row; PostgreSQL: multi-row statements.
+    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()>;
 }
 
 /// Cell rows per PostgreSQL statement.
@@ -37,6 +42,14 @@ const INSERT_FROM_JSON: &str = "INSERT INTO cells (report_id, cell, value, num, 
      (e ->> 6)::bigint, (e ->> 7)::bigint, e ->> 8 FROM jsonb_array_elements($1::jsonb) AS e";
 
 impl InsertCells for PgConnection {
+    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()> {
+        for chunk in args.chunks(ROWS_PER_STATEMENT * width) {
+            let sql = format!("{head} VALUES {} {tail}", placeholders(chunk.len() / width, width));
+            bind_all!(sqlx::query(built(sql)), chunk).execute(&mut *self).await?;
+        }
+        Ok(())
+    }
+
     async fn insert_cells(&mut self, rows: &[CellRow<'_>]) -> Result<()> {
         for chunk in rows.chunks(ROWS_PER_JSON) {
             let json = serde_json::to_string(chunk).map_err(|e| Error::Engine(e.to_string()))?;
@@ -50,6 +63,48 @@ impl InsertCells for SqliteConnection {
     async fn insert_cells(&mut self, rows: &[CellRow<'_>]) -> Result<()> {
         insert_cells_sqlite(self, rows).await
     }
+
+    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()> {
+        if args.is_empty() {
+            return Ok(());
+        }
+        let marks: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
+        let sql = CString::new(format!("{head} VALUES ({}) {tail}", marks.join(", ")))
+            .map_err(|_| Error::Engine("SQL 含 NUL 字符".into()))?;
+        let mut locked = self.lock_handle().await?;
+        let db = locked.as_raw_handle().as_ptr();
+        // SAFETY: as in `insert_cells_sqlite`.
+        unsafe {
+            let mut stmt = std::ptr::null_mut();
+            check(db, ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()))?;
+            let result = (|| {
+                for row in args.chunks(width) {
+                    for (i, arg) in row.iter().enumerate() {
+                        let i = i as c_int + 1;
+                        match arg {
+                            Arg::Int(v) | Arg::OptInt(Some(v)) => check(db, ffi::sqlite3_bind_int64(stmt, i, *v))?,
+                            Arg::Text(v) | Arg::OptText(Some(v)) => bind_text(db, stmt, i, v)?,
+                            Arg::OptInt(None) | Arg::OptText(None) => check(db, ffi::sqlite3_bind_null(stmt, i))?,
+                        }
+                    }
+                    step(db, stmt)?;
+                }
+                Ok(())
+            })();
+            ffi::sqlite3_finalize(stmt);
+            result
+        }
+    }
+}
+
+/// Steps an INSERT to its end and resets it for the next row.
+unsafe fn step(db: *mut ffi::sqlite3, stmt: *mut ffi::sqlite3_stmt) -> Result<()> {
+    // SAFETY: the caller holds `db` and a prepared `stmt` of it.
+    let rc = unsafe { ffi::sqlite3_step(stmt) };
+    if rc != ffi::SQLITE_DONE {
+        return Err(error(db, rc));
+    }
+    check(db, unsafe { ffi::sqlite3_reset(stmt) })
 }
 
 async fn insert_cells_sqlite(conn: &mut SqliteConnection, rows: &[CellRow<'_>]) -> Result<()> {
@@ -76,11 +131,7 @@ async fn insert_cells_sqlite(conn: &mut SqliteConnection, rows: &[CellRow<'_>]) 
                     Some(l) => bind_text(db, stmt, 9, l)?,
                     None => check(db, ffi::sqlite3_bind_null(stmt, 9))?,
                 }
-                let rc = ffi::sqlite3_step(stmt);
-                if rc != ffi::SQLITE_DONE {
-                    return Err(error(db, rc));
-                }
-                check(db, ffi::sqlite3_reset(stmt))?;
+                step(db, stmt)?;
             }
             Ok(())
         })();

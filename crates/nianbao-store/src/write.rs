@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::db::{bind_all, built, on_pool, Arg, Store};
-use crate::record::{NewAgency, NewDiagnostic, NewReport, NewSection, Overrides};
+use crate::record::{NewAgency, NewDiagnostic, NewReport, Overrides};
 use crate::{now, Result};
 
 /// One file to store.
@@ -83,18 +83,20 @@ macro_rules! write_parts {
             })
             .collect();
         crate::bulk::InsertCells::insert_cells(&mut *$tx, &rows).await?;
-        let sections: Vec<(i64, &NewSection)> = reports.iter().flat_map(|(id, r)| r.sections.iter().map(move |s| (*id, s))).collect();
-        for chunk in sections.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO sections (report_id, number, heading, body) VALUES {} ON CONFLICT (report_id, number) DO NOTHING",
-                placeholders(chunk.len(), 4)
-            );
-            let mut q = sqlx::query(built(sql));
-            for (id, s) in chunk {
-                q = q.bind(*id).bind(i64::from(s.number)).bind(&s.heading).bind(&s.body);
+        let mut sections = Vec::new();
+        for (id, r) in reports {
+            for s in &r.sections {
+                sections.extend([Arg::Int(*id), Arg::Int(i64::from(s.number)), Arg::Text(s.heading.clone()), Arg::Text(s.body.clone())]);
             }
-            q.execute(&mut *$tx).await?;
         }
+        crate::bulk::InsertCells::insert_rows(
+            &mut *$tx,
+            "INSERT INTO sections (report_id, number, heading, body)",
+            "ON CONFLICT (report_id, number) DO NOTHING",
+            4,
+            &sections,
+        )
+        .await?;
         let diags: Vec<(i64, usize, &NewDiagnostic)> =
             reports.iter().flat_map(|(id, r)| r.diagnostics.iter().enumerate().map(move |(k, d)| (*id, k, d))).collect();
         insert_diagnostics!($tx, &diags, $stage);
@@ -104,24 +106,35 @@ macro_rules! write_parts {
 macro_rules! insert_diagnostics {
     ($tx:expr, $diags:expr, $stage:expr) => {{
         let diags: &[(i64, usize, &NewDiagnostic)] = $diags;
-        for chunk in diags.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO diagnostics (report_id, stage, seq, code, severity, message, cells, span_start, span_end, line) VALUES {}",
-                placeholders(chunk.len(), 10)
-            );
-            let mut q = sqlx::query(built(sql));
-            for (id, seq, d) in chunk {
-                q = q.bind(*id).bind($stage).bind(*seq as i64).bind(d.code).bind(d.severity).bind(&d.message).bind(&d.cells)
-                    .bind(d.span.map(|s| s.0 as i64)).bind(d.span.map(|s| s.1 as i64)).bind(d.span.map(|s| s.2 as i64));
-            }
-            q.execute(&mut *$tx).await?;
+        let mut args = Vec::with_capacity(diags.len() * 10);
+        for (id, seq, d) in diags {
+            args.extend([
+                Arg::Int(*id),
+                Arg::Text(String::from($stage)),
+                Arg::Int(*seq as i64),
+                Arg::Text(d.code.to_string()),
+                Arg::Text(d.severity.to_string()),
+                Arg::Text(d.message.clone()),
+                Arg::Text(d.cells.clone()),
+                Arg::OptInt(d.span.map(|s| s.0 as i64)),
+                Arg::OptInt(d.span.map(|s| s.1 as i64)),
+                Arg::OptInt(d.span.map(|s| s.2 as i64)),
+            ]);
         }
+        crate::bulk::InsertCells::insert_rows(
+            &mut *$tx,
+            "INSERT INTO diagnostics (report_id, stage, seq, code, severity, message, cells, span_start, span_end, line)",
+            "",
+            10,
+            &args,
+        )
+        .await?;
     }};
 }
 
 /// Rows per multi-row INSERT with bound parameters (at most 16 per row: well under
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
-const ROWS_PER_STATEMENT: usize = 64;
+pub(crate) const ROWS_PER_STATEMENT: usize = 64;
 /// A cell row as written: report, key, value, num, blank, span start, span end, line, location.
 pub(crate) type CellRow<'a> = (i64, &'a str, &'a str, f64, i64, usize, usize, usize, Option<&'a str>);
 
@@ -139,7 +152,7 @@ const AGENCY_UPSERT: &str = "ON CONFLICT (key) DO UPDATE SET name = excluded.nam
      evidence = excluded.evidence, candidates = excluded.candidates";
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `width` values.
-fn placeholders(rows: usize, width: usize) -> String {
+pub(crate) fn placeholders(rows: usize, width: usize) -> String {
     let mut s = String::with_capacity(rows * width * 5);
     for r in 0..rows {
         s.push_str(if r == 0 { "(" } else { ", (" });
