@@ -1,6 +1,6 @@
 //! The corpus commands that read: `query`, `stats`, `rollup`, `export`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -171,15 +171,8 @@ fn json_value(v: &str) -> serde_json::Value {
     serde_json::Value::String(v.to_string())
 }
 
-/// A group's label: division codes as place paths, agency keys as names.
-fn label(group: GroupBy, value: Option<&str>, agency_names: &HashMap<String, String>) -> String {
-    let g = Gazetteer::get();
-    match value {
-        None => "（未定位）".to_string(),
-        Some(v) if group.is_region() => g.path_of(Some(v)).unwrap_or_else(|| v.to_string()),
-        Some(v) if group == GroupBy::Agency => agency_names.get(v).cloned().unwrap_or_else(|| v.trim_start_matches("?/").to_string()),
-        Some(v) => v.to_string(),
-    }
+fn label(group: GroupBy, value: Option<&str>, agency_labels: &HashMap<String, String>) -> String {
+    nianbao_store::group_label(group, value, agency_labels)
 }
 
 // ---------------------------------------------------------------------------
@@ -332,29 +325,9 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let cells: Vec<&str> = {
-        let mut v: Vec<&str> = metrics.iter().flat_map(|m| m.cells()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let sums = rt.block_on(store.cell_sums(&filter, group, &cells))?;
-    let counts = rt.block_on(store.count_reports(&filter, group))?;
-    let mut by_group: BTreeMap<Option<String>, HashMap<String, f64>> = BTreeMap::new();
-    for (g, _) in &counts {
-        by_group.entry(g.clone()).or_default();
-    }
-    for (g, cell, sum, _) in sums {
-        by_group.entry(g).or_default().insert(cell, sum);
-    }
-    let n_reports: HashMap<Option<String>, i64> = counts.into_iter().collect();
-    let mut rows: Vec<(Option<String>, Vec<Option<f64>>)> = by_group
-        .into_iter()
-        .map(|(g, s)| {
-            let values = metrics.iter().map(|m| m.value(|k| s.get(k).copied().unwrap_or(0.0))).collect();
-            (g, values)
-        })
-        .collect();
+    let measured = rt.block_on(store.measures(&filter, group, &metrics))?;
+    let n_reports: HashMap<Option<String>, i64> = measured.iter().map(|r| (r.group.clone(), r.reports)).collect();
+    let mut rows: Vec<(Option<String>, Vec<Option<f64>>)> = measured.into_iter().map(|r| (r.group, r.values)).collect();
     if let Some(n) = args.rank {
         rows.retain(|r| r.1[0].is_some());
         rows.sort_by(|a, b| b.1[0].partial_cmp(&a.1[0]).unwrap_or(std::cmp::Ordering::Equal));
@@ -400,19 +373,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
 
 /// Agency key → `name（path）`, for labels.
 fn agency_names(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<HashMap<String, String>> {
-    let g = Gazetteer::get();
-    Ok(rt
-        .block_on(store.agencies(false, None))?
-        .into_iter()
-        .map(|a| {
-            let place = g.path_of(a.region_code.as_deref());
-            let label = match place {
-                Some(p) => format!("{}（{p}）", a.name),
-                None => a.name.clone(),
-            };
-            (a.key, label)
-        })
-        .collect())
+    Ok(rt.block_on(store.agency_labels())?)
 }
 
 // ---------------------------------------------------------------------------

@@ -118,7 +118,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let mut pages = 0u32;
     for p in &pdf_paths {
         let bytes = std::fs::read(p)?;
-        match crate::pdf::tsv(&bytes) {
+        match nianbao_read::pdf::tsv(&bytes) {
             Ok(tsv) => {
                 pages += nianbao_core::extract::pdf::page_count(&nianbao_core::extract::pdf::parse_tsv(&tsv));
                 if let Ok(r) = nianbao_core::parse_pdf_tsv(&tsv) {

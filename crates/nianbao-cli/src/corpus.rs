@@ -13,7 +13,6 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use nianbao_core::place::Gazetteer;
-use nianbao_core::Report;
 use nianbao_store::{record, Incoming, NewDiagnostic, Outcome, Overrides, Saved, Store};
 use rayon::prelude::*;
 
@@ -127,34 +126,15 @@ fn bar(len: usize) -> indicatif::ProgressBar {
     }
 }
 
-/// The kind of a file as stored: what the reader took it for, or, for a file it could not
-/// read, what its first bytes say.
-fn kind_of(bytes: &[u8], report: Option<&Report>) -> &'static str {
-    use nianbao_core::document::SourceKind;
-    if crate::office::is_ole(bytes) {
-        return "doc"; // read through a conversion to DOCX
-    }
-    match report.map(|r| r.document.kind) {
-        Some(SourceKind::Text) => "text",
-        Some(SourceKind::Html) => "html",
-        Some(SourceKind::Docx) => "docx",
-        Some(SourceKind::Pdf) => "pdf",
-        None if bytes.starts_with(b"%PDF") => "pdf",
-        None if bytes.starts_with(b"PK") => "docx",
-        None if nianbao_core::decode::looks_like_html(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)])) => "html",
-        None => "text",
-    }
-}
-
 /// Reads one file into what the store keeps of it, and its kind.
 fn read_outcome(bytes: &[u8], origin: &str, overrides: &Overrides) -> (Outcome, &'static str) {
-    match crate::parse_bytes(bytes) {
+    match nianbao_read::parse_bytes(bytes) {
         Ok(report) => {
             let diags = nianbao_core::check(&report, None);
-            let kind = kind_of(bytes, Some(&report));
+            let kind = nianbao_read::kind_of(bytes, Some(&report));
             (Outcome::Parsed(Box::new(record::record(&report, &diags, Some(origin), overrides))), kind)
         }
-        Err(e) => (Outcome::Failed(e), kind_of(bytes, None)),
+        Err(e) => (Outcome::Failed(e), nianbao_read::kind_of(bytes, None)),
     }
 }
 

@@ -156,22 +156,9 @@ fn write_real_places(args: &GenerateArgs, places: &str, rng: &mut fastrand::Rng)
     let agencies = real_agencies(places, rng, args.count, years)?;
     let (mut paths, mut bytes) = (Vec::new(), 0u64);
     'all: for agency in &agencies {
-        let mut prior: Option<SynthReport> = None;
-        for _ in 0..years {
+        for r in nianbao_core::synth::agency_series(agency, years, args.defect_rate, &DEFECTS, rng) {
             if paths.len() >= args.count {
                 break 'all;
-            }
-            let mut r = SynthReport::random(rng, Format::V2021);
-            match &prior {
-                Some(p) => r.follow(p),
-                None => {
-                    r.year = 2021;
-                    r.agency = agency.clone();
-                    r.published = "2022-01-15".into();
-                }
-            }
-            if rng.f64() < args.defect_rate {
-                r.inject(DEFECTS[rng.usize(..DEFECTS.len())], rng);
             }
             let layout = args.layout.0.unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
             let data = r.render(layout).into_bytes();
@@ -179,7 +166,6 @@ fn write_real_places(args: &GenerateArgs, places: &str, rng: &mut fastrand::Rng)
             std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
             bytes += data.len() as u64;
             paths.push(path);
-            prior = Some(r);
         }
     }
     Ok((paths, bytes))

@@ -9,9 +9,7 @@ mod bench;
 mod corpus;
 mod demo;
 mod inputs;
-mod office;
-mod pdf;
-mod subprocess;
+mod serve;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -90,6 +88,8 @@ enum Command {
     Stats(ask::StatsArgs),
     /// 汇总一组机关（例如一个县的全部部门和乡镇）某年度的表二、表三、表四
     Rollup(ask::RollupArgs),
+    /// 启动网页应用与 JSON API（默认 http://127.0.0.1:8080/）
+    Serve(serve::ServeArgs),
     /// 导出语料库数据：长表 CSV/JSON，或 Excel
     Export(ask::ExportArgs),
 }
@@ -163,6 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => ask::query(args),
         Command::Stats(args) => ask::stats(args),
         Command::Rollup(args) => ask::rollup(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Export(args) => ask::export(args),
     }
 }
@@ -180,24 +181,10 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
         Ok(b) => b,
         Err(e) => return (name, Outcome::Io(e.to_string())),
     };
-    match parse_bytes(&bytes) {
+    match nianbao_read::parse_bytes(&bytes) {
         Ok(r) => (name, Outcome::Report(Box::new(r))),
         Err(e) => (name, Outcome::NotAReport(e)),
     }
-}
-
-/// Reads one file's bytes, whatever the format: the formats that need an outside
-/// program (PDF: poppler; DOC/WPS: LibreOffice) are handled here, the rest by the core.
-fn parse_bytes(bytes: &[u8]) -> Result<Report, String> {
-    if bytes.starts_with(b"%PDF") {
-        let tsv = pdf::tsv(bytes)?;
-        return nianbao_core::parse_pdf_tsv(&tsv).map_err(|e| e.to_string());
-    }
-    if office::is_ole(bytes) {
-        let docx = office::to_docx(bytes)?;
-        return nianbao_core::parse(&docx).map_err(|e| e.to_string());
-    }
-    nianbao_core::parse(bytes).map_err(|e| e.to_string())
 }
 
 /// Reads several files as the pages of one report (`--join`).
@@ -319,7 +306,7 @@ fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::P
     let prior_report = match prior {
         Some(p) => {
             let bytes = std::fs::read(p).with_context(|| format!("无法读取 {}", p.display()))?;
-            let r = parse_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let r = nianbao_read::parse_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             Some(r)
         }
         None => None,

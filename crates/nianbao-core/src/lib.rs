@@ -145,6 +145,11 @@ pub fn check(report: &Report, prior: Option<&Report>) -> Vec<Diagnostic> {
     rules::run_all(report, prior)
 }
 
+/// The kind of binary data `bytes` are (`PDF`, `PNG`, `二进制数据` …), or `None` for text.
+pub fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
+    binary_kind(bytes)
+}
+
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 7] = [
         (b"%PDF", "PDF"),

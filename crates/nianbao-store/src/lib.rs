@@ -11,12 +11,14 @@
 mod across_years;
 mod bulk;
 mod db;
+pub mod measure;
 pub mod query;
 pub mod record;
 mod rollup;
 mod write;
 
 pub use db::{Store, SCHEMA_VERSION};
+pub use measure::{group_label, MeasureRow};
 pub use rollup::Rollup;
 pub use record::{NewAgency, NewCell, NewDiagnostic, NewReport, NewSection, Overrides};
 pub use write::{sha256_hex, Incoming, Outcome, Saved};

@@ -28,6 +28,57 @@ pub struct Filter {
     pub agency: Option<String>,
     /// Only this agency (by id).
     pub agency_id: Option<i64>,
+    /// Only this report (by id).
+    pub report_id: Option<i64>,
+    /// Free text: in the agency's name or in the text of any section. A substring test
+    /// (`LIKE`), so two-character Chinese words are found as well as longer ones.
+    pub text: Option<String>,
+    /// Only reports with at least one warning.
+    pub has_warnings: bool,
+    /// Only reports with neither errors nor warnings.
+    pub clean: bool,
+}
+
+/// The order of a report list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Newest year first, then by place and agency.
+    #[default]
+    YearDesc,
+    /// Oldest year first.
+    YearAsc,
+    /// By agency name.
+    Agency,
+    /// Most errors first.
+    Errors,
+    /// By division code.
+    Region,
+}
+
+impl Sort {
+    /// Every order with its name (as the API takes it) and Chinese title.
+    pub const ALL: [(Sort, &'static str, &'static str); 5] = [
+        (Sort::YearDesc, "-year", "年度（新→旧）"),
+        (Sort::YearAsc, "year", "年度（旧→新）"),
+        (Sort::Agency, "agency", "机关名称"),
+        (Sort::Errors, "-errors", "错误数（多→少）"),
+        (Sort::Region, "region", "地区"),
+    ];
+
+    /// The order with this name.
+    pub fn from_name(name: &str) -> Option<Sort> {
+        Sort::ALL.iter().find(|s| s.1 == name).map(|s| s.0)
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Sort::YearDesc => "r.year DESC, a.region_code, r.agency_name, r.id",
+            Sort::YearAsc => "r.year, a.region_code, r.agency_name, r.id",
+            Sort::Agency => "r.agency_name, r.year DESC, r.id",
+            Sort::Errors => "r.n_errors DESC, r.n_warnings DESC, r.id",
+            Sort::Region => "a.region_code, r.agency_name, r.year DESC, r.id",
+        }
+    }
 }
 
 impl Filter {
@@ -68,6 +119,23 @@ impl Filter {
         }
         if let Some(id) = self.agency_id {
             w.push(format!("r.agency_id = {}", next(args, Arg::Int(id))));
+        }
+        if let Some(id) = self.report_id {
+            w.push(format!("r.id = {}", next(args, Arg::Int(id))));
+        }
+        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let p = next(args, Arg::Text(format!("%{escaped}%")));
+            w.push(format!(
+                "(a.name LIKE {p} ESCAPE '\\' OR r.agency_name LIKE {p} ESCAPE '\\' OR r.title LIKE {p} ESCAPE '\\' \
+                 OR EXISTS (SELECT 1 FROM sections s WHERE s.report_id = r.id AND s.body LIKE {p} ESCAPE '\\'))"
+            ));
+        }
+        if self.has_warnings {
+            w.push("r.n_warnings > 0".into());
+        }
+        if self.clean {
+            w.push("r.n_errors = 0 AND r.n_warnings = 0".into());
         }
         w.join(" AND ")
     }
@@ -223,12 +291,18 @@ impl Store {
 
     /// The reports matching `filter`, newest year first, then by agency.
     pub async fn reports(&self, filter: &Filter, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
+        self.reports_sorted(filter, Sort::YearDesc, limit, offset).await
+    }
+
+    /// The reports matching `filter` in the order `sort`.
+    pub async fn reports_sorted(&self, filter: &Filter, sort: Sort, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
+        let order = sort.sql();
         let mut args = Vec::new();
         let w = filter.clause(&mut args);
         let sql = format!(
             "SELECT r.id, r.year, r.agency_name, a.key, a.id, a.region_code, a.level, a.kind_class, r.template, r.n_errors, r.n_warnings, \
              (SELECT MIN(o.origin) FROM origins o WHERE o.source_id = r.source_id) \
-             FROM {FROM} WHERE {w} ORDER BY r.year DESC, a.region_code, r.agency_name, r.id LIMIT {limit} OFFSET {offset}"
+             FROM {FROM} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
         Ok(on_pool!(self, pool => {
             let rows = bind_all!(sqlx::query(built(sql)), &args).fetch_all(pool).await?;
@@ -421,6 +495,12 @@ impl Store {
         let sql = "SELECT s.content, COALESCE((SELECT MIN(o.origin) FROM origins o WHERE o.source_id = s.id), '') \
                    FROM reports r JOIN sources s ON s.id = r.source_id WHERE r.id = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(report_id).fetch_one(pool).await?))
+    }
+
+    /// The report read from the source with this SHA-256, if stored.
+    pub async fn report_of_sha256(&self, sha256: &str) -> Result<Option<i64>> {
+        let sql = "SELECT r.id FROM reports r JOIN sources s ON s.id = r.source_id WHERE s.sha256 = $1";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(sha256).fetch_optional(pool).await?))
     }
 
     /// Reports to read again: those read by another parser version (all with `every`).

@@ -322,6 +322,29 @@ pub fn agencies_in_county(county: &crate::place::Division) -> Vec<String> {
     out
 }
 
+/// An agency's reports for `years` consecutive years from 2021 (2021 format), each
+/// following the one before (carry-over and stocks in step); each gets a defect with
+/// probability `defect_rate`, drawn from `defects`.
+pub fn agency_series(agency: &str, years: usize, defect_rate: f64, defects: &[Defect], rng: &mut fastrand::Rng) -> Vec<SynthReport> {
+    let mut out: Vec<SynthReport> = Vec::with_capacity(years);
+    for _ in 0..years {
+        let mut r = SynthReport::random(rng, Format::V2021);
+        match out.last() {
+            Some(p) => r.follow(p),
+            None => {
+                r.year = 2021;
+                r.agency = agency.to_string();
+                r.published = "2022-01-15".into();
+            }
+        }
+        if !defects.is_empty() && rng.f64() < defect_rate {
+            r.inject(defects[rng.usize(..defects.len())], rng);
+        }
+        out.push(r);
+    }
+    out
+}
+
 /// The county-level divisions within `region` (itself if it is one); all of them for `None`.
 pub fn counties_in(region: Option<&crate::place::Division>) -> Vec<&'static crate::place::Division> {
     let g = crate::place::Gazetteer::get();

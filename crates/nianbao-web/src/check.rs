@@ -1,0 +1,196 @@
+//! Checking an uploaded file: reading the upload (multipart or a raw body), parsing it off
+//! the async threads, running the rules (with last year's report when one is given), and
+//! keeping recent uploads so that a reviewer can save one after reading its findings.
+
+use std::collections::{HashMap, VecDeque};
+
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{header, StatusCode};
+use nianbao_core::diagnostic::Diagnostic;
+use nianbao_core::Report;
+use nianbao_store::record::{record, Overrides};
+use nianbao_store::{Incoming, Outcome};
+
+use crate::error::ApiError;
+use crate::App;
+
+/// One uploaded file.
+#[derive(Clone)]
+pub(crate) struct Upload {
+    /// The file name as the browser gave it (or `粘贴的文本`).
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What a check request carried.
+#[derive(Default)]
+pub(crate) struct Form {
+    pub file: Option<Upload>,
+    pub prior: Option<Upload>,
+    pub fields: HashMap<String, String>,
+}
+
+/// Reads a check request: `multipart/form-data` with `file` (or `text`, pasted), optional
+/// `prior` (last year's report) and plain fields; any other body is the file itself.
+pub(crate) async fn read_form(app: &App, req: Request) -> Result<Form, ApiError> {
+    let limit = app.config.max_upload;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let mut form = Form::default();
+    if !multipart {
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::too_large(limit))?;
+        form.file = Some(Upload { name: "上传的文件".into(), bytes: bytes.to_vec() });
+        return Ok(form);
+    }
+    let mut mp = Multipart::from_request(req, &()).await.map_err(|e| ApiError::bad_request(format!("表单无法读取：{e}")))?;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(limit)),
+            Err(e) => return Err(ApiError::bad_request(format!("表单无法读取：{}", e.body_text()))),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::too_large(limit)
+            } else {
+                ApiError::bad_request(format!("表单无法读取：{}", e.body_text()))
+            }
+        })?;
+        if bytes.len() > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        match name.as_str() {
+            "file" | "prior" if file_name.as_deref().is_some_and(|n| !n.is_empty()) || !bytes.is_empty() => {
+                let up = Upload { name: file_name.unwrap_or_else(|| "上传的文件".into()), bytes: bytes.to_vec() };
+                if name == "file" {
+                    form.file = Some(up);
+                } else {
+                    form.prior = Some(up);
+                }
+            }
+            "text" if !bytes.iter().all(u8::is_ascii_whitespace) => {
+                if form.file.is_none() {
+                    form.file = Some(Upload { name: "粘贴的文本".into(), bytes: bytes.to_vec() });
+                }
+            }
+            _ => {
+                form.fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// A checked upload.
+pub(crate) struct Checked {
+    pub upload: Upload,
+    pub sha256: String,
+    pub report: Report,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Last year's report, when one was uploaded with it.
+    pub prior: Option<Report>,
+}
+
+/// Reads one file into a report, or the error a client should see: 400 for an empty
+/// file, 415 for a kind of file the reader does not take (images, archives, other
+/// binary data), 422 for a readable file that is not an annual report.
+fn read(up: &Upload) -> Result<Report, ApiError> {
+    if up.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "empty", format!("{}：文件为空", up.name)));
+    }
+    nianbao_read::parse_bytes(&up.bytes).map_err(|e| {
+        let readable = up.bytes.starts_with(b"%PDF") || nianbao_read::office::is_ole(&up.bytes) || up.bytes.starts_with(b"PK");
+        if !readable && nianbao_core::sniff_binary(&up.bytes).is_some() {
+            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", format!("{}：{e}", up.name))
+        } else {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_a_report", format!("{}：{e}", up.name))
+        }
+    })
+}
+
+/// Parses and checks, on a blocking thread (parsing is CPU work, PDF a subprocess).
+pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let report = read(&file)?;
+        let prior = match &prior {
+            Some(p) => Some(read(p).map_err(|e| ApiError { message: format!("上年年报 {}", e.message), ..e })?),
+            None => None,
+        };
+        let diagnostics = nianbao_core::check(&report, prior.as_ref());
+        let sha256 = nianbao_store::sha256_hex(&file.bytes);
+        Ok(Checked { upload: file, sha256, report, diagnostics, prior })
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Saves a checked upload into the corpus (when the app is open); returns the report id.
+pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
+    if app.config.mode != crate::Mode::Open {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "read_only", "本站为只读模式：上传的文件只检查，不保存"));
+    }
+    let overrides: Overrides = app.store.overrides().await?;
+    let up2 = up.clone();
+    let incoming = tokio::task::spawn_blocking(move || -> Result<Incoming, ApiError> {
+        let report = read(&up2)?;
+        let diags = nianbao_core::check(&report, None);
+        let origin = format!("upload:{}", up2.name);
+        let outcome = Outcome::Parsed(Box::new(record(&report, &diags, Some(&origin), &overrides)));
+        Ok(Incoming {
+            sha256: nianbao_store::sha256_hex(&up2.bytes),
+            kind: nianbao_read::kind_of(&up2.bytes, Some(&report)),
+            bytes: up2.bytes,
+            origin,
+            outcome,
+        })
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let sha = incoming.sha256.clone();
+    let saved = app.store.save(std::slice::from_ref(&incoming)).await?;
+    let id = match saved.first() {
+        Some(nianbao_store::Saved::New(id)) => *id,
+        _ => app.store.report_of_sha256(&sha).await?.ok_or_else(|| ApiError::internal("保存后找不到这份年报"))?,
+    };
+    app.store.check_across_years(Some(&[id])).await?;
+    Ok(id)
+}
+
+/// Recent uploads by SHA-256, bounded in count and bytes (oldest dropped first).
+#[derive(Default)]
+pub struct Uploads {
+    order: VecDeque<String>,
+    files: HashMap<String, Upload>,
+    bytes: usize,
+}
+
+impl Uploads {
+    const MAX_FILES: usize = 64;
+    const MAX_BYTES: usize = 128 * 1024 * 1024;
+
+    pub(crate) fn keep(&mut self, sha: &str, up: &Upload) {
+        if self.files.contains_key(sha) {
+            return;
+        }
+        self.bytes += up.bytes.len();
+        self.files.insert(sha.to_string(), up.clone());
+        self.order.push_back(sha.to_string());
+        while self.order.len() > Self::MAX_FILES || self.bytes > Self::MAX_BYTES {
+            let Some(old) = self.order.pop_front() else { break };
+            if let Some(f) = self.files.remove(&old) {
+                self.bytes -= f.bytes.len();
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, sha: &str) -> Option<Upload> {
+        self.files.get(sha).cloned()
+    }
+}

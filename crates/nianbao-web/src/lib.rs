@@ -1,0 +1,134 @@
+//! The nianbao web app and JSON API: a thin shell over the core (reading, rules,
+//! rendering) and the store (the corpus). Pages are rendered on the server (maud) and
+//! work without JavaScript except for the charts and drag-and-drop; every asset is
+//! embedded in the binary, nothing comes from a CDN.
+//!
+//! The JSON API lives under `/api/v1`, described by the OpenAPI document served at
+//! `/api/v1/openapi.json` (the versioned boundary; see `docs/api.md`).
+
+mod api;
+mod assets;
+mod check;
+mod demo;
+mod error;
+mod pages;
+mod tables;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use nianbao_store::Store;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use check::Uploads;
+pub use error::ApiError;
+
+/// Whether uploads may be saved into the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Public, read-only: files can be checked, nothing is ever stored.
+    ReadOnly,
+    /// Uploads may be saved into the corpus, and the demo corpus loaded.
+    Open,
+}
+
+/// How the app serves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Read-only or open.
+    pub mode: Mode,
+    /// Largest upload, in bytes (a request with two files may be twice that).
+    pub max_upload: usize,
+    /// Longest a request may take.
+    pub timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { mode: Mode::Open, max_upload: 20 * 1024 * 1024, timeout: Duration::from_secs(120) }
+    }
+}
+
+/// What every handler sees.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Files checked recently, kept so that a reviewer can save one after reading the findings.
+    pub uploads: Arc<Mutex<Uploads>>,
+}
+
+/// The whole app: pages, API and assets, with limits, timeouts, compression and logs.
+pub fn router(store: Store, config: Config) -> Router {
+    let limit = config.max_upload * 2 + 64 * 1024;
+    let timeout = config.timeout;
+    let app = App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())) };
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/check", get(pages::check_form).post(pages::check_submit))
+        .route("/check/{sha}/save", post(pages::check_save))
+        .route("/reports", get(pages::reports))
+        .route("/reports/{id}", get(pages::report))
+        .route("/reports/{id}/source", get(api::report_source))
+        .route("/dashboards", get(pages::dashboards))
+        .route("/rollup", get(pages::rollup))
+        .route("/rules", get(pages::rules))
+        .route("/rules/{code}", get(pages::rule))
+        .route("/demo", post(pages::load_demo))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/summary", get(api::summary))
+        .route("/api/v1/reports", get(api::reports))
+        .route("/api/v1/reports/{id}", get(api::report))
+        .route("/api/v1/reports/{id}/source", get(api::report_source))
+        .route("/api/v1/check", post(api::check))
+        .route("/api/v1/check/{sha}/findings.xlsx", get(api::findings_xlsx))
+        .route("/api/v1/stats", get(api::stats))
+        .route("/api/v1/metrics", get(api::metrics))
+        .route("/api/v1/regions", get(api::regions))
+        .route("/api/v1/charts/{name}", get(api::chart))
+        .route("/api/v1/rollup", get(api::rollup))
+        .route("/api/v1/rules", get(api::rules))
+        .route("/api/v1/rules/{code}", get(api::rule))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(error::not_found)
+        .with_state(app)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TraceLayer::new_for_http())
+        // A bug in a handler answers 500 in Chinese instead of dropping the connection.
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            ApiError::internal("处理请求时程序出错（已记录）").into_response()
+        }))
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, mode = ?config.mode, "nianbao serve 已启动");
+    axum::serve(listener, router(store, config)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("正在停止：处理完进行中的请求后退出");
+}
