@@ -3,6 +3,7 @@
 //! describes them, and a test keeps the two in step.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
@@ -190,11 +191,15 @@ pub struct WireReportPage {
     pub items: Vec<WireReportRow>,
 }
 
-pub(crate) async fn list(store: &Store, q: &ListQuery) -> Result<WireReportPage, ApiError> {
+pub(crate) async fn list(app: &App, q: &ListQuery) -> Result<WireReportPage, ApiError> {
     let filter = q.filter()?;
     let sort = q.sort()?;
     let (page, per_page) = q.paging()?;
-    let total = store.count_reports(&filter, GroupBy::All).await?.first().map_or(0, |c| c.1);
+    // The count depends on the filters only: cached for every page and order of them.
+    let counted = ListQuery { sort: None, page: None, per_page: None, ..q.clone() };
+    let key = format!("count?{}", serde_urlencoded::to_string(&counted).unwrap_or_default());
+    let store = &app.store;
+    let total = *crate::cache::cached(app, key, async { Ok(store.count_reports(&filter, GroupBy::All).await?.first().map_or(0, |c| c.1)) }).await?;
     let rows = store.reports_sorted(&filter, sort, per_page, (page - 1) * per_page).await?;
     Ok(WireReportPage { total, page, per_page, items: rows.into_iter().map(Into::into).collect() })
 }
@@ -218,7 +223,11 @@ pub struct WireSummary {
     pub years: Vec<(Option<String>, i64)>,
 }
 
-pub(crate) async fn summary_of(app: &App) -> Result<WireSummary, ApiError> {
+pub(crate) async fn summary_of(app: &App) -> Result<Arc<WireSummary>, ApiError> {
+    crate::cache::cached(app, "summary".into(), summary_now(app)).await
+}
+
+async fn summary_now(app: &App) -> Result<WireSummary, ApiError> {
     let c = app.store.counts().await?;
     let years = app.store.count_reports(&Filter::default(), GroupBy::Year).await?;
     Ok(WireSummary {
@@ -233,12 +242,12 @@ pub(crate) async fn summary_of(app: &App) -> Result<WireSummary, ApiError> {
     })
 }
 
-pub(crate) async fn summary(State(app): State<App>) -> Result<Json<WireSummary>, ApiError> {
+pub(crate) async fn summary(State(app): State<App>) -> Result<Json<Arc<WireSummary>>, ApiError> {
     Ok(Json(summary_of(&app).await?))
 }
 
 pub(crate) async fn reports(State(app): State<App>, Query(q): Query<ListQuery>) -> Result<Json<WireReportPage>, ApiError> {
-    Ok(Json(list(&app.store, &q).await?))
+    Ok(Json(list(&app, &q).await?))
 }
 
 /// A stored finding.
@@ -372,6 +381,31 @@ pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Respon
     Ok((status, Json(serde_json::to_value(&body).map_err(ApiError::internal)?)).into_response())
 }
 
+/// The check of a recent upload again, as JSON (what `POST /api/v1/check` answered).
+pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
+    let up = app.uploads.lock().map_err(ApiError::internal)?.get(&sha);
+    let up = up.ok_or_else(|| ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"))?;
+    let c = check::check(up, None).await?;
+    let doc = &c.report.document;
+    let body = WireCheck {
+        schema_version: SCHEMA_VERSION,
+        sha256: &c.sha256,
+        parse: parse_output(&c.upload.name, &c.report),
+        diagnostics: c.diagnostics.iter().map(|d| WireDiagnostic::new(doc, d)).collect(),
+        with_prior: false,
+        saved: None,
+    };
+    let json = serde_json::to_vec_pretty(&body).map_err(ApiError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, "attachment; filename*=UTF-8''%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.json".to_string()),
+        ],
+        json,
+    )
+        .into_response())
+}
+
 /// The findings and the normalised cells of a recent upload, as an XLSX workbook.
 pub(crate) async fn findings_xlsx(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
     let up = app.uploads.lock().map_err(ApiError::internal)?.get(&sha);
@@ -495,7 +529,11 @@ pub struct WireRegion {
     pub children: Vec<WireRegion>,
 }
 
-pub(crate) async fn region_tree(store: &Store) -> Result<Vec<WireRegion>, ApiError> {
+pub(crate) async fn region_tree(app: &App) -> Result<Arc<Vec<WireRegion>>, ApiError> {
+    crate::cache::cached(app, "regions".into(), region_tree_now(&app.store)).await
+}
+
+async fn region_tree_now(store: &Store) -> Result<Vec<WireRegion>, ApiError> {
     let g = Gazetteer::get();
     let counties = store.count_reports(&Filter::default(), GroupBy::County).await?;
     let mut provinces: Vec<WireRegion> = Vec::new();
@@ -529,8 +567,8 @@ pub(crate) async fn region_tree(store: &Store) -> Result<Vec<WireRegion>, ApiErr
     Ok(provinces)
 }
 
-pub(crate) async fn regions(State(app): State<App>) -> Result<Json<Vec<WireRegion>>, ApiError> {
-    Ok(Json(region_tree(&app.store).await?))
+pub(crate) async fn regions(State(app): State<App>) -> Result<Json<Arc<Vec<WireRegion>>>, ApiError> {
+    Ok(Json(region_tree(&app).await?))
 }
 
 /// A chart's data, ready for ECharts: categories and one or more series.
@@ -640,8 +678,25 @@ pub(crate) async fn chart_of(store: &Store, name: &str, q: &ListQuery) -> Result
     })
 }
 
-pub(crate) async fn chart(State(app): State<App>, Path(name): Path<String>, Query(q): Query<ListQuery>) -> Result<Json<WireChart>, ApiError> {
-    Ok(Json(chart_of(&app.store, &name, &q).await?))
+pub(crate) async fn chart(State(app): State<App>, Path(name): Path<String>, Query(q): Query<ListQuery>) -> Result<Json<Arc<WireChart>>, ApiError> {
+    let key = format!("chart/{name}?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
+    Ok(Json(crate::cache::cached(&app, key, chart_of(&app.store, &name, &q)).await?))
+}
+
+/// Computes the unfiltered dashboards, the region tree and the rule counts into the cache.
+pub(crate) async fn warm(app: App) {
+    let started = std::time::Instant::now();
+    let q = ListQuery::default();
+    let _ = summary_of(&app).await;
+    let _ = region_tree(&app).await;
+    let _ = rules_cached(&app).await;
+    for (name, _) in CHARTS {
+        let key = format!("chart/{name}?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
+        if let Err(e) = crate::cache::cached(&app, key, chart_of(&app.store, name, &q)).await {
+            tracing::warn!(chart = name, error = %e.message, "图表预先计算失败");
+        }
+    }
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "统计图表已预先计算");
 }
 
 /// A roll-up.
@@ -684,7 +739,7 @@ pub(crate) async fn rollup(State(app): State<App>, Query(q): Query<ListQuery>) -
 }
 
 /// A rule, with where it fires.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct WireRule {
     pub code: &'static str,
     pub name: &'static str,
@@ -711,16 +766,21 @@ pub(crate) async fn rules_of(store: &Store) -> Result<Vec<WireRule>, ApiError> {
         .collect())
 }
 
-pub(crate) async fn rules(State(app): State<App>) -> Result<Json<Vec<WireRule>>, ApiError> {
-    Ok(Json(rules_of(&app.store).await?))
+/// The rules with their counts, cached.
+pub(crate) async fn rules_cached(app: &App) -> Result<Arc<Vec<WireRule>>, ApiError> {
+    crate::cache::cached(app, "rules".into(), rules_of(&app.store)).await
+}
+
+pub(crate) async fn rules(State(app): State<App>) -> Result<Json<Arc<Vec<WireRule>>>, ApiError> {
+    Ok(Json(rules_cached(&app).await?))
 }
 
 pub(crate) async fn rule(State(app): State<App>, Path(code): Path<String>) -> Result<Json<WireRule>, ApiError> {
     let code = code.to_uppercase();
-    rules_of(&app.store)
+    rules_cached(&app)
         .await?
-        .into_iter()
+        .iter()
         .find(|r| r.code == code)
-        .map(Json)
+        .map(|r| Json(r.clone()))
         .ok_or_else(|| ApiError::not_found(format!("没有代码为 {code} 的规则")))
 }

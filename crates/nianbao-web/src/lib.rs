@@ -8,6 +8,7 @@
 
 mod api;
 mod assets;
+mod cache;
 mod check;
 mod demo;
 mod error;
@@ -64,13 +65,24 @@ pub(crate) struct App {
     pub config: Arc<Config>,
     /// Files checked recently, kept so that a reviewer can save one after reading the findings.
     pub uploads: Arc<Mutex<Uploads>>,
+    /// Corpus-wide figures, until the corpus changes.
+    pub cache: Arc<cache::Cache>,
 }
 
 /// The whole app: pages, API and assets, with limits, timeouts, compression and logs.
 pub fn router(store: Store, config: Config) -> Router {
-    let limit = config.max_upload * 2 + 64 * 1024;
-    let timeout = config.timeout;
-    let app = App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())) };
+    routes(App::new(store, config))
+}
+
+impl App {
+    fn new(store: Store, config: Config) -> App {
+        App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())), cache: Default::default() }
+    }
+}
+
+fn routes(app: App) -> Router {
+    let limit = app.config.max_upload * 2 + 64 * 1024;
+    let timeout = app.config.timeout;
     Router::new()
         .route("/", get(pages::home))
         .route("/check", get(pages::check_form).post(pages::check_submit))
@@ -90,6 +102,7 @@ pub fn router(store: Store, config: Config) -> Router {
         .route("/api/v1/reports/{id}/source", get(api::report_source))
         .route("/api/v1/check", post(api::check))
         .route("/api/v1/check/{sha}/findings.xlsx", get(api::findings_xlsx))
+        .route("/api/v1/check/{sha}/findings.json", get(api::findings_json))
         .route("/api/v1/stats", get(api::stats))
         .route("/api/v1/metrics", get(api::metrics))
         .route("/api/v1/regions", get(api::regions))
@@ -114,7 +127,10 @@ pub fn router(store: Store, config: Config) -> Router {
 pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, mode = ?config.mode, "nianbao serve 已启动");
-    axum::serve(listener, router(store, config)).with_graceful_shutdown(shutdown_signal()).await
+    let app = App::new(store, config);
+    // The dashboards' corpus-wide figures, computed once in the background before anyone asks.
+    tokio::spawn(api::warm(app.clone()));
+    axum::serve(listener, routes(app)).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

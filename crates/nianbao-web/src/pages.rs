@@ -176,6 +176,7 @@ pub(crate) async fn check_submit(State(app): State<App>, req: Request) -> Respon
                     form.inline method="post" action={ "/check/" (c.sha256) "/save" } { button type="submit" { "保存到语料库" } }
                 }
                 a.button href={ "/api/v1/check/" (c.sha256) "/findings.xlsx" } { "下载问题清单与规范化表格（XLSX）" }
+                a.button href={ "/api/v1/check/" (c.sha256) "/findings.json" } { "下载 JSON" }
                 a.button href="/check" { "放弃，检查另一份" }
             }
             (result_layout(&c.report, &found, &items))
@@ -307,8 +308,8 @@ fn query_string(q: &ListQuery, page: i64) -> String {
 
 pub(crate) async fn reports(State(app): State<App>, Query(q): Query<ListQuery>) -> Response {
     or_page(async {
-        let tree = api::region_tree(&app.store).await?;
-        let list = api::list(&app.store, &q).await?;
+        let tree = api::region_tree(&app).await?;
+        let list = api::list(&app, &q).await?;
         let pages = (list.total + list.per_page - 1) / list.per_page;
         let sort = q.sort.clone().unwrap_or_default();
         let extra = html! {
@@ -412,7 +413,7 @@ fn severity(s: &str) -> Severity {
 
 pub(crate) async fn dashboards(State(app): State<App>, Query(q): Query<ListQuery>) -> Response {
     or_page(async {
-        let tree = api::region_tree(&app.store).await?;
+        let tree = api::region_tree(&app).await?;
         let metric = q.metric.clone().unwrap_or_else(|| "requests".into());
         let chosen = api::ListQuery { metric: Some(metric.clone()), ..q.clone() };
         let m = chosen.metric("requests")?;
@@ -444,7 +445,7 @@ pub(crate) async fn dashboards(State(app): State<App>, Query(q): Query<ListQuery
 
 pub(crate) async fn rollup(State(app): State<App>, Query(q): Query<ListQuery>) -> Response {
     or_page(async {
-        let tree = api::region_tree(&app.store).await?;
+        let tree = api::region_tree(&app).await?;
         let form = filter_form("/rollup", &q, &tree, html! {});
         if q.region.as_deref().unwrap_or("").is_empty() || q.year.as_deref().unwrap_or("").is_empty() {
             return Ok(page("汇总", "/rollup", html! {
@@ -474,14 +475,14 @@ pub(crate) async fn rollup(State(app): State<App>, Query(q): Query<ListQuery>) -
 
 pub(crate) async fn rules(State(app): State<App>) -> Response {
     or_page(async {
-        let rules = api::rules_of(&app.store).await?;
+        let rules = api::rules_cached(&app).await?;
         Ok(page("规则", "/rules", html! {
             h1 { "检查规则" }
             p { "每条规则有稳定的代码。点击代码查看它检查什么、依据哪一条、如何修正。" }
             table.list {
                 thead { tr { th { "代码" } th { "级别" } th { "说明" } th { "出现次数" } th { "涉及年报" } } }
                 tbody {
-                    @for r in &rules {
+                    @for r in rules.iter() {
                         tr {
                             td { a href={ "/rules/" (r.code) } { (r.code) } }
                             td class=(r.severity) { (severity(r.severity).chinese()) }
@@ -499,7 +500,7 @@ pub(crate) async fn rules(State(app): State<App>) -> Response {
 pub(crate) async fn rule(State(app): State<App>, Path(code): Path<String>) -> Response {
     or_page(async {
         let code = code.to_uppercase();
-        let r = api::rules_of(&app.store).await?.into_iter().find(|r| r.code == code).ok_or_else(|| ApiError::not_found(format!("没有代码为 {code} 的规则")))?;
+        let r = api::rules_cached(&app).await?.iter().find(|r| r.code == code).cloned().ok_or_else(|| ApiError::not_found(format!("没有代码为 {code} 的规则")))?;
         let mut doc = String::new();
         pulldown_cmark::html::push_html(&mut doc, pulldown_cmark::Parser::new(&r.doc));
         let by_place = app

@@ -152,6 +152,10 @@ async fn check_uploads_and_refusals() {
         assert_eq!(a.status, StatusCode::OK);
         assert!(a.body.starts_with(b"PK"), "an XLSX is a zip");
         assert_eq!(get(&app, "/api/v1/check/0000/findings.xlsx").await.status, StatusCode::NOT_FOUND);
+        let again = get(&app, &format!("/api/v1/check/{sha}/findings.json")).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(codes(&again.json()), c, "the JSON download is the same check");
+        assert_eq!(get(&app, "/api/v1/check/0000/findings.json").await.status, StatusCode::NOT_FOUND);
 
         // Bad uploads: nothing stored, a Chinese message, the right status.
         refused(&app, post_form(&app, "/api/v1/check", &[("file", Some("empty.txt"), b"")]).await, StatusCode::BAD_REQUEST, "empty").await;
