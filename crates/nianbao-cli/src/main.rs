@@ -7,6 +7,7 @@
 mod ask;
 mod bench;
 mod corpus;
+mod deadline;
 mod demo;
 mod inputs;
 mod serve;
@@ -90,6 +91,8 @@ enum Command {
     Rollup(ask::RollupArgs),
     /// 启动网页应用与 JSON API（默认 http://127.0.0.1:8080/）
     Serve(serve::ServeArgs),
+    /// 计算依申请公开的答复期限并说明理由（工作日、补正重新计算、征求意见暂停、延期）
+    Deadline(deadline::DeadlineArgs),
     /// 导出语料库数据：长表 CSV/JSON，或 Excel
     Export(ask::ExportArgs),
 }
@@ -164,6 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => ask::stats(args),
         Command::Rollup(args) => ask::rollup(args),
         Command::Serve(args) => serve::serve(args),
+        Command::Deadline(args) => deadline::run(args),
         Command::Export(args) => ask::export(args),
     }
 }

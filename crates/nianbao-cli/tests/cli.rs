@@ -205,3 +205,24 @@ fn docx_findings_name_the_place_in_the_original() {
     let d0 = v[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "T3002").unwrap();
     assert!(d0["span"]["location"].as_str().unwrap().contains("个表格第"), "{d0}");
 }
+
+#[test]
+fn deadline_explains_the_due_date() {
+    // The working day before 国庆节 2024: due 1 November (see clock.rs for the count).
+    let out = bin().args(["deadline", "2024-09-30"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("答复期限：2024年11月1日"), "{text}");
+    assert!(text.contains("国庆节放假"), "{text}");
+    let out = bin().args(["deadline", "2024-09-30", "--extended", "2024-10-20:25"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an extension over 20 working days is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("超过"));
+    let out = bin().args(["deadline", "2024-13-01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a bad date is a usage error");
+    // An edited calendar: a made-up holiday moves the date.
+    let cal = tmp("deadline").join("cal.tsv");
+    std::fs::write(&cal, "@2024\t测试\n2024-10-08\toff\t测试假日\n").unwrap();
+    let out = bin().args(["deadline", "2024-09-30", "--calendar", cal.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("答复期限：2024年10月29日"), "{text}");
+}

@@ -29,6 +29,8 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod calendar;
+pub mod clock;
 pub mod decode;
 pub mod diagnostic;
 pub mod document;
