@@ -35,6 +35,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod document;
 pub mod extract;
+pub mod fees;
 pub mod metric;
 pub mod narrative;
 pub mod number;
