@@ -41,6 +41,7 @@ pub mod narrative;
 pub mod number;
 pub mod place;
 pub mod render;
+pub mod register;
 pub mod report;
 pub mod rules;
 pub mod synth;
