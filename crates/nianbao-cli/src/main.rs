@@ -10,6 +10,7 @@ mod corpus;
 mod deadline;
 mod demo;
 mod inputs;
+mod register;
 mod serve;
 
 use std::io::{self, IsTerminal, Write};
@@ -93,6 +94,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 计算依申请公开的答复期限并说明理由（工作日、补正重新计算、征求意见暂停、延期）
     Deadline(deadline::DeadlineArgs),
+    /// 由依申请公开登记表（CSV）生成年度报告的表三、表四，并统计办理时限
+    Register(register::RegisterArgs),
     /// 导出语料库数据：长表 CSV/JSON，或 Excel
     Export(ask::ExportArgs),
 }
@@ -168,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rollup(args) => ask::rollup(args),
         Command::Serve(args) => serve::serve(args),
         Command::Deadline(args) => deadline::run(args),
+        Command::Register(args) => register::run(args),
         Command::Export(args) => ask::export(args),
     }
 }

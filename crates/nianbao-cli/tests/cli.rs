@@ -226,3 +226,55 @@ fn deadline_explains_the_due_date() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("答复期限：2024年10月29日"), "{text}");
 }
+
+#[test]
+fn register_csv_gives_tables_and_lists_bad_rows() {
+    let dir = tmp("register");
+    let reqs = dir.join("requests.csv");
+    // A1 carried over from 2023; A2 answered after its deadline (1 November, see clock.rs);
+    // A4 and A6 open at year end, A6 overdue.
+    std::fs::write(
+        &reqs,
+        "编号,收到日期,申请人类型,答复日期,办理结果\n\
+         A1,2023-12-20,自然人,2024-01-10,予以公开\n\
+         A2,2024-09-30,商业企业,2024-11-05,部分公开\n\
+         A3,2024-03-01,自然人,2024-03-05,属于国家秘密\n\
+         A4,2024-12-20,法律服务机构,,\n\
+         A6,2024-01-15,自然人,,\n",
+    )
+    .unwrap();
+    let out = bin().args(["register", reqs.to_str().unwrap(), "--year", "2024", "--format", "cells"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cells: std::collections::HashMap<String, String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    for (key, want) in [
+        ("t3.new.total", "4"),
+        ("t3.new.natural", "2"),
+        ("t3.carried_over.natural", "1"),
+        ("t3.granted.natural", "1"),
+        ("t3.partial.commercial", "1"),
+        ("t3.denied.state_secret.natural", "1"),
+        ("t3.total_processed.total", "3"),
+        ("t3.carried_forward.total", "2"),
+        ("t3.carried_forward.legal", "1"),
+    ] {
+        assert_eq!(cells.get(key).map(String::as_str), Some(want), "{key}");
+    }
+    let out = bin().args(["register", reqs.to_str().unwrap(), "--year", "2024"]).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("超过法定期限答复：1 件：A2"), "{md}");
+    assert!(md.contains("其中已超期 1 件：A6"), "{md}");
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "收到日期,申请人类型,答复日期,办理结果\n2024-13-01,个人,,\n2024-02-01,自然人,2024-02-03,批准\n").unwrap();
+    let out = bin().args(["register", bad.to_str().unwrap(), "--year", "2024"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no tables from a register with errors");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("第 2 行：“收到日期”应为日期"), "{err}");
+    assert!(err.contains("第 2 行：“个人”不是申请人类型"), "{err}");
+    assert!(err.contains("第 3 行：“批准”不是表三的办理结果"), "{err}");
+}

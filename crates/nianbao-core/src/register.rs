@@ -49,6 +49,42 @@ pub fn outcomes() -> impl Iterator<Item = &'static str> {
     T3_ROWS.iter().filter(|r| r.role == T3Role::Outcome && r.in_2021).map(|r| r.key)
 }
 
+/// The outcome a name denotes: a row key (`denied.state_secret`), the printed label with or
+/// without its numbering (`属于国家秘密`, `1.属于国家秘密`), or a phrase only one outcome
+/// row carries (`国家秘密`). The error says what fits, in Chinese.
+pub fn outcome_by_name(name: &str) -> Result<&'static str, String> {
+    let name = name.trim();
+    let rows: Vec<_> = T3_ROWS.iter().filter(|r| r.role == T3Role::Outcome && r.in_2021).collect();
+    if let Some(r) = rows.iter().find(|r| r.key == name) {
+        return Ok(r.key);
+    }
+    let bare = |l: &'static str| -> &'static str {
+        let l = crate::template::short_label(l);
+        let l = l.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        l.strip_prefix('（').and_then(|x| x.split_once('）')).map_or(l, |(_, rest)| rest)
+    };
+    if let Some(r) = rows.iter().find(|r| r.label == name || bare(r.label) == name) {
+        return Ok(r.key);
+    }
+    let hits: Vec<_> = rows.iter().filter(|r| r.keys.iter().any(|k| name.contains(k))).collect();
+    match hits.as_slice() {
+        [one] => Ok(one.key),
+        [] => Err(format!("“{name}”不是表三的办理结果；可写：{}", rows.iter().map(|r| bare(r.label)).collect::<Vec<_>>().join("、"))),
+        many => Err(format!("“{name}”可指多种结果：{}，请写完整", many.iter().map(|r| bare(r.label)).collect::<Vec<_>>().join("、"))),
+    }
+}
+
+impl Applicant {
+    /// The type a name denotes (`自然人`, `商业企业` …, or the column key).
+    pub fn by_name(name: &str) -> Result<Applicant, String> {
+        let name = name.trim();
+        Applicant::ALL
+            .into_iter()
+            .find(|a| a.key() == name || T3_COLUMNS[*a as usize].label == name)
+            .ok_or_else(|| format!("“{name}”不是申请人类型；可写：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"))
+    }
+}
+
 /// One request (依申请公开), as the tables need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -243,6 +279,20 @@ mod tests {
         let report = Report::from_values(Some(2024), "测试机关", Format::V2021, t3.into_iter().chain(t4));
         let broken: Vec<_> = crate::rules::run_all(&report, None).into_iter().filter(|d| d.code.starts_with('T')).collect();
         assert!(broken.is_empty(), "{broken:?}");
+    }
+
+    #[test]
+    fn outcomes_and_applicants_by_name() {
+        assert_eq!(outcome_by_name("予以公开"), Ok("granted"));
+        assert_eq!(outcome_by_name("部分公开"), Ok("partial"));
+        assert_eq!(outcome_by_name("属于国家秘密"), Ok("denied.state_secret"));
+        assert_eq!(outcome_by_name("1.属于国家秘密"), Ok("denied.state_secret"));
+        assert_eq!(outcome_by_name("国家秘密"), Ok("denied.state_secret"));
+        assert_eq!(outcome_by_name("unavailable.not_held"), Ok("unavailable.not_held"));
+        assert_eq!(outcome_by_name("重复申请"), Ok("not_processed.duplicate"));
+        assert!(outcome_by_name("批准").unwrap_err().contains("不是表三的办理结果"));
+        assert_eq!(Applicant::by_name("法律服务机构"), Ok(Applicant::Legal));
+        assert!(Applicant::by_name("个人").is_err());
     }
 
     #[test]
