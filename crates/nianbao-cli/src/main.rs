@@ -12,6 +12,7 @@ mod demo;
 mod inputs;
 mod register;
 mod serve;
+mod user;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -96,6 +97,9 @@ enum Command {
     Deadline(deadline::DeadlineArgs),
     /// 由依申请公开登记表（CSV）生成年度报告的表三、表四，并统计办理时限
     Register(register::RegisterArgs),
+    /// 工作台账号
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// 导出语料库数据：长表 CSV/JSON，或 Excel
     Export(ask::ExportArgs),
 }
@@ -172,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::serve(args),
         Command::Deadline(args) => deadline::run(args),
         Command::Register(args) => register::run(args),
+        Command::User(cmd) => user::run(cmd),
         Command::Export(args) => ask::export(args),
     }
 }

@@ -22,6 +22,9 @@ pub struct ServeArgs {
     /// 单个请求的时间上限（秒）
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
+    /// 会话 Cookie 加 Secure 标记（经 HTTPS 提供服务时使用）
+    #[arg(long)]
+    pub secure_cookies: bool,
     /// 日志格式：text（默认）或 json（每行一条结构化记录）
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -42,6 +45,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         mode: if args.read_only { nianbao_web::Mode::ReadOnly } else { nianbao_web::Mode::Open },
         max_upload: args.max_upload_mb.max(1) * 1024 * 1024,
         timeout: Duration::from_secs(args.timeout.max(1)),
+        secure_cookies: args.secure_cookies,
     };
     eprintln!("年报检查与统计：http://{}/（Ctrl-C 停止）", args.addr);
     rt.block_on(nianbao_web::serve(store.clone(), args.addr, config))?;

@@ -68,13 +68,15 @@ pub(crate) fn built(sql: String) -> sqlx::AssertSqlSafe<String> {
 
 /// Every migration: (version, SQLite script, PostgreSQL script). Append only; a released
 /// script never changes.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql")),
+    (2, include_str!("../migrations/sqlite/0002_accounts.sql"), include_str!("../migrations/postgres/0002_accounts.sql")),
+];
 
 const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 impl Store {
     /// Opens the store at `location`: `postgres://…` (or `postgresql://…`) for PostgreSQL;

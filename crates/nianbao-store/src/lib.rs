@@ -11,6 +11,7 @@
 mod across_years;
 mod bulk;
 mod db;
+pub mod accounts;
 pub mod measure;
 pub mod query;
 pub mod record;

@@ -156,3 +156,30 @@ async fn the_corpus_checks_each_report_against_the_same_agencys_previous_year() 
         assert_eq!(again.iter().filter(|d| d.0 == "corpus").count(), stored.iter().filter(|d| d.0 == "corpus").count(), "{engine}");
     }
 }
+
+#[tokio::test]
+async fn accounts_sessions_and_the_audit_log() {
+    use nianbao_store::accounts::Role;
+    for (store, engine) in stores().await {
+        assert!(store.create_user("zhang", "short", Role::Staff, &[], None).await.is_err(), "{engine}: a weak password is refused");
+        let id = store.create_user("zhang", "correct horse battery", Role::Staff, &["仙居县教育局".to_string()], None).await.unwrap();
+        assert!(store.create_user("zhang", "another long password", Role::Admin, &[], None).await.is_err(), "names are unique");
+        assert_eq!(store.login("zhang", "wrong password!!").await.unwrap(), None);
+        assert_eq!(store.login("nobody", "correct horse battery").await.unwrap(), None);
+        let (token, session) = store.login("zhang", "correct horse battery").await.unwrap().expect("logs in");
+        assert_eq!(session.user.id, id);
+        assert_eq!(session.user.role, Role::Staff);
+        assert_eq!(session.user.agencies, vec!["仙居县教育局".to_string()]);
+        assert_eq!(session.csrf.len(), 64);
+        assert_eq!(store.session(&token).await.unwrap(), Some(session));
+        assert_eq!(store.session("forged").await.unwrap(), None);
+        store.logout(&token).await.unwrap();
+        assert_eq!(store.session(&token).await.unwrap(), None, "{engine}: logged out");
+        let log = store.audit_log(None, 10).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|l| l.2.as_str()).collect();
+        assert_eq!(actions, ["login", "login_failed", "login_failed", "create_user"], "{engine}");
+        assert_eq!(log[0].1.as_deref(), Some("zhang"));
+        assert_eq!(store.audit_log(Some("name:nobody"), 10).await.unwrap().len(), 1);
+        store.close().await;
+    }
+}

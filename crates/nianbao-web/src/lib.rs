@@ -14,6 +14,7 @@ mod demo;
 mod error;
 mod pages;
 mod tables;
+mod work;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -50,11 +51,13 @@ pub struct Config {
     pub max_upload: usize,
     /// Longest a request may take.
     pub timeout: Duration,
+    /// Mark the session cookie `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { mode: Mode::Open, max_upload: 20 * 1024 * 1024, timeout: Duration::from_secs(120) }
+        Config { mode: Mode::Open, max_upload: 20 * 1024 * 1024, timeout: Duration::from_secs(120), secure_cookies: false }
     }
 }
 
@@ -67,6 +70,8 @@ pub(crate) struct App {
     pub uploads: Arc<Mutex<Uploads>>,
     /// Corpus-wide figures, until the corpus changes.
     pub cache: Arc<cache::Cache>,
+    /// Wrong passwords by account, for rate limiting.
+    pub limiter: Arc<work::LoginLimiter>,
 }
 
 /// The whole app: pages, API and assets, with limits, timeouts, compression and logs.
@@ -76,7 +81,7 @@ pub fn router(store: Store, config: Config) -> Router {
 
 impl App {
     fn new(store: Store, config: Config) -> App {
-        App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())), cache: Default::default() }
+        App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())), cache: Default::default(), limiter: Default::default() }
     }
 }
 
@@ -95,6 +100,10 @@ fn routes(app: App) -> Router {
         .route("/rules", get(pages::rules))
         .route("/rules/{code}", get(pages::rule))
         .route("/demo", post(pages::load_demo))
+        .route("/login", get(work::login_page).post(work::login))
+        .route("/logout", post(work::logout))
+        .route("/work", get(work::work))
+        .route("/work/deadline", post(work::work_deadline))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/summary", get(api::summary))
         .route("/api/v1/reports", get(api::reports))

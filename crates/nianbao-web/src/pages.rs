@@ -16,11 +16,18 @@ use crate::error::ApiError;
 use crate::tables::{self, Marked};
 use crate::{App, Mode};
 
-const NAV: [(&str, &str); 6] =
-    [("/", "首页"), ("/check", "检查年报"), ("/reports", "语料库"), ("/dashboards", "统计图表"), ("/rollup", "汇总"), ("/rules", "规则")];
+const NAV: [(&str, &str); 7] = [
+    ("/", "首页"),
+    ("/check", "检查年报"),
+    ("/reports", "语料库"),
+    ("/dashboards", "统计图表"),
+    ("/rollup", "汇总"),
+    ("/rules", "规则"),
+    ("/work", "工作台"),
+];
 
 /// The frame of every page.
-fn page(title: &str, active: &str, body: Markup) -> Markup {
+pub(crate) fn page(title: &str, active: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
