@@ -361,6 +361,17 @@ pub struct WireCheck<'a> {
     pub saved: Option<i64>,
 }
 
+fn wire_check(c: &Checked, saved: Option<i64>) -> WireCheck<'_> {
+    WireCheck {
+        schema_version: SCHEMA_VERSION,
+        sha256: &c.sha256,
+        parse: parse_output(&c.upload.name, &c.report),
+        diagnostics: c.diagnostics.iter().map(|d| WireDiagnostic::new(&c.report.document, d)).collect(),
+        with_prior: c.prior.is_some(),
+        saved,
+    }
+}
+
 pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Response, ApiError> {
     let form = check::read_form(&app, req).await?;
     let save = form.fields.get("save").is_some_and(|v| v == "1" || v == "true");
@@ -368,15 +379,7 @@ pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Respon
     let checked: Checked = check::check(file, form.prior).await?;
     app.uploads.lock().map_err(ApiError::internal)?.keep(&checked.sha256, &checked.upload);
     let saved = if save { Some(check::save(&app, &checked.upload).await?) } else { None };
-    let doc = &checked.report.document;
-    let body = WireCheck {
-        schema_version: SCHEMA_VERSION,
-        sha256: &checked.sha256,
-        parse: parse_output(&checked.upload.name, &checked.report),
-        diagnostics: checked.diagnostics.iter().map(|d| WireDiagnostic::new(doc, d)).collect(),
-        with_prior: checked.prior.is_some(),
-        saved,
-    };
+    let body = wire_check(&checked, saved);
     let status = if saved.is_some() { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(serde_json::to_value(&body).map_err(ApiError::internal)?)).into_response())
 }
@@ -386,16 +389,7 @@ pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String
     let up = app.uploads.lock().map_err(ApiError::internal)?.get(&sha);
     let up = up.ok_or_else(|| ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"))?;
     let c = check::check(up, None).await?;
-    let doc = &c.report.document;
-    let body = WireCheck {
-        schema_version: SCHEMA_VERSION,
-        sha256: &c.sha256,
-        parse: parse_output(&c.upload.name, &c.report),
-        diagnostics: c.diagnostics.iter().map(|d| WireDiagnostic::new(doc, d)).collect(),
-        with_prior: false,
-        saved: None,
-    };
-    let json = serde_json::to_vec_pretty(&body).map_err(ApiError::internal)?;
+    let json = serde_json::to_vec_pretty(&wire_check(&c, None)).map_err(ApiError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
