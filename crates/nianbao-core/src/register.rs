@@ -74,7 +74,23 @@ pub fn outcome_by_name(name: &str) -> Result<&'static str, String> {
     }
 }
 
+/// The printed label of an outcome key, with its group (`不予公开：1.属于国家秘密`).
+pub fn outcome_label(key: &str) -> String {
+    match T3_ROWS.iter().find(|r| r.key == key) {
+        Some(r) => match r.group {
+            Some(g) if !g.starts_with('三') => format!("{}：{}", g.trim_start_matches(|c| c != '）').trim_start_matches('）'), r.label),
+            _ => r.label.to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
 impl Applicant {
+    /// The column label (`自然人` …).
+    pub fn label(self) -> &'static str {
+        T3_COLUMNS[self as usize].label
+    }
+
     /// The type a name denotes (`自然人`, `商业企业` …, or the column key).
     pub fn by_name(name: &str) -> Result<Applicant, String> {
         let name = name.trim();

@@ -12,6 +12,7 @@ mod across_years;
 mod bulk;
 mod db;
 pub mod accounts;
+pub mod cases;
 pub mod measure;
 pub mod query;
 pub mod record;
@@ -33,6 +34,9 @@ pub enum Error {
     /// The database was written by a newer nianbao.
     #[error("数据库的结构版本为 {0}，高于本程序支持的 {1}；请升级 nianbao")]
     TooNew(i64, i64),
+    /// The user may not see or change this (the message says why).
+    #[error("{0}")]
+    Forbidden(String),
     /// A question the corpus cannot answer as asked (the message says why).
     #[error("{0}")]
     Question(String),

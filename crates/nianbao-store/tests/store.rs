@@ -183,3 +183,32 @@ async fn accounts_sessions_and_the_audit_log() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_register_keeps_cases_per_agency_on_every_engine() {
+    use jiff::civil::date;
+    use nianbao_core::clock::ClockEvent;
+    use nianbao_core::register::Applicant;
+    use nianbao_store::accounts::Role;
+    for (store, engine) in stores().await {
+        store.create_user("li", "correct horse battery", Role::Staff, &["甲局".to_string()], None).await.unwrap();
+        store.create_user("wang", "correct horse battery", Role::Staff, &["乙局".to_string()], None).await.unwrap();
+        let li = store.login("li", "correct horse battery").await.unwrap().unwrap().1.user;
+        let wang = store.login("wang", "correct horse battery").await.unwrap().unwrap().1.user;
+        let id = store.create_case(&li, "甲局", Applicant::Legal, "网络", date(2024, 9, 30), "某文件").await.unwrap();
+        assert!(store.create_case(&li, "乙局", Applicant::Legal, "网络", date(2024, 9, 30), "x").await.is_err(), "{engine}");
+        assert!(store.case(&wang, id).await.is_err());
+        assert!(store.cases(&wang, false).await.unwrap().is_empty());
+        store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 20), days: 5 }).await.unwrap();
+        assert!(store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 21), days: 16 }).await.is_err(), "over 20 days in all");
+        let c = store.case(&li, id).await.unwrap();
+        assert_eq!(c.deadline(nianbao_core::calendar::Calendar::official()).unwrap().due, Some(date(2024, 11, 8)), "{engine}");
+        store.close_case(&li, id, date(2024, 11, 7), "无法提供").await.unwrap_err(); // which of the three?
+        store.close_case(&li, id, date(2024, 11, 7), "本机关不掌握相关政府信息").await.unwrap();
+        let open = store.cases(&li, true).await.unwrap();
+        assert!(open.is_empty());
+        let all = store.cases(&li, false).await.unwrap();
+        assert_eq!(all[0].answered, Some((date(2024, 11, 7), "unavailable.not_held")));
+        store.close().await;
+    }
+}

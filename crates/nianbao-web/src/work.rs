@@ -14,7 +14,9 @@ use axum::Form;
 use maud::{html, Markup};
 use nianbao_core::calendar::Calendar;
 use nianbao_core::clock::{deadline, ClockEvent};
+use nianbao_core::register::Applicant;
 use nianbao_store::accounts::{Role, Session};
+use nianbao_store::cases::{Case, CHANNELS};
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -146,7 +148,57 @@ fn role_name(r: Role) -> &'static str {
     }
 }
 
+fn cases_section(s: &Session, cases: &[Case]) -> Markup {
+    let cal = Calendar::official();
+    let today = jiff::Zoned::now().date();
+    html! {
+        h2 { "未办结的申请（" (cases.len()) "）" }
+        @if cases.is_empty() { p.hint { "没有未办结的申请。" } } @else {
+            table.list {
+                thead { tr { th { "编号" } th { "机关" } th { "收到" } th { "申请人" } th { "答复期限" } th { "" } } }
+                tbody {
+                    @for c in cases {
+                        @let d = c.deadline(cal).ok();
+                        @let due = d.as_ref().and_then(|d| d.due);
+                        tr {
+                            td { a href={ "/work/cases/" (c.id) } { (c.id) } }
+                            td { (c.agency) }
+                            td { (c.received) }
+                            td { (c.applicant.label()) }
+                            td class=[due.filter(|d| *d < today).map(|_| "err")] {
+                                @match (due, d.as_ref().and_then(|d| d.waiting.clone())) {
+                                    (Some(due), _) => (due),
+                                    (None, Some(w)) => (w),
+                                    _ => "—",
+                                }
+                            }
+                            td { @if due.is_some_and(|d| d < today) { "已超期" } }
+                        }
+                    }
+                }
+            }
+        }
+        @if s.user.role != Role::Supervisor {
+            h2 { "登记新申请" }
+            form.filters method="post" action="/work/cases" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label { "机关 " select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } }
+                @if s.user.role == Role::Admin { label { "或 " input type="text" name="agency_other" placeholder="机关名称"; } }
+                label { "申请人 " select name="applicant" { @for a in Applicant::ALL { option value=(a.key()) { (a.label()) } } } }
+                label { "渠道 " select name="channel" { @for c in CHANNELS { option value=(c) { (c) } } } }
+                label { "收到日期 " input type="date" name="received" required; }
+                label { "申请内容 " input type="text" name="request" size="30" required; }
+                button type="submit" { "登记" }
+            }
+        }
+    }
+}
+
 fn workbench(s: &Session, result: Option<Markup>) -> Markup {
+    workbench_with(s, &[], result)
+}
+
+fn workbench_with(s: &Session, cases: &[Case], result: Option<Markup>) -> Markup {
     page("工作台", "/work", html! {
         h1 { "工作台" }
         p.meta {
@@ -155,6 +207,7 @@ fn workbench(s: &Session, result: Option<Markup>) -> Markup {
             @if let Some(r) = &s.user.region_code { " · 监督范围：" (r) }
         }
         form.inline method="post" action="/logout" { input type="hidden" name="csrf" value=(s.csrf); button type="submit" { "退出登录" } }
+        (cases_section(s, cases))
         h2 { "答复期限计算" }
         p.hint { "按《条例》第三十、三十三条和国务院办公厅的放假安排计算；补正重新计算，征求意见期间暂停，延期最长 20 个工作日。" }
         form.filters method="post" action="/work/deadline" {
@@ -169,13 +222,16 @@ fn workbench(s: &Session, result: Option<Markup>) -> Markup {
             button type="submit" { "计算" }
         }
         @if let Some(r) = result { (r) }
-        p.hint { "登记申请、结案、复议诉讼和由登记生成年度报告正在建设中；现可用 " code { "nianbao register" } " 由登记表（CSV）生成表三、表四。" }
+        p.hint { "复议诉讼登记和由登记生成年度报告正在建设中；现可用 " code { "nianbao register" } " 由登记表（CSV）生成表三、表四。" }
     })
 }
 
 pub(crate) async fn work(State(app): State<App>, headers: HeaderMap) -> Response {
     match session(&app, &headers).await {
-        Ok(Some((_, s))) => workbench(&s, None).into_response(),
+        Ok(Some((_, s))) => match app.store.cases(&s.user, true).await {
+            Ok(cases) => workbench_with(&s, &cases, None).into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        },
         Ok(None) => Redirect::to("/login").into_response(),
         Err(e) => e.into_response(),
     }
@@ -238,4 +294,176 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
         Err(e) => html! { p.message { (e) } },
     };
     workbench(&s, Some(shown)).into_response()
+}
+
+/// The session of a request, or the response that refuses it (not signed in, bad token).
+async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>) -> Result<Session, Response> {
+    let s = match session(app, headers).await {
+        Ok(Some((_, s))) => s,
+        Ok(None) => return Err((StatusCode::UNAUTHORIZED, message_page("请先登录", "工作台需要登录。")).into_response()),
+        Err(e) => return Err(e.into_response()),
+    };
+    if let Some(given) = csrf {
+        check_csrf(&s, given)?;
+    }
+    Ok(s)
+}
+
+/// A store refusal as a page: someone else's case is "not found" (nothing leaks), a
+/// supervisor's write is forbidden, a bad entry is explained.
+fn refused(e: nianbao_store::Error) -> Response {
+    match e {
+        nianbao_store::Error::Forbidden(m) if m.contains("无权查看") => (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response(),
+        nianbao_store::Error::Forbidden(m) => (StatusCode::FORBIDDEN, message_page("不允许", &m)).into_response(),
+        nianbao_store::Error::Question(m) => (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", &m)).into_response(),
+        e => ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewCaseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    agency_other: String,
+    applicant: String,
+    channel: String,
+    received: String,
+    request: String,
+}
+
+pub(crate) async fn new_case(State(app): State<App>, headers: HeaderMap, Form(f): Form<NewCaseForm>) -> Response {
+    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(received) = f.received.trim().parse::<jiff::civil::Date>() else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "收到日期应写作 YYYY-MM-DD")).into_response();
+    };
+    let Ok(applicant) = Applicant::by_name(&f.applicant) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "申请人类型无效")).into_response();
+    };
+    let agency = if f.agency_other.trim().is_empty() { f.agency.trim() } else { f.agency_other.trim() };
+    match app.store.create_case(&s.user, agency, applicant, &f.channel, received, f.request.trim()).await {
+        Ok(id) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+pub(crate) async fn case_page(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>) -> Response {
+    let s = match signed_in(&app, &headers, None).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let c = match app.store.case(&s.user, id).await {
+        Ok(c) => c,
+        Err(e) => return refused(e),
+    };
+    let d = c.deadline(Calendar::official()).ok();
+    let log = app.store.audit_log(Some(&format!("case:{id}")), 100).await.unwrap_or_default();
+    let writable = s.user.role != Role::Supervisor;
+    page(&format!("申请 {id}"), "/work", html! {
+        h1 { "申请 " (id) "：" (c.agency) }
+        dl.meta {
+            dt { "申请人" } dd { (c.applicant.label()) }
+            dt { "渠道" } dd { (c.channel) }
+            dt { "收到" } dd { (c.received) }
+            dt { "内容" } dd { (c.request) }
+            dt { "状态" } dd { @match c.answered { Some((a, o)) => { "已于 " (a) " 答复：" (o) }, None => "办理中" } }
+        }
+        @if let Some(d) = &d {
+            h2 { "答复期限" }
+            @if let Some(due) = d.due { p { strong { (due) } } }
+            @if let Some(w) = &d.waiting { p { strong { (w) } } }
+            ol { @for line in &d.explanation { li { (line) } } }
+            @for w in &d.warnings { p.message { (w) } }
+        }
+        @if writable && c.answered.is_none() {
+            h2 { "记录期限事件" }
+            form.filters method="post" action={ "/work/cases/" (id) "/events" } {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label { "事件 " select name="kind" {
+                    option value="correction_requested" { "发出补正通知" }
+                    option value="correction_received" { "收到补正" }
+                    option value="consultation_sent" { "征求意见" }
+                    option value="consultation_answered" { "收到征求意见答复" }
+                    option value="extended" { "批准延期" }
+                } }
+                label { "日期 " input type="date" name="on" required; }
+                label { "延期工作日 " input type="number" name="days" min="1" max="20"; }
+                button type="submit" { "记录" }
+            }
+            h2 { "结案" }
+            form.filters method="post" action={ "/work/cases/" (id) "/close" } {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label { "答复日期 " input type="date" name="answered" required; }
+                label { "办理结果 " select name="outcome" {
+                    @for o in nianbao_core::register::outcomes() { option value=(o) { (nianbao_core::register::outcome_label(o)) } }
+                } }
+                button type="submit" { "结案" }
+            }
+        }
+        h2 { "变更记录" }
+        table.list { tbody { @for (at, who, action, _, detail) in &log { tr { td { (at) } td { (who.clone().unwrap_or_default()) } td { (action) } td { (detail) } } } } }
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EventForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    on: String,
+    #[serde(default)]
+    days: String,
+}
+
+pub(crate) async fn case_event(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<EventForm>) -> Response {
+    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(on) = f.on.trim().parse::<jiff::civil::Date>() else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "日期应写作 YYYY-MM-DD")).into_response();
+    };
+    let event = match f.kind.as_str() {
+        "correction_requested" => ClockEvent::CorrectionRequested(on),
+        "correction_received" => ClockEvent::CorrectionReceived(on),
+        "consultation_sent" => ClockEvent::ConsultationSent(on),
+        "consultation_answered" => ClockEvent::ConsultationAnswered(on),
+        "extended" => match f.days.trim().parse() {
+            Ok(days) => ClockEvent::Extended { on, days },
+            Err(_) => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "请填写延期的工作日数（1–20）")).into_response(),
+        },
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "未知的事件")).into_response(),
+    };
+    match app.store.add_case_event(&s.user, id, event).await {
+        Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    answered: String,
+    outcome: String,
+}
+
+pub(crate) async fn close_case(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<CloseForm>) -> Response {
+    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(answered) = f.answered.trim().parse::<jiff::civil::Date>() else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "答复日期应写作 YYYY-MM-DD")).into_response();
+    };
+    match app.store.close_case(&s.user, id, answered, &f.outcome).await {
+        Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
+        Err(e) => refused(e),
+    }
 }

@@ -120,3 +120,61 @@ async fn wrong_passwords_are_rate_limited() {
     // … while other accounts are not affected.
     assert_eq!(login(&app, "wang", "another good password").await.0, StatusCode::SEE_OTHER);
 }
+
+async fn signed(app: &Router, name: &str, password: &str) -> (String, String) {
+    let (_, cookie) = login(app, name, password).await;
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_string();
+    let (_, _, page) = send(app, get("/work", Some(&cookie))).await;
+    let csrf = csrf_of(&page);
+    (cookie, csrf)
+}
+
+#[tokio::test]
+async fn no_access_across_agencies_and_every_change_is_audited() {
+    let (app, store) = app().await;
+    store.create_user("zhou", "supervisor password", Role::Supervisor, &[], Some("331024")).await.unwrap();
+    let (li, li_csrf) = signed(&app, "li", "correct horse battery").await;
+    let (wang, wang_csrf) = signed(&app, "wang", "another good password").await;
+    let (zhou, zhou_csrf) = signed(&app, "zhou", "supervisor password").await;
+
+    // li registers a request for her agency; not for another.
+    let body = format!("csrf={li_csrf}&agency=%E4%BB%99%E5%B1%85%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80&applicant=natural&channel=%E7%BD%91%E7%BB%9C&received=2024-09-30&request=test");
+    let (status, headers, _) = send(&app, form("/work/cases", &body, Some(&li))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let url = headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    let other = body.replace("&agency=", "&agency_other=%E4%BB%99%E5%B1%85%E5%8E%BF%E5%AE%A1%E8%AE%A1%E5%B1%80&agency=");
+    assert_eq!(send(&app, form("/work/cases", &other, Some(&li))).await.0, StatusCode::FORBIDDEN, "not her agency");
+
+    let (status, _, page) = send(&app, get(&url, Some(&li))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2024-11-01"), "the due date is shown");
+    // wang (another agency) sees nothing of it and changes nothing.
+    assert_eq!(send(&app, get(&url, Some(&wang))).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={wang_csrf}&answered=2024-10-10&outcome=granted"), Some(&wang))).await.0, StatusCode::NOT_FOUND);
+    assert!(!send(&app, get("/work", Some(&wang))).await.2.contains(&url));
+    // The supervisor of 仙居县 reads it, but may not change it.
+    assert_eq!(send(&app, get(&url, Some(&zhou))).await.0, StatusCode::OK);
+    assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={zhou_csrf}&answered=2024-10-10&outcome=granted"), Some(&zhou))).await.0, StatusCode::FORBIDDEN);
+    // Without the token, li's own post is refused.
+    assert_eq!(send(&app, form(&format!("{url}/events"), "kind=correction_requested&on=2024-10-08", Some(&li))).await.0, StatusCode::FORBIDDEN);
+
+    // li records a 补正, the corrected request, then closes with a statutory outcome.
+    for (kind, on) in [("correction_requested", "2024-10-08"), ("correction_received", "2024-10-14")] {
+        let (status, _, _) = send(&app, form(&format!("{url}/events"), &format!("csrf={li_csrf}&kind={kind}&on={on}"), Some(&li))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{kind}");
+    }
+    // From 15 October: 10-15…10-18 (4), 10-21…10-25 (9), 10-28…11-01 (14), 11-04…11-08 (19), 11-11 (20).
+    assert!(send(&app, get(&url, Some(&li))).await.2.contains("2024-11-11"));
+    assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={li_csrf}&answered=2024-10-20&outcome=approved"), Some(&li))).await.0, StatusCode::UNPROCESSABLE_ENTITY, "only a statutory outcome closes a case");
+    assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={li_csrf}&answered=2024-10-20&outcome=granted"), Some(&li))).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={li_csrf}&answered=2024-10-21&outcome=granted"), Some(&li))).await.0, StatusCode::UNPROCESSABLE_ENTITY, "closed once");
+
+    let id = url.rsplit('/').next().unwrap();
+    let log = store.audit_log(Some(&format!("case:{id}")), 20).await.unwrap();
+    let who_what: Vec<(String, String)> = log.iter().map(|l| (l.1.clone().unwrap_or_default(), l.2.clone())).collect();
+    assert_eq!(
+        who_what,
+        [("li", "close_case"), ("li", "case_event"), ("li", "case_event"), ("li", "create_case")].map(|(a, b)| (a.to_string(), b.to_string())),
+        "every change, by whom; refused attempts change nothing"
+    );
+}
