@@ -58,7 +58,8 @@ fn may_write(user: &User, agency: &str) -> Result<()> {
     }
 }
 
-fn may_read(user: &User, agency: &str) -> bool {
+/// Whether `user` may read the register of `agency`.
+pub fn may_read(user: &User, agency: &str) -> bool {
     match user.role {
         Role::Admin => true,
         Role::Staff => user.agencies.iter().any(|a| a == agency),
@@ -194,6 +195,18 @@ impl Store {
         });
         let events = events.iter().filter_map(|(k, d, n)| event_of(k, d.parse().ok()?, *n)).collect();
         Store::case_of(row, events)
+    }
+
+    /// The register of one agency as table rows of `year` (tables 三 and 四; table 四 is
+    /// zero until review cases are kept), or `Forbidden`.
+    pub async fn annual_tables(&self, user: &User, agency: &str, year: i16) -> Result<Vec<(nianbao_core::template::CellId, nianbao_core::number::Number)>> {
+        if !may_read(user, agency) {
+            return Err(Error::Forbidden(format!("您无权查看“{agency}”的登记")));
+        }
+        let requests: Vec<Request> = self.cases(user, false).await?.iter().filter(|c| c.agency == agency).map(Case::request).collect();
+        let mut values = nianbao_core::register::table3(&requests, year).map_err(|e| Error::Engine(e.to_string()))?;
+        values.extend(nianbao_core::register::table4(&[], year).map_err(|e| Error::Engine(e.to_string()))?);
+        Ok(values)
     }
 
     /// The cases the user may read, open ones only with `open_only`, oldest first.

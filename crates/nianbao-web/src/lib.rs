@@ -105,6 +105,8 @@ fn routes(app: App) -> Router {
         .route("/work", get(work::work))
         .route("/work/deadline", post(work::work_deadline))
         .route("/work/cases", post(work::new_case))
+        .route("/work/report", get(work::annual_report))
+        .route("/work/report.md", get(work::annual_report_md))
         .route("/work/cases/{id}", get(work::case_page))
         .route("/work/cases/{id}/events", post(work::case_event))
         .route("/work/cases/{id}/close", post(work::close_case))

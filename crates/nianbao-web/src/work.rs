@@ -208,6 +208,14 @@ fn workbench_with(s: &Session, cases: &[Case], result: Option<Markup>) -> Markup
         }
         form.inline method="post" action="/logout" { input type="hidden" name="csrf" value=(s.csrf); button type="submit" { "退出登录" } }
         (cases_section(s, cases))
+        @if !s.user.agencies.is_empty() {
+            h2 { "年度报告（由登记生成）" }
+            form.filters method="get" action="/work/report" {
+                label { "机关 " select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } }
+                label { "年度 " input type="number" name="year" min="2019" max="2100" required; }
+                button type="submit" { "生成" }
+            }
+        }
         h2 { "答复期限计算" }
         p.hint { "按《条例》第三十、三十三条和国务院办公厅的放假安排计算；补正重新计算，征求意见期间暂停，延期最长 20 个工作日。" }
         form.filters method="post" action="/work/deadline" {
@@ -465,5 +473,58 @@ pub(crate) async fn close_case(State(app): State<App>, headers: HeaderMap, axum:
     match app.store.close_case(&s.user, id, answered, &f.outcome).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReportQuery {
+    agency: String,
+    year: i16,
+}
+
+/// The annual report's tables computed from the register, and the rules' verdict on them.
+async fn annual(app: &App, s: &Session, q: &ReportQuery) -> Result<nianbao_core::Report, Response> {
+    let values = app.store.annual_tables(&s.user, &q.agency, q.year).await.map_err(refused)?;
+    Ok(nianbao_core::Report::from_values(u16::try_from(q.year).ok(), &q.agency, nianbao_core::template::Format::V2021, values))
+}
+
+pub(crate) async fn annual_report(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> Response {
+    let s = match signed_in(&app, &headers, None).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let report = match annual(&app, &s, &q).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let broken: Vec<_> = nianbao_core::rules::run_all(&report, None).into_iter().filter(|d| d.code.starts_with('T')).collect();
+    let marks: Vec<crate::tables::Marked> =
+        broken.iter().map(|d| crate::tables::Marked { severity: d.severity, code: d.code, cells: d.cells.iter().map(|c| c.key()).collect() }).collect();
+    let md = format!("/work/report.md?{}", serde_urlencoded::to_string([("agency", q.agency.as_str()), ("year", &q.year.to_string())]).unwrap_or_default());
+    page(&format!("{}{}年度报告", q.agency, q.year), "/work", html! {
+        h1 { (q.agency) " " (q.year) " 年度政府信息公开工作年度报告（由登记生成）" }
+        p.meta {
+            @if broken.is_empty() { span.ok { "勾稽关系全部成立（表格由同一份登记计数生成）。" } }
+            @else { span.err-count { (broken.len()) " 处勾稽关系不成立" } }
+            " " a.button href=(md) { "下载 Markdown" }
+        }
+        p.hint { "表三由登记的申请计数：本年新收、上年结转（年初未办结）、本年办结（按结果与申请人）、结转下年度（年末未办结）。表四待复议诉讼登记上线后生成。" }
+        div.tables { (crate::tables::tables(&report, &marks)) }
+    })
+    .into_response()
+}
+
+pub(crate) async fn annual_report_md(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> Response {
+    let s = match signed_in(&app, &headers, None).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match annual(&app, &s, &q).await {
+        Ok(report) => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            nianbao_core::render::markdown::render(&report),
+        )
+            .into_response(),
+        Err(r) => r,
     }
 }

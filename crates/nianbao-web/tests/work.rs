@@ -169,6 +169,17 @@ async fn no_access_across_agencies_and_every_change_is_audited() {
     assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={li_csrf}&answered=2024-10-20&outcome=granted"), Some(&li))).await.0, StatusCode::SEE_OTHER);
     assert_eq!(send(&app, form(&format!("{url}/close"), &format!("csrf={li_csrf}&answered=2024-10-21&outcome=granted"), Some(&li))).await.0, StatusCode::UNPROCESSABLE_ENTITY, "closed once");
 
+    // The year's tables from the register: one request received and answered in 2024,
+    // granted, from a natural person.
+    let (status, _, md) = send(&app, get("/work/report.md?agency=%E4%BB%99%E5%B1%85%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80&year=2024", Some(&li))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(md.contains("（一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"), "{md}");
+    assert!(md.contains("一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"), "{md}");
+    let (status, _, page) = send(&app, get("/work/report?agency=%E4%BB%99%E5%B1%85%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80&year=2024", Some(&li))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("勾稽关系全部成立"));
+    assert_eq!(send(&app, get("/work/report.md?agency=%E4%BB%99%E5%B1%85%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80&year=2024", Some(&wang))).await.0, StatusCode::NOT_FOUND, "not wang's agency: as if it did not exist");
+
     let id = url.rsplit('/').next().unwrap();
     let log = store.audit_log(Some(&format!("case:{id}")), 20).await.unwrap();
     let who_what: Vec<(String, String)> = log.iter().map(|l| (l.1.clone().unwrap_or_default(), l.2.clone())).collect();
