@@ -56,15 +56,7 @@ pub struct FilterArgs {
 
 /// The division code a user means by `query` (a code, a path or a unique name).
 pub fn region_code(query: &str) -> anyhow::Result<String> {
-    let g = Gazetteer::get();
-    match g.lookup(query).as_slice() {
-        [one] => Ok(one.code.to_string()),
-        [] => anyhow::bail!("找不到地区“{query}”：请给出区划代码或带上级的全称，例如 河北省秦皇岛市山海关区"),
-        many => {
-            let list: Vec<String> = many.iter().take(12).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
-            anyhow::bail!("“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}", many.len(), list.join("、"))
-        }
-    }
+    Ok(Gazetteer::get().resolve(query).map_err(anyhow::Error::msg)?.code.to_string())
 }
 
 fn parse_years(s: &str) -> anyhow::Result<(u16, u16)> {

@@ -45,7 +45,32 @@ pub enum ClockEvent {
 }
 
 impl ClockEvent {
-    fn date(self) -> Date {
+    /// The stable name of the event's kind (`correction_requested` …), as stored and posted.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ClockEvent::CorrectionRequested(_) => "correction_requested",
+            ClockEvent::CorrectionReceived(_) => "correction_received",
+            ClockEvent::ConsultationSent(_) => "consultation_sent",
+            ClockEvent::ConsultationAnswered(_) => "consultation_answered",
+            ClockEvent::Extended { .. } => "extended",
+        }
+    }
+
+    /// The event of a kind name on a date (`days` for an extension); `None` for an
+    /// unknown kind or an extension without its days.
+    pub fn from_kind(kind: &str, on: Date, days: Option<u32>) -> Option<ClockEvent> {
+        Some(match kind {
+            "correction_requested" => ClockEvent::CorrectionRequested(on),
+            "correction_received" => ClockEvent::CorrectionReceived(on),
+            "consultation_sent" => ClockEvent::ConsultationSent(on),
+            "consultation_answered" => ClockEvent::ConsultationAnswered(on),
+            "extended" => ClockEvent::Extended { on, days: days? },
+            _ => return None,
+        })
+    }
+
+    /// The day it happened.
+    pub fn date(self) -> Date {
         match self {
             ClockEvent::CorrectionRequested(d)
             | ClockEvent::CorrectionReceived(d)

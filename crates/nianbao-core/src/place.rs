@@ -178,6 +178,19 @@ impl Gazetteer {
         self.chain(q).map(|c| c.divisions).unwrap_or_default()
     }
 
+    /// The one division a region the user typed denotes ([`Gazetteer::lookup`]); the error,
+    /// in Chinese, says why there is none: not found, or several of that name (listed).
+    pub fn resolve(&self, query: &str) -> Result<&Division, String> {
+        match self.lookup(query).as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!("找不到地区“{query}”：请给出区划代码或带上级的全称，例如 河北省秦皇岛市山海关区")),
+            many => {
+                let list: Vec<String> = many.iter().take(12).map(|d| format!("{}（{}）", self.path(d), d.code)).collect();
+                Err(format!("“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}", many.len(), list.join("、")))
+            }
+        }
+    }
+
     /// The chain of places a name gives, outermost first: each later mention must lie
     /// within the earlier ones (山海关区 → 南关街道); one that does not is a word inside a
     /// department's name (人民 in 人民政府, 交通 in 交通运输局) and is passed over.

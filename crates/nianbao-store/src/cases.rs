@@ -73,25 +73,8 @@ pub fn may_read(user: &User, agency: &str) -> bool {
     }
 }
 
-fn event_row(e: &ClockEvent) -> (&'static str, Date, Option<i64>) {
-    match *e {
-        ClockEvent::CorrectionRequested(d) => ("correction_requested", d, None),
-        ClockEvent::CorrectionReceived(d) => ("correction_received", d, None),
-        ClockEvent::ConsultationSent(d) => ("consultation_sent", d, None),
-        ClockEvent::ConsultationAnswered(d) => ("consultation_answered", d, None),
-        ClockEvent::Extended { on, days } => ("extended", on, Some(i64::from(days))),
-    }
-}
-
 fn event_of(kind: &str, d: Date, days: Option<i64>) -> Option<ClockEvent> {
-    Some(match kind {
-        "correction_requested" => ClockEvent::CorrectionRequested(d),
-        "correction_received" => ClockEvent::CorrectionReceived(d),
-        "consultation_sent" => ClockEvent::ConsultationSent(d),
-        "consultation_answered" => ClockEvent::ConsultationAnswered(d),
-        "extended" => ClockEvent::Extended { on: d, days: u32::try_from(days?).ok()? },
-        _ => return None,
-    })
+    ClockEvent::from_kind(kind, d, days.and_then(|n| u32::try_from(n).ok()))
 }
 
 fn date(s: &str) -> Result<Date> {
@@ -133,7 +116,11 @@ impl Store {
         }
         case.events.push(event);
         case.deadline(Calendar::official()).map_err(|e| Error::Question(e.to_string()))?;
-        let (kind, d, days) = event_row(&event);
+        let (kind, d) = (event.kind(), event.date());
+        let days = match event {
+            ClockEvent::Extended { days, .. } => Some(i64::from(days)),
+            _ => None,
+        };
         let at = now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;

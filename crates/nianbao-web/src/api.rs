@@ -69,15 +69,7 @@ fn number<T: std::str::FromStr>(v: &Option<String>, what: &str) -> Result<Option
 
 /// A place name or code → its division code.
 pub(crate) fn region_code(query: &str) -> Result<String, ApiError> {
-    let g = Gazetteer::get();
-    match g.lookup(query).as_slice() {
-        [one] => Ok(one.code.to_string()),
-        [] => Err(ApiError::bad_request(format!("找不到地区“{query}”：请给出区划代码或带上级的全称"))),
-        many => {
-            let list: Vec<String> = many.iter().take(8).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
-            Err(ApiError::bad_request(format!("“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}", many.len(), list.join("、"))))
-        }
-    }
+    Ok(Gazetteer::get().resolve(query).map_err(ApiError::bad_request)?.code.to_string())
 }
 
 impl ListQuery {
@@ -386,8 +378,7 @@ pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Respon
 
 /// The check of a recent upload again, as JSON (what `POST /api/v1/check` answered).
 pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
-    let up = app.uploads.lock().map_err(ApiError::internal)?.get(&sha);
-    let up = up.ok_or_else(|| ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"))?;
+    let up = check::recent(&app, &sha)?;
     let c = check::check(up, None).await?;
     let json = serde_json::to_vec_pretty(&wire_check(&c, None)).map_err(ApiError::internal)?;
     Ok((
@@ -402,8 +393,7 @@ pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String
 
 /// The findings and the normalised cells of a recent upload, as an XLSX workbook.
 pub(crate) async fn findings_xlsx(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
-    let up = app.uploads.lock().map_err(ApiError::internal)?.get(&sha);
-    let up = up.ok_or_else(|| ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"))?;
+    let up = check::recent(&app, &sha)?;
     let checked = check::check(up, None).await?;
     let bytes = tokio::task::spawn_blocking(move || findings_workbook(&checked)).await.map_err(ApiError::internal)??;
     Ok((

@@ -163,6 +163,12 @@ pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
     Ok(id)
 }
 
+/// A file checked recently, by its SHA-256 (for saving it or downloading its findings).
+pub(crate) fn recent(app: &App, sha: &str) -> Result<Upload, ApiError> {
+    let up = app.uploads.lock().map_err(ApiError::internal)?.get(sha);
+    up.ok_or_else(|| ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"))
+}
+
 /// Recent uploads by SHA-256, bounded in count and bytes (oldest dropped first).
 #[derive(Default)]
 pub struct Uploads {

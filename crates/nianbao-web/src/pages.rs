@@ -232,9 +232,9 @@ fn result_layout(report: &nianbao_core::Report, found: &[Marked], items: &[Item]
 }
 
 pub(crate) async fn check_save(State(app): State<App>, Path(sha): Path<String>) -> Response {
-    let up = app.uploads.lock().ok().and_then(|u| u.get(&sha));
-    let Some(up) = up else {
-        return error_page(ApiError::not_found("这个文件已不在服务器的近期上传中，请重新上传"));
+    let up = match check::recent(&app, &sha) {
+        Ok(up) => up,
+        Err(e) => return error_page(e),
     };
     match check::save(&app, &up).await {
         Ok(id) => Redirect::to(&format!("/reports/{id}")).into_response(),

@@ -437,16 +437,10 @@ pub(crate) async fn case_event(State(app): State<App>, headers: HeaderMap, axum:
     let Ok(on) = f.on.trim().parse::<jiff::civil::Date>() else {
         return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "日期应写作 YYYY-MM-DD")).into_response();
     };
-    let event = match f.kind.as_str() {
-        "correction_requested" => ClockEvent::CorrectionRequested(on),
-        "correction_received" => ClockEvent::CorrectionReceived(on),
-        "consultation_sent" => ClockEvent::ConsultationSent(on),
-        "consultation_answered" => ClockEvent::ConsultationAnswered(on),
-        "extended" => match f.days.trim().parse() {
-            Ok(days) => ClockEvent::Extended { on, days },
-            Err(_) => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "请填写延期的工作日数（1–20）")).into_response(),
-        },
-        _ => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "未知的事件")).into_response(),
+    let days = f.days.trim().parse().ok();
+    let Some(event) = ClockEvent::from_kind(&f.kind, on, days) else {
+        let why = if f.kind == "extended" { "请填写延期的工作日数（1–20）" } else { "未知的事件" };
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", why)).into_response();
     };
     match app.store.add_case_event(&s.user, id, event).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
