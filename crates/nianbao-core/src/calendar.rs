@@ -96,6 +96,29 @@ impl Calendar {
         }
     }
 
+    /// The day on which the `n`-th working day after `start` falls (`start` itself not
+    /// counted, as periods run from the next day).
+    pub fn after_working_days(&self, start: Date, n: u32) -> Date {
+        let mut d = start;
+        let mut k = 0;
+        while k < n {
+            d = d.tomorrow().expect("dates stay far below year 9999");
+            k += u32::from(self.is_working_day(d));
+        }
+        d
+    }
+
+    /// Working days after `from` through `to` (0 when `to` is not after `from`).
+    pub fn working_days_between(&self, from: Date, to: Date) -> u32 {
+        let mut d = from;
+        let mut n = 0;
+        while d < to {
+            d = d.tomorrow().expect("dates stay far below year 9999");
+            n += u32::from(self.is_working_day(d));
+        }
+        n
+    }
+
     /// True for a working day.
     pub fn is_working_day(&self, date: Date) -> bool {
         self.day(date).working

@@ -5,6 +5,7 @@
 
 pub mod office;
 pub mod pdf;
+pub mod sheet;
 mod subprocess;
 
 use nianbao_core::document::SourceKind;

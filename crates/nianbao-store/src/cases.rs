@@ -46,8 +46,7 @@ impl Case {
     }
 }
 
-/// The channels a request may come by (art. 29), as the register records them.
-pub const CHANNELS: [&str; 6] = ["当面", "信函", "网络", "传真", "电子邮件", "其他"];
+pub use nianbao_core::register::CHANNELS;
 
 fn may_write(user: &User, agency: &str) -> Result<()> {
     match user.role {

@@ -10,6 +10,10 @@
 //!   its result; a case filed by 31 December and not decided by then is 尚未审结; 总计 is
 //!   their sum.
 
+pub mod import;
+pub mod lapse;
+pub mod timeliness;
+
 use jiff::civil::Date;
 
 use crate::number::Number;
@@ -100,6 +104,9 @@ impl Applicant {
             .ok_or_else(|| format!("“{name}”不是申请人类型；可写：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"))
     }
 }
+
+/// The channels a request may come by (《条例》第二十九条), as a register records them.
+pub const CHANNELS: [&str; 6] = ["当面", "信函", "网络", "传真", "电子邮件", "其他"];
 
 /// One request (依申请公开), as the tables need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
