@@ -31,6 +31,7 @@
 pub mod align;
 pub mod calendar;
 pub mod clock;
+pub mod compose;
 pub mod decode;
 pub mod diagnostic;
 pub mod document;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::SynthReport;
 use crate::number::Number;
-use crate::template::{CellId, Format, SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::template::{CellId, Format, SECTIONS, T3_ROWS};
 
 /// How a report is laid out, as seen in published copies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,23 +49,7 @@ impl Layout {
     }
 }
 
-/// A cell of a rendered table.
-struct TCell {
-    text: String,
-    colspan: usize,
-    rowspan: usize,
-    /// Header cell whose words may be broken across lines.
-    header: bool,
-}
-
-fn c(text: impl Into<String>) -> TCell {
-    TCell { text: text.into(), colspan: 1, rowspan: 1, header: false }
-}
-fn h(text: impl Into<String>, colspan: usize, rowspan: usize) -> TCell {
-    TCell { text: text.into(), colspan, rowspan, header: true }
-}
-
-type TRow = Vec<TCell>;
+use crate::render::layout::{self, c, LayoutCell as TCell, LayoutRow as TRow};
 
 /// A section to write: number, heading, paragraphs, and its table if any.
 type SectionOut<'a> = (u8, String, Vec<String>, Option<&'a Vec<TRow>>);
@@ -106,94 +90,15 @@ fn thousands(s: &str) -> String {
 }
 
 fn t2_table(r: &SynthReport, st: &mut Style) -> Vec<TRow> {
-    let mut rows = Vec::new();
-    for block in &T2_BLOCKS {
-        let cols = block.columns(r.format);
-        if cols.is_empty() {
-            continue;
-        }
-        rows.push(vec![h(block.item, 4, 1)]);
-        let mut header = vec![h("信息内容", 1, 1)];
-        if cols.len() == 1 {
-            header.push(h(cols[0].label, 3, 1));
-        } else {
-            header.extend(cols.iter().map(|c| h(c.label, 1, 1)));
-        }
-        rows.push(header);
-        for row in block.rows {
-            let label = match r.format {
-                Format::V2021 => row.label_2021,
-                Format::V2019 => row.label_2019,
-            };
-            let Some(label) = label else { continue };
-            let mut cells = vec![c(label)];
-            for col in cols {
-                let mut v = st.value(r, CellId::t2(row.key, col.key));
-                if cols.len() == 1 {
-                    v.colspan = 3;
-                }
-                cells.push(v);
-            }
-            rows.push(cells);
-        }
-    }
-    rows
+    layout::t2(r.format, &mut |id| st.value(r, id))
 }
 
 fn t3_table(r: &SynthReport, st: &mut Style) -> Vec<TRow> {
-    let mut rows = vec![
-        vec![h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), h("申请人情况", 7, 1)],
-        vec![h("自然人", 1, 2), h("法人或其他组织", 5, 1), h("总计", 1, 2)],
-        T3_COLUMNS[1..6].iter().map(|c| h(c.label, 1, 1)).collect(),
-    ];
-    let present: Vec<_> = T3_ROWS
-        .iter()
-        .filter(|row| match r.format {
-            Format::V2021 => row.in_2021,
-            Format::V2019 => row.in_2019,
-        })
-        .filter(|row| !r.missing_rows.contains(&row.key))
-        .collect();
-    let count_group = |g: &str| present.iter().filter(|row| row.group == Some(g)).count();
-    let mut last_group: Option<&str> = None;
-    let results = present.iter().filter(|row| !matches!(row.key, "new" | "carried_over" | "carried_forward")).count();
-    for row in &present {
-        let mut cells = Vec::new();
-        match row.key {
-            "new" | "carried_over" | "carried_forward" => cells.push(TCell { colspan: 3, ..c(row.label) }),
-            _ => {
-                if row.key == "granted" {
-                    cells.push(TCell { rowspan: results, ..c("三、本年度办理结果") });
-                }
-                match row.group {
-                    Some(g) if row.key != "granted" => {
-                        if last_group != Some(g) {
-                            cells.push(TCell { rowspan: count_group(g), ..c(g) });
-                        }
-                        cells.push(c(row.label));
-                    }
-                    _ => cells.push(TCell { colspan: 2, ..c(row.label) }),
-                }
-            }
-        }
-        last_group = row.group;
-        for col in &T3_COLUMNS {
-            cells.push(st.value(r, CellId::t3(row.key, col.key)));
-        }
-        rows.push(cells);
-    }
-    rows
+    layout::t3(r.format, &r.missing_rows, &mut |id| st.value(r, id))
 }
 
 fn t4_table(r: &SynthReport, st: &mut Style) -> Vec<TRow> {
-    let leaf = || T4_COLUMNS.iter().map(|c| h(c.label, 1, 1)).collect::<Vec<_>>();
-    let mut second: TRow = T4_COLUMNS.iter().map(|c| h(c.label, 1, 2)).collect();
-    second.push(h("未经复议直接起诉", 5, 1));
-    second.push(h("复议后起诉", 5, 1));
-    let mut third = leaf();
-    third.extend(leaf());
-    let values: TRow = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).map(|id| st.value(r, id)).collect();
-    vec![vec![h("行政复议", 5, 1), h("行政诉讼", 10, 1)], second, third, values]
+    layout::t4(&mut |id| st.value(r, id))
 }
 
 fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {

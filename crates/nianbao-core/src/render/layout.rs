@@ -1,0 +1,127 @@
+//! The official layout of the statutory tables (二, 三, 四): header rows with their merged
+//! cells (colspan/rowspan as in HTML) and the data rows in template order. Shared by
+//! every writer of a whole report — the synthetic generator's layouts and the annual
+//! report composed from an agency's register — so the layout is written once.
+
+use crate::template::{CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+
+/// A cell of a laid-out table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayoutCell {
+    /// The text as printed.
+    pub text: String,
+    /// Columns spanned.
+    pub colspan: usize,
+    /// Rows spanned.
+    pub rowspan: usize,
+    /// A header cell (whose words writers may break across lines).
+    pub header: bool,
+}
+
+/// A row of a laid-out table (cells covered by a span omitted).
+pub type LayoutRow = Vec<LayoutCell>;
+
+/// A body cell.
+pub fn c(text: impl Into<String>) -> LayoutCell {
+    LayoutCell { text: text.into(), colspan: 1, rowspan: 1, header: false }
+}
+
+/// A header cell.
+pub fn h(text: impl Into<String>, colspan: usize, rowspan: usize) -> LayoutCell {
+    LayoutCell { text: text.into(), colspan, rowspan, header: true }
+}
+
+/// Table 二 (主动公开) in the format's layout.
+pub fn t2(format: Format, value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
+    let mut rows = Vec::new();
+    for block in &T2_BLOCKS {
+        let cols = block.columns(format);
+        if cols.is_empty() {
+            continue;
+        }
+        rows.push(vec![h(block.item, 4, 1)]);
+        let mut header = vec![h("信息内容", 1, 1)];
+        if cols.len() == 1 {
+            header.push(h(cols[0].label, 3, 1));
+        } else {
+            header.extend(cols.iter().map(|c| h(c.label, 1, 1)));
+        }
+        rows.push(header);
+        for row in block.rows {
+            let label = match format {
+                Format::V2021 => row.label_2021,
+                Format::V2019 => row.label_2019,
+            };
+            let Some(label) = label else { continue };
+            let mut cells = vec![c(label)];
+            for col in cols {
+                let mut v = value(CellId::t2(row.key, col.key));
+                if cols.len() == 1 {
+                    v.colspan = 3;
+                }
+                cells.push(v);
+            }
+            rows.push(cells);
+        }
+    }
+    rows
+}
+
+/// Table 三 (依申请公开) in the format's layout, without `missing_rows`.
+pub fn t3(format: Format, missing_rows: &[&str], value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
+    let mut rows = vec![
+        vec![h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), h("申请人情况", 7, 1)],
+        vec![h("自然人", 1, 2), h("法人或其他组织", 5, 1), h("总计", 1, 2)],
+        T3_COLUMNS[1..6].iter().map(|c| h(c.label, 1, 1)).collect(),
+    ];
+    let present: Vec<_> = T3_ROWS
+        .iter()
+        .filter(|row| match format {
+            Format::V2021 => row.in_2021,
+            Format::V2019 => row.in_2019,
+        })
+        .filter(|row| !missing_rows.contains(&row.key))
+        .collect();
+    let count_group = |g: &str| present.iter().filter(|row| row.group == Some(g)).count();
+    let mut last_group: Option<&str> = None;
+    let results = present.iter().filter(|row| !matches!(row.key, "new" | "carried_over" | "carried_forward")).count();
+    for row in &present {
+        let mut cells = Vec::new();
+        match row.key {
+            "new" | "carried_over" | "carried_forward" => cells.push(LayoutCell { colspan: 3, ..c(row.label) }),
+            _ => {
+                if row.key == "granted" {
+                    cells.push(LayoutCell { rowspan: results, ..c("三、本年度办理结果") });
+                }
+                match row.group {
+                    Some(g) if row.key != "granted" => {
+                        if last_group != Some(g) {
+                            cells.push(LayoutCell { rowspan: count_group(g), ..c(g) });
+                        }
+                        cells.push(c(row.label));
+                    }
+                    _ => cells.push(LayoutCell { colspan: 2, ..c(row.label) }),
+                }
+            }
+        }
+        last_group = row.group;
+        for col in &T3_COLUMNS {
+            cells.push(value(CellId::t3(row.key, col.key)));
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// Table 四 (行政复议、行政诉讼).
+pub fn t4(value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
+    let leaf = || T4_COLUMNS.iter().map(|c| h(c.label, 1, 1)).collect::<Vec<_>>();
+    let mut second: LayoutRow = T4_COLUMNS.iter().map(|c| h(c.label, 1, 2)).collect();
+    second.push(h("未经复议直接起诉", 5, 1));
+    second.push(h("复议后起诉", 5, 1));
+    let mut third = leaf();
+    third.extend(leaf());
+    let values: LayoutRow = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).map(|id| value(id)).collect();
+    vec![vec![h("行政复议", 5, 1), h("行政诉讼", 10, 1)], second, third, values]
+}
+
