@@ -46,7 +46,12 @@ impl Calendar {
     /// The project's table (`data/holidays.tsv`), 2019 onward.
     pub fn official() -> &'static Calendar {
         static CAL: OnceLock<Calendar> = OnceLock::new();
-        CAL.get_or_init(|| Calendar::from_tsv(include_str!("../data/holidays.tsv")).expect("the shipped holiday table is valid"))
+        CAL.get_or_init(|| Calendar::from_tsv(Calendar::official_text()).expect("the shipped holiday table is valid"))
+    }
+
+    /// The project's table as text (the starting point of an edited one).
+    pub fn official_text() -> &'static str {
+        include_str!("../data/holidays.tsv")
     }
 
     /// Reads a table: `@YEAR<TAB>notice` lines name the years covered; each other line is

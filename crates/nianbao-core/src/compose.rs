@@ -102,6 +102,9 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A section to write: number, heading, paragraphs, table.
+type Part<'a> = (u8, &'static str, &'a [String], Option<Vec<LayoutRow>>);
+
 impl Composed {
     /// `{agency}{year}年政府信息公开工作年度报告`.
     pub fn title(&self) -> String {
@@ -119,7 +122,7 @@ impl Composed {
     }
 
     /// The sections in order: (number, heading `一、总体情况`, paragraphs, table).
-    fn parts(&self) -> Vec<(u8, &'static str, &[String], Option<Vec<LayoutRow>>)> {
+    fn parts(&self) -> Vec<Part<'_>> {
         let mut tables = self.tables().into_iter().map(Some).collect::<Vec<_>>();
         SECTIONS
             .iter()

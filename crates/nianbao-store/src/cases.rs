@@ -7,6 +7,7 @@
 use jiff::civil::Date;
 use nianbao_core::calendar::Calendar;
 use nianbao_core::clock::{deadline, ClockEvent, Deadline};
+use nianbao_core::register::lapse::{lapse, FeeNotice, Lapse};
 use nianbao_core::register::{outcome_by_name, Applicant, Request};
 
 use crate::accounts::{Role, User};
@@ -20,8 +21,12 @@ pub struct Case {
     pub id: i64,
     /// The agency it was made to.
     pub agency: String,
-    /// Who asked.
+    /// Who asked: the applicant type (table 三's column).
     pub applicant: Applicant,
+    /// The applicant's name (姓名或者名称, art. 29), as registered.
+    pub applicant_name: String,
+    /// The applicant's contact details (联系方式).
+    pub contact: String,
     /// 当面 / 信函 / 网络 / 传真 / 电子邮件 / 其他.
     pub channel: String,
     /// The receipt date (art. 31).
@@ -32,9 +37,40 @@ pub struct Case {
     pub answered: Option<(Date, &'static str)>,
     /// Its clock events.
     pub events: Vec<ClockEvent>,
+    /// The period (working days) the last 补正 notice gave, if recorded.
+    pub correction_period: Option<u32>,
+    /// Its fee notice, if one was sent, with how the amount was computed.
+    pub fee: Option<(FeeNotice, String)>,
+}
+
+/// A request to register.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    /// The agency it was made to.
+    pub agency: &'a str,
+    /// The applicant type.
+    pub applicant: Applicant,
+    /// The applicant's name.
+    pub applicant_name: &'a str,
+    /// Contact details.
+    pub contact: &'a str,
+    /// One of [`CHANNELS`].
+    pub channel: &'a str,
+    /// The receipt date (art. 31).
+    pub received: Date,
+    /// What was asked.
+    pub request: &'a str,
 }
 
 impl Case {
+    /// Whether it has lapsed into 其他处理 by `today` (an unanswered 补正, an unpaid fee).
+    pub fn lapse(&self, calendar: &Calendar, today: Date) -> Option<Lapse> {
+        if self.answered.is_some() {
+            return None;
+        }
+        lapse(calendar, &self.events, self.correction_period, self.fee.as_ref().map(|(f, _)| f), today)
+    }
+
     /// Its deadline on `calendar`.
     pub fn deadline(&self, calendar: &Calendar) -> std::result::Result<Deadline, nianbao_core::clock::ClockError> {
         deadline(calendar, self.received, &self.events)
@@ -80,11 +116,22 @@ fn date(s: &str) -> Result<Date> {
     s.parse().map_err(|_| Error::Engine(format!("登记表中的日期“{s}”无效")))
 }
 
-type CaseRow = (i64, String, String, String, String, String, Option<String>, Option<String>);
+type CaseRow = (i64, String, String, String, String, String, Option<String>, Option<String>, String, String);
+
+const CASE_COLUMNS: &str = "id, agency, applicant, channel, received, request, answered, outcome, applicant_name, contact";
+
+/// Events, 补正 periods and fees of some cases.
+#[derive(Default)]
+struct CaseDetails {
+    events: std::collections::HashMap<i64, Vec<ClockEvent>>,
+    periods: std::collections::HashMap<i64, u32>,
+    fees: std::collections::HashMap<i64, (FeeNotice, String)>,
+}
 
 impl Store {
     /// Registers a request; returns its id.
-    pub async fn create_case(&self, user: &User, agency: &str, applicant: Applicant, channel: &str, received: Date, request: &str) -> Result<i64> {
+    pub async fn create_case(&self, user: &User, new: &NewCase<'_>) -> Result<i64> {
+        let NewCase { agency, applicant, applicant_name, contact, channel, received, request } = *new;
         may_write(user, agency)?;
         if !CHANNELS.contains(&channel) {
             return Err(Error::Question(format!("申请渠道应为 {}", CHANNELS.join("、"))));
@@ -93,9 +140,9 @@ impl Store {
         Ok(on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO cases (agency, applicant, channel, received, request, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO cases (agency, applicant, channel, received, request, created_by, created_at, applicant_name, contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
-            .bind(agency).bind(applicant.key()).bind(channel).bind(received.to_string()).bind(request).bind(user.id).bind(&at)
+            .bind(agency).bind(applicant.key()).bind(channel).bind(received.to_string()).bind(request).bind(user.id).bind(&at).bind(applicant_name.trim()).bind(contact.trim())
             .fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, 'create_case', $3, $4)")
                 .bind(&at).bind(user.id).bind(format!("case:{id}")).bind(format!("{agency}；{}；{channel}；收到 {received}", applicant.key()))
@@ -106,18 +153,24 @@ impl Store {
     }
 
     /// Records a clock event of a case (补正, consultation, extension); refuses one that
-    /// makes the clock impossible.
-    pub async fn add_case_event(&self, user: &User, id: i64, event: ClockEvent) -> Result<()> {
+    /// makes the clock impossible. A 补正 notice carries the period it gave the applicant
+    /// (working days), after which the case lapses into 其他处理.
+    pub async fn add_case_event(&self, user: &User, id: i64, event: ClockEvent, correction_period: Option<u32>) -> Result<()> {
         let mut case = self.case(user, id).await?;
         may_write(user, &case.agency)?;
         if case.answered.is_some() {
             return Err(Error::Question("已结案的申请不能再记录期限事件".into()));
         }
         case.events.push(event);
-        case.deadline(Calendar::official()).map_err(|e| Error::Question(e.to_string()))?;
+        case.deadline(self.calendar().await?).map_err(|e| Error::Question(e.to_string()))?;
         let (kind, d) = (event.kind(), event.date());
         let days = match event {
             ClockEvent::Extended { days, .. } => Some(i64::from(days)),
+            ClockEvent::CorrectionRequested(_) => match correction_period {
+                Some(n) if (1..=60).contains(&n) => Some(i64::from(n)),
+                Some(_) => return Err(Error::Question("补正期限应为 1–60 个工作日".into())),
+                None => None,
+            },
             _ => None,
         };
         let at = now();
@@ -156,68 +209,83 @@ impl Store {
         Ok(())
     }
 
-    fn case_of(row: CaseRow, events: Vec<ClockEvent>) -> Result<Case> {
-        let (id, agency, applicant, channel, received, request, answered, outcome) = row;
+    fn case_of(row: CaseRow, details: &mut CaseDetails) -> Result<Case> {
+        let (id, agency, applicant, channel, received, request, answered, outcome, applicant_name, contact) = row;
         let applicant = Applicant::by_name(&applicant).map_err(Error::Engine)?;
         let answered = match (answered, outcome) {
             (Some(a), Some(o)) => Some((date(&a)?, outcome_by_name(&o).map_err(Error::Engine)?)),
             _ => None,
         };
-        Ok(Case { id, agency, applicant, channel, received: date(&received)?, request, answered, events })
+        Ok(Case {
+            id,
+            agency,
+            applicant,
+            applicant_name,
+            contact,
+            channel,
+            received: date(&received)?,
+            request,
+            answered,
+            events: details.events.remove(&id).unwrap_or_default(),
+            correction_period: details.periods.remove(&id),
+            fee: details.fees.remove(&id),
+        })
+    }
+
+    /// The events, 补正 periods and fees of the cases `ids`.
+    async fn case_details(&self, ids: &[i64]) -> Result<CaseDetails> {
+        let mut out = CaseDetails::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT case_id, kind, on_date, days FROM case_events WHERE case_id IN ({list}) ORDER BY id");
+        let found: Vec<(i64, String, String, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
+        for (cid, k, d, n) in found {
+            if let Some(e) = d.parse().ok().and_then(|d| event_of(&k, d, n)) {
+                if matches!(e, ClockEvent::CorrectionRequested(_)) {
+                    match n.and_then(|n| u32::try_from(n).ok()) {
+                        Some(n) => out.periods.insert(cid, n),
+                        None => out.periods.remove(&cid),
+                    };
+                }
+                out.events.entry(cid).or_default().push(e);
+            }
+        }
+        let sql = format!("SELECT case_id, yuan, explanation, noticed, paid FROM case_fees WHERE case_id IN ({list})");
+        let fees: Vec<(i64, i64, String, String, Option<String>)> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
+        for (cid, yuan, explanation, noticed, paid) in fees {
+            let paid = match paid {
+                Some(p) => Some(date(&p)?),
+                None => None,
+            };
+            out.fees.insert(cid, (FeeNotice { noticed: date(&noticed)?, yuan: u64::try_from(yuan).unwrap_or(0), paid }, explanation));
+        }
+        Ok(out)
     }
 
     /// One case, if the user may read it (otherwise `Forbidden`, the same as not found to
     /// the user: no one learns what another agency's cases are).
     pub async fn case(&self, user: &User, id: i64) -> Result<Case> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
         let row: Option<CaseRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, agency, applicant, channel, received, request, answered, outcome FROM cases WHERE id = $1")
-                .bind(id).fetch_optional(pool).await?
+            sqlx::query_as(crate::db::built(sql)).bind(id).fetch_optional(pool).await?
         });
         let Some(row) = row.filter(|r| may_read(user, &r.1)) else {
             return Err(Error::Forbidden(format!("没有编号为 {id} 的申请，或您无权查看")));
         };
-        let events: Vec<(String, String, Option<i64>)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT kind, on_date, days FROM case_events WHERE case_id = $1 ORDER BY id").bind(id).fetch_all(pool).await?
-        });
-        let events = events.iter().filter_map(|(k, d, n)| event_of(k, d.parse().ok()?, *n)).collect();
-        Store::case_of(row, events)
-    }
-
-    /// The register of one agency as table rows of `year` (tables 三 and 四; table 四 is
-    /// zero until review cases are kept), or `Forbidden`.
-    pub async fn annual_tables(&self, user: &User, agency: &str, year: i16) -> Result<Vec<(nianbao_core::template::CellId, nianbao_core::number::Number)>> {
-        if !may_read(user, agency) {
-            return Err(Error::Forbidden(format!("您无权查看“{agency}”的登记")));
-        }
-        let requests: Vec<Request> = self.cases(user, false).await?.iter().filter(|c| c.agency == agency).map(Case::request).collect();
-        let mut values = nianbao_core::register::table3(&requests, year).map_err(|e| Error::Engine(e.to_string()))?;
-        values.extend(nianbao_core::register::table4(&[], year).map_err(|e| Error::Engine(e.to_string()))?);
-        Ok(values)
+        let mut details = self.case_details(&[id]).await?;
+        Store::case_of(row, &mut details)
     }
 
     /// The cases the user may read, open ones only with `open_only`, oldest first.
     pub async fn cases(&self, user: &User, open_only: bool) -> Result<Vec<Case>> {
-        let sql = if open_only {
-            "SELECT id, agency, applicant, channel, received, request, answered, outcome FROM cases WHERE answered IS NULL ORDER BY received, id"
-        } else {
-            "SELECT id, agency, applicant, channel, received, request, answered, outcome FROM cases ORDER BY received, id"
-        };
-        let rows: Vec<CaseRow> = on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
+        let filter = if open_only { "WHERE answered IS NULL " } else { "" };
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases {filter}ORDER BY received, id");
+        let rows: Vec<CaseRow> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
         let rows: Vec<CaseRow> = rows.into_iter().filter(|r| may_read(user, &r.1)).collect();
-        let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
-        let mut events: std::collections::HashMap<i64, Vec<ClockEvent>> = Default::default();
-        if !ids.is_empty() {
-            let sql = format!("SELECT case_id, kind, on_date, days FROM case_events WHERE case_id IN ({}) ORDER BY id", ids.join(","));
-            let found: Vec<(i64, String, String, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
-            for (cid, k, d, n) in found {
-                if let Some(e) = d.parse().ok().and_then(|d| event_of(&k, d, n)) {
-                    events.entry(cid).or_default().push(e);
-                }
-            }
-        }
-        rows.into_iter().map(|r| {
-            let ev = events.remove(&r.0).unwrap_or_default();
-            Store::case_of(r, ev)
-        }).collect()
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut details = self.case_details(&ids).await?;
+        rows.into_iter().map(|r| Store::case_of(r, &mut details)).collect()
     }
 }

@@ -72,12 +72,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql")),
     (2, include_str!("../migrations/sqlite/0002_accounts.sql"), include_str!("../migrations/postgres/0002_accounts.sql")),
     (3, include_str!("../migrations/sqlite/0003_cases.sql"), include_str!("../migrations/postgres/0003_cases.sql")),
+    (4, include_str!("../migrations/sqlite/0004_workbench.sql"), include_str!("../migrations/postgres/0004_workbench.sql")),
 ];
 
 const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 impl Store {
     /// Opens the store at `location`: `postgres://…` (or `postgresql://…`) for PostgreSQL;

@@ -16,6 +16,7 @@ pub mod cases;
 pub mod measure;
 pub mod query;
 pub mod record;
+pub mod workbench;
 mod rollup;
 mod write;
 

@@ -190,17 +190,19 @@ async fn the_register_keeps_cases_per_agency_on_every_engine() {
     use nianbao_core::clock::ClockEvent;
     use nianbao_core::register::Applicant;
     use nianbao_store::accounts::Role;
+    use nianbao_store::cases::NewCase;
     for (store, engine) in stores().await {
         store.create_user("li", "correct horse battery", Role::Staff, &["甲局".to_string()], None).await.unwrap();
         store.create_user("wang", "correct horse battery", Role::Staff, &["乙局".to_string()], None).await.unwrap();
         let li = store.login("li", "correct horse battery").await.unwrap().unwrap().1.user;
         let wang = store.login("wang", "correct horse battery").await.unwrap().unwrap().1.user;
-        let id = store.create_case(&li, "甲局", Applicant::Legal, "网络", date(2024, 9, 30), "某文件").await.unwrap();
-        assert!(store.create_case(&li, "乙局", Applicant::Legal, "网络", date(2024, 9, 30), "x").await.is_err(), "{engine}");
+        let new = NewCase { agency: "甲局", applicant: Applicant::Legal, applicant_name: "某律所", contact: "", channel: "网络", received: date(2024, 9, 30), request: "某文件" };
+        let id = store.create_case(&li, &new).await.unwrap();
+        assert!(store.create_case(&li, &NewCase { agency: "乙局", ..new.clone() }).await.is_err(), "{engine}");
         assert!(store.case(&wang, id).await.is_err());
         assert!(store.cases(&wang, false).await.unwrap().is_empty());
-        store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 20), days: 5 }).await.unwrap();
-        assert!(store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 21), days: 16 }).await.is_err(), "over 20 days in all");
+        store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 20), days: 5 }, None).await.unwrap();
+        assert!(store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 21), days: 16 }, None).await.is_err(), "over 20 days in all");
         let c = store.case(&li, id).await.unwrap();
         assert_eq!(c.deadline(nianbao_core::calendar::Calendar::official()).unwrap().due, Some(date(2024, 11, 8)), "{engine}");
         store.close_case(&li, id, date(2024, 11, 7), "无法提供").await.unwrap_err(); // which of the three?
@@ -209,6 +211,109 @@ async fn the_register_keeps_cases_per_agency_on_every_engine() {
         assert!(open.is_empty());
         let all = store.cases(&li, false).await.unwrap();
         assert_eq!(all[0].answered, Some((date(2024, 11, 7), "unavailable.not_held")));
+        store.close().await;
+    }
+}
+
+/// The rest of the record on both engines: a 补正 and an unpaid fee lapse into 其他处理,
+/// a fee follows the applicant's month, a review links to its request, table 二's
+/// figures and the narrative are kept, the year composes and publishes into the corpus
+/// clean, and a calendar edit moves the open cases' due dates.
+#[tokio::test]
+async fn the_workbench_record_composes_a_clean_report_on_every_engine() {
+    use jiff::civil::date;
+    use nianbao_core::clock::ClockEvent;
+    use nianbao_core::register::Applicant;
+    use nianbao_core::template::CellId;
+    use nianbao_store::accounts::Role;
+    use nianbao_store::cases::NewCase;
+    use nianbao_store::workbench::FeeMethod;
+    for (store, engine) in stores().await {
+        store.create_user("admin", "correct horse battery", Role::Admin, &[], None).await.unwrap();
+        store.create_user("li", "correct horse battery", Role::Staff, &["仙居县教育局".to_string()], None).await.unwrap();
+        store.create_user("wang", "correct horse battery", Role::Staff, &["乙局".to_string()], None).await.unwrap();
+        let admin = store.login("admin", "correct horse battery").await.unwrap().unwrap().1.user;
+        let li = store.login("li", "correct horse battery").await.unwrap().unwrap().1.user;
+        let wang = store.login("wang", "correct horse battery").await.unwrap().unwrap().1.user;
+        let agency = "仙居县教育局";
+        let base = NewCase { agency, applicant: Applicant::Natural, applicant_name: "张三", contact: "138", channel: "网络", received: date(2024, 3, 1), request: "某文件" };
+        // 12 requests from one applicant in March: the 12th is the 2nd beyond 10 → 按件 100 元.
+        let mut ids = Vec::new();
+        for day in 1..=12 {
+            ids.push(store.create_case(&li, &NewCase { received: date(2024, 3, day), ..base.clone() }).await.unwrap());
+        }
+        let (yuan, why) = store.record_fee(&li, ids[11], FeeMethod::PerItem, 1, date(2024, 3, 20)).await.unwrap();
+        assert_eq!(yuan, 100, "{engine}: {why}");
+        assert!(why.contains("此前已申请 11 件"), "{why}");
+        assert!(store.record_fee(&li, ids[0], FeeMethod::PerItem, 1, date(2024, 3, 20)).await.unwrap_err().to_string().contains("不收费"));
+        assert!(store.record_fee(&wang, ids[1], FeeMethod::PerPage, 150, date(2024, 3, 20)).await.is_err(), "{engine}: other agency");
+        let (yuan, _) = store.record_fee(&li, ids[10], FeeMethod::PerPage, 150, date(2024, 3, 20)).await.unwrap();
+        assert_eq!(yuan, 1700);
+        store.fee_paid(&li, ids[10], date(2024, 3, 25)).await.unwrap();
+        store.close_case(&li, ids[10], date(2024, 3, 28), "予以公开").await.unwrap();
+        // A 补正 with 10 working days, never answered.
+        store.add_case_event(&li, ids[0], ClockEvent::CorrectionRequested(date(2024, 3, 5)), Some(10)).await.unwrap();
+        for &id in &ids[1..10] {
+            store.close_case(&li, id, date(2024, 3, 25), "予以公开").await.unwrap();
+        }
+        // Sweeping as another agency's staff closes nothing of ours; as ours, both lapse.
+        assert!(store.sweep_lapsed(&wang, date(2024, 6, 1)).await.unwrap().is_empty());
+        let closed = store.sweep_lapsed(&li, date(2024, 6, 1)).await.unwrap();
+        let mut got: Vec<(i64, &str)> = closed.iter().map(|(id, l)| (*id, l.outcome)).collect();
+        got.sort();
+        assert_eq!(got, vec![(ids[0], "other.no_correction"), (ids[11], "other.unpaid_fee")], "{engine}");
+        // 3-05 + 10 working days = 3-19; lapsed 3-20. Fee 3-20 + 20 working days = 4-18 (清明 4-4…4-6, 4-7 Sunday a 调休 working day): lapsed 4-19.
+        assert_eq!(closed.iter().find(|(id, _)| *id == ids[0]).unwrap().1.on, date(2024, 3, 20));
+        assert_eq!(closed.iter().find(|(id, _)| *id == ids[11]).unwrap().1.on, date(2024, 4, 19));
+        assert!(store.sweep_lapsed(&li, date(2024, 6, 1)).await.unwrap().is_empty(), "once");
+        // An open case for the year's end, and a review linked to a request.
+        let open = store.create_case(&li, &NewCase { received: date(2024, 12, 20), applicant: Applicant::Commercial, ..base.clone() }).await.unwrap();
+        let r = store.create_review(&li, agency, Some(ids[1]), "行政复议", date(2024, 4, 10), "复议 1 号").await.unwrap();
+        assert!(store.create_review(&wang, agency, None, "行政复议", date(2024, 4, 10), "").await.is_err());
+        assert!(store.create_review(&li, agency, Some(ids[1]), "仲裁", date(2024, 4, 10), "").await.is_err());
+        store.decide_review(&li, r, date(2024, 6, 1), "纠正").await.unwrap();
+        store.create_review(&li, agency, None, "直接起诉", date(2024, 11, 1), "").await.unwrap();
+        // Table 二 and the narrative.
+        let issued = CellId::from_key("t2.normative_docs.issued").unwrap();
+        store.set_figures(&li, agency, 2024, &[(issued, 4)]).await.unwrap();
+        assert!(store.set_figures(&li, agency, 2024, &[(CellId::from_key("t3.new.total").unwrap(), 4)]).await.is_err());
+        let mut draft = store.annual(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
+        assert!(!draft.edited);
+        assert!(store.publish(&li, agency, 2024, date(2025, 1, 10)).await.unwrap_err().to_string().contains("五、存在的主要问题及改进情况"), "{engine}");
+        draft.composed.sections[4] = vec!["（一）主要问题：解读不够。（二）改进：加强解读。".into()];
+        draft.composed.sections[1] = vec!["本年度主动公开情况见下表。".into()];
+        let texts: [String; 6] = std::array::from_fn(|i| if i == 5 { "无其他需要报告的事项。".into() } else { draft.composed.sections[i].join("\n") });
+        store.save_draft(&li, agency, 2024, &texts).await.unwrap();
+        let annual = store.annual(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
+        let v = |k: &str| annual.composed.values[&CellId::from_key(k).unwrap()].as_i64().unwrap();
+        assert_eq!((v("t3.new.total"), v("t3.granted.total"), v("t3.other.no_correction.total"), v("t3.other.unpaid_fee.total")), (13, 10, 1, 1), "{engine}");
+        assert_eq!((v("t3.carried_forward.total"), v("t3.new.commercial")), (1, 1));
+        assert_eq!((v("t4.review.corrected"), v("t4.suit_direct.pending"), v("t2.normative_docs.issued")), (1, 1, 4));
+        assert_eq!(annual.composed.sections[5], vec!["本年度收取政府信息公开信息处理费1件，共计1700元。".to_string(), "无其他需要报告的事项。".to_string()]);
+        assert_eq!(annual.timeliness.open, 1);
+        let id = store.publish(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
+        let filter = Filter { report_id: Some(id), ..Default::default() };
+        let stored = store.reports(&filter, 1, 0).await.unwrap();
+        assert_eq!((stored[0].errors, stored[0].year), (0, Some(2024)), "{engine}: published clean");
+        // The calendar: making 2024-12-30 a holiday moves the open case's due date.
+        let before = store.case(&li, open).await.unwrap().deadline(store.calendar().await.unwrap()).unwrap().due;
+        let (text, edited) = store.calendar_text().await.unwrap();
+        assert!(!edited);
+        let changed_text = format!("{text}\n2024-12-30\toff\t测试假日\n");
+        assert!(store.set_calendar(&li, &changed_text).await.is_err(), "admin only");
+        assert!(store.set_calendar(&admin, "2024-13-01\toff\tx\n").await.unwrap_err().to_string().contains("第 1 行"));
+        let moved = store.set_calendar(&admin, &changed_text).await.unwrap();
+        assert_eq!(moved.len(), 1, "{engine}");
+        assert_eq!(moved[0].0, open);
+        assert_eq!(moved[0].1, before);
+        assert!(moved[0].2 > before);
+        assert!(store.calendar_text().await.unwrap().1);
+        let log = store.audit_log(None, 200).await.unwrap();
+        for action in ["fee_notice", "fee_paid", "auto_close", "create_review", "decide_review", "set_figures", "save_draft", "publish", "set_calendar"] {
+            assert!(log.iter().any(|l| l.2 == action), "{engine}: {action} audited");
+        }
+        assert_eq!(store.users(&admin).await.unwrap().len(), 3);
+        assert!(store.users(&li).await.is_err());
         store.close().await;
     }
 }

@@ -642,7 +642,7 @@ pub(crate) async fn chart_of(store: &Store, name: &str, q: &ListQuery) -> Result
         "defects" => {
             let counts = store.rule_counts(&filter, GroupBy::All).await?;
             let mut counts: Vec<_> = counts.into_iter().map(|(_, code, _, _, reports)| (code, reports)).collect();
-            counts.sort_by(|a, b| b.1.cmp(&a.1));
+            counts.sort_by_key(|c| std::cmp::Reverse(c.1));
             counts.truncate(15);
             let cats = counts
                 .iter()

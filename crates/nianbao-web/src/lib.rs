@@ -15,6 +15,8 @@ mod error;
 mod pages;
 mod tables;
 mod work;
+mod work_admin;
+mod work_report;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -105,11 +107,23 @@ fn routes(app: App) -> Router {
         .route("/work", get(work::work))
         .route("/work/deadline", post(work::work_deadline))
         .route("/work/cases", post(work::new_case))
-        .route("/work/report", get(work::annual_report))
-        .route("/work/report.md", get(work::annual_report_md))
+        .route("/work/report", get(work_report::report_page))
+        .route("/work/report.docx", get(work_report::report_docx))
+        .route("/work/report.html", get(work_report::report_html))
+        .route("/work/report.md", get(work_report::report_md))
+        .route("/work/report/draft", post(work_report::save_draft))
+        .route("/work/report/figures", post(work_report::save_figures))
+        .route("/work/report/publish", post(work_report::publish))
+        .route("/work/reviews", get(work_report::reviews_page).post(work_report::new_review))
+        .route("/work/reviews/{id}/decide", post(work_report::decide_review))
+        .route("/work/import", get(work_admin::import_page).post(work_admin::import))
+        .route("/work/admin/calendar", get(work_admin::calendar).post(work_admin::save_calendar))
+        .route("/work/admin/users", get(work_admin::users).post(work_admin::new_user))
         .route("/work/cases/{id}", get(work::case_page))
         .route("/work/cases/{id}/events", post(work::case_event))
         .route("/work/cases/{id}/close", post(work::close_case))
+        .route("/work/cases/{id}/fee", post(work::case_fee))
+        .route("/work/cases/{id}/fee-paid", post(work::case_fee_paid))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/summary", get(api::summary))
         .route("/api/v1/reports", get(api::reports))

@@ -16,7 +16,8 @@ use nianbao_core::calendar::Calendar;
 use nianbao_core::clock::{deadline, ClockEvent};
 use nianbao_core::register::Applicant;
 use nianbao_store::accounts::{Role, Session};
-use nianbao_store::cases::{Case, CHANNELS};
+use nianbao_store::cases::{Case, NewCase, CHANNELS};
+use nianbao_store::workbench::FeeMethod;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -148,9 +149,8 @@ fn role_name(r: Role) -> &'static str {
     }
 }
 
-fn cases_section(s: &Session, cases: &[Case]) -> Markup {
-    let cal = Calendar::official();
-    let today = jiff::Zoned::now().date();
+fn cases_section(s: &Session, cases: &[Case], cal: &Calendar) -> Markup {
+    let today = today();
     html! {
         h2 { "未办结的申请（" (cases.len()) "）" }
         @if cases.is_empty() { p.hint { "没有未办结的申请。" } } @else {
@@ -164,7 +164,7 @@ fn cases_section(s: &Session, cases: &[Case]) -> Markup {
                             td { a href={ "/work/cases/" (c.id) } { (c.id) } }
                             td { (c.agency) }
                             td { (c.received) }
-                            td { (c.applicant.label()) }
+                            td { (c.applicant.label()) @if !c.applicant_name.is_empty() { " · " (c.applicant_name) } }
                             td class=[due.filter(|d| *d < today).map(|_| "err")] {
                                 @match (due, d.as_ref().and_then(|d| d.waiting.clone())) {
                                     (Some(due), _) => (due),
@@ -184,7 +184,9 @@ fn cases_section(s: &Session, cases: &[Case]) -> Markup {
                 input type="hidden" name="csrf" value=(s.csrf);
                 label { "机关 " select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } }
                 @if s.user.role == Role::Admin { label { "或 " input type="text" name="agency_other" placeholder="机关名称"; } }
-                label { "申请人 " select name="applicant" { @for a in Applicant::ALL { option value=(a.key()) { (a.label()) } } } }
+                label { "申请人类型 " select name="applicant" { @for a in Applicant::ALL { option value=(a.key()) { (a.label()) } } } }
+                label { "申请人姓名或名称 " input type="text" name="applicant_name" size="12"; }
+                label { "联系方式 " input type="text" name="contact" size="12"; }
                 label { "渠道 " select name="channel" { @for c in CHANNELS { option value=(c) { (c) } } } }
                 label { "收到日期 " input type="date" name="received" required; }
                 label { "申请内容 " input type="text" name="request" size="30" required; }
@@ -194,11 +196,16 @@ fn cases_section(s: &Session, cases: &[Case]) -> Markup {
     }
 }
 
-fn workbench(s: &Session, result: Option<Markup>) -> Markup {
-    workbench_with(s, &[], result)
+/// Today, in the server's time zone (China's, where the clock runs).
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
 }
 
-fn workbench_with(s: &Session, cases: &[Case], result: Option<Markup>) -> Markup {
+fn workbench(s: &Session, result: Option<Markup>) -> Markup {
+    workbench_with(s, &[], Calendar::official(), &[], result)
+}
+
+fn workbench_with(s: &Session, cases: &[Case], cal: &Calendar, lapsed: &[(i64, nianbao_core::register::lapse::Lapse)], result: Option<Markup>) -> Markup {
     page("工作台", "/work", html! {
         h1 { "工作台" }
         p.meta {
@@ -207,14 +214,22 @@ fn workbench_with(s: &Session, cases: &[Case], result: Option<Markup>) -> Markup
             @if let Some(r) = &s.user.region_code { " · 监督范围：" (r) }
         }
         form.inline method="post" action="/logout" { input type="hidden" name="csrf" value=(s.csrf); button type="submit" { "退出登录" } }
-        (cases_section(s, cases))
-        @if !s.user.agencies.is_empty() {
-            h2 { "年度报告（由登记生成）" }
-            form.filters method="get" action="/work/report" {
-                label { "机关 " select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } }
-                label { "年度 " input type="number" name="year" min="2019" max="2100" required; }
-                button type="submit" { "生成" }
+        nav.worknav {
+            a href="/work/reviews" { "复议诉讼" } " · " a href="/work/import" { "导入登记表" }
+            @if s.user.role == Role::Admin { " · " a href="/work/admin/calendar" { "节假日表" } " · " a href="/work/admin/users" { "用户" } }
+        }
+        @if !lapsed.is_empty() {
+            section.message {
+                p { "以下申请已按期限自动结案（其他处理）：" }
+                ul { @for (id, l) in lapsed { li { a href={ "/work/cases/" (id) } { "申请 " (id) } "：" (l.reason) } } }
             }
+        }
+        (cases_section(s, cases, cal))
+        h2 { "年度报告（由登记生成）" }
+        form.filters method="get" action="/work/report" {
+            label { "机关 " @if s.user.agencies.is_empty() { input type="text" name="agency" required; } @else { select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } } }
+            label { "年度 " input type="number" name="year" min="2019" max="2100" value=(today().year() - 1) required; }
+            button type="submit" { "生成" }
         }
         h2 { "答复期限计算" }
         p.hint { "按《条例》第三十、三十三条和国务院办公厅的放假安排计算；补正重新计算，征求意见期间暂停，延期最长 20 个工作日。" }
@@ -230,16 +245,24 @@ fn workbench_with(s: &Session, cases: &[Case], result: Option<Markup>) -> Markup
             button type="submit" { "计算" }
         }
         @if let Some(r) = result { (r) }
-        p.hint { "复议诉讼登记和由登记生成年度报告正在建设中；现可用 " code { "nianbao register" } " 由登记表（CSV）生成表三、表四。" }
     })
 }
 
 pub(crate) async fn work(State(app): State<App>, headers: HeaderMap) -> Response {
     match session(&app, &headers).await {
-        Ok(Some((_, s))) => match app.store.cases(&s.user, true).await {
-            Ok(cases) => workbench_with(&s, &cases, None).into_response(),
-            Err(e) => ApiError::from(e).into_response(),
-        },
+        Ok(Some((_, s))) => {
+            // Cases whose 补正 or fee period ran out close themselves when the bench is opened.
+            let found = async {
+                let lapsed = app.store.sweep_lapsed(&s.user, today()).await?;
+                let cases = app.store.cases(&s.user, true).await?;
+                let cal = app.store.calendar().await?;
+                Ok::<_, nianbao_store::Error>((lapsed, cases, cal))
+            };
+            match found.await {
+                Ok((lapsed, cases, cal)) => workbench_with(&s, &cases, cal, &lapsed, None).into_response(),
+                Err(e) => ApiError::from(e).into_response(),
+            }
+        }
         Ok(None) => Redirect::to("/login").into_response(),
         Err(e) => e.into_response(),
     }
@@ -273,6 +296,10 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
     if let Err(r) = check_csrf(&s, &f.csrf) {
         return r;
     }
+    let cal = match app.store.calendar().await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     let date = |v: &str| -> Result<Option<jiff::civil::Date>, String> {
         if v.trim().is_empty() { Ok(None) } else { v.trim().parse().map(Some).map_err(|_| format!("日期“{v}”应写作 YYYY-MM-DD")) }
     };
@@ -287,7 +314,7 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
             let days = f.extended_days.trim().parse().map_err(|_| "请填写延期的工作日数（1–20）".to_string())?;
             events.push(ClockEvent::Extended { on, days });
         }
-        deadline(Calendar::official(), received, &events).map_err(|e| e.to_string())
+        deadline(cal, received, &events).map_err(|e| e.to_string())
     })();
     let shown = match result {
         Ok(d) => html! {
@@ -305,7 +332,7 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
 }
 
 /// The session of a request, or the response that refuses it (not signed in, bad token).
-async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>) -> Result<Session, Response> {
+pub(crate) async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>) -> Result<Session, Response> {
     let s = match session(app, headers).await {
         Ok(Some((_, s))) => s,
         Ok(None) => return Err((StatusCode::UNAUTHORIZED, message_page("请先登录", "工作台需要登录。")).into_response()),
@@ -319,7 +346,7 @@ async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>) -> Result
 
 /// A store refusal as a page: someone else's case is "not found" (nothing leaks), a
 /// supervisor's write is forbidden, a bad entry is explained.
-fn refused(e: nianbao_store::Error) -> Response {
+pub(crate) fn refused(e: nianbao_store::Error) -> Response {
     match e {
         nianbao_store::Error::Forbidden(m) if m.contains("无权查看") => (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response(),
         nianbao_store::Error::Forbidden(m) => (StatusCode::FORBIDDEN, message_page("不允许", &m)).into_response(),
@@ -337,6 +364,10 @@ pub(crate) struct NewCaseForm {
     #[serde(default)]
     agency_other: String,
     applicant: String,
+    #[serde(default)]
+    applicant_name: String,
+    #[serde(default)]
+    contact: String,
     channel: String,
     received: String,
     request: String,
@@ -354,7 +385,8 @@ pub(crate) async fn new_case(State(app): State<App>, headers: HeaderMap, Form(f)
         return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "申请人类型无效")).into_response();
     };
     let agency = if f.agency_other.trim().is_empty() { f.agency.trim() } else { f.agency_other.trim() };
-    match app.store.create_case(&s.user, agency, applicant, &f.channel, received, f.request.trim()).await {
+    let new = NewCase { agency, applicant, applicant_name: &f.applicant_name, contact: &f.contact, channel: &f.channel, received, request: f.request.trim() };
+    match app.store.create_case(&s.user, &new).await {
         Ok(id) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
     }
@@ -369,18 +401,30 @@ pub(crate) async fn case_page(State(app): State<App>, headers: HeaderMap, axum::
         Ok(c) => c,
         Err(e) => return refused(e),
     };
-    let d = c.deadline(Calendar::official()).ok();
+    let cal = match app.store.calendar().await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let d = c.deadline(cal).ok();
+    let lapse = c.lapse(cal, today());
     let log = app.store.audit_log(Some(&format!("case:{id}")), 100).await.unwrap_or_default();
     let writable = s.user.role != Role::Supervisor;
     page(&format!("申请 {id}"), "/work", html! {
         h1 { "申请 " (id) "：" (c.agency) }
         dl.meta {
-            dt { "申请人" } dd { (c.applicant.label()) }
+            dt { "申请人" } dd { (c.applicant.label()) @if !c.applicant_name.is_empty() { " · " (c.applicant_name) } @if !c.contact.is_empty() { " · " (c.contact) } }
             dt { "渠道" } dd { (c.channel) }
             dt { "收到" } dd { (c.received) }
             dt { "内容" } dd { (c.request) }
-            dt { "状态" } dd { @match c.answered { Some((a, o)) => { "已于 " (a) " 答复：" (o) }, None => "办理中" } }
+            dt { "状态" } dd { @match c.answered { Some((a, o)) => { "已于 " (a) " 答复：" (nianbao_core::register::outcome_label(o)) }, None => "办理中" } }
+            @if let Some(n) = c.correction_period { dt { "补正期限" } dd { (n) " 个工作日（逾期不补正即自动按“其他处理”结案）" } }
+            @if let Some((fee, why)) = &c.fee {
+                dt { "信息处理费" }
+                dd { (fee.yuan) " 元，" (fee.noticed) " 发出收费通知（" (why) "）；"
+                    @match fee.paid { Some(p) => { (p) " 已缴纳" }, None => "尚未缴纳（20 个工作日内未缴即自动按“其他处理”结案）" } }
+            }
         }
+        @if let Some(l) = &lapse { p.message { "已逾期：" (l.reason) "。打开工作台时将自动结案。" } }
         @if let Some(d) = &d {
             h2 { "答复期限" }
             @if let Some(due) = d.due { p { strong { (due) } } }
@@ -401,7 +445,30 @@ pub(crate) async fn case_page(State(app): State<App>, headers: HeaderMap, axum::
                 } }
                 label { "日期 " input type="date" name="on" required; }
                 label { "延期工作日 " input type="number" name="days" min="1" max="20"; }
+                label { "补正期限（工作日） " input type="number" name="period" min="1" max="60" value="15"; }
                 button type="submit" { "记录" }
+            }
+            @match &c.fee {
+                None => {
+                    h2 { "收费通知" }
+                    p.hint { "按国办函〔2020〕109号计算：按件为同一申请人一个自然月内累计件数（本系统按登记的申请人姓名统计），按量为页数；申请人应在 20 个工作日内缴纳。" }
+                    form.filters method="post" action={ "/work/cases/" (id) "/fee" } {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        label { "方式 " select name="method" { option value="item" { "按件" } option value="page" { "按量（页）" } } }
+                        label { "件数或页数 " input type="number" name="units" min="1" value="1" required; }
+                        label { "通知日期 " input type="date" name="noticed" required; }
+                        button type="submit" { "计算并记录" }
+                    }
+                }
+                Some((fee, _)) if fee.paid.is_none() => {
+                    h2 { "缴费" }
+                    form.filters method="post" action={ "/work/cases/" (id) "/fee-paid" } {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        label { "缴费日期 " input type="date" name="paid" required; }
+                        button type="submit" { "登记已缴" }
+                    }
+                }
+                _ => {}
             }
             h2 { "结案" }
             form.filters method="post" action={ "/work/cases/" (id) "/close" } {
@@ -427,6 +494,8 @@ pub(crate) struct EventForm {
     on: String,
     #[serde(default)]
     days: String,
+    #[serde(default)]
+    period: String,
 }
 
 pub(crate) async fn case_event(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<EventForm>) -> Response {
@@ -442,7 +511,8 @@ pub(crate) async fn case_event(State(app): State<App>, headers: HeaderMap, axum:
         let why = if f.kind == "extended" { "请填写延期的工作日数（1–20）" } else { "未知的事件" };
         return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", why)).into_response();
     };
-    match app.store.add_case_event(&s.user, id, event).await {
+    let period = if f.kind == "correction_requested" { f.period.trim().parse().ok() } else { None };
+    match app.store.add_case_event(&s.user, id, event, period).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
     }
@@ -471,54 +541,46 @@ pub(crate) async fn close_case(State(app): State<App>, headers: HeaderMap, axum:
 }
 
 #[derive(Deserialize)]
-pub(crate) struct ReportQuery {
-    agency: String,
-    year: i16,
+pub(crate) struct FeeForm {
+    #[serde(default)]
+    csrf: String,
+    method: String,
+    units: String,
+    noticed: String,
 }
 
-/// The annual report's tables computed from the register, and the rules' verdict on them.
-async fn annual(app: &App, s: &Session, q: &ReportQuery) -> Result<nianbao_core::Report, Response> {
-    let values = app.store.annual_tables(&s.user, &q.agency, q.year).await.map_err(refused)?;
-    Ok(nianbao_core::Report::from_values(u16::try_from(q.year).ok(), &q.agency, nianbao_core::template::Format::V2021, values))
-}
-
-pub(crate) async fn annual_report(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> Response {
-    let s = match signed_in(&app, &headers, None).await {
+pub(crate) async fn case_fee(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<FeeForm>) -> Response {
+    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let report = match annual(&app, &s, &q).await {
-        Ok(r) => r,
-        Err(r) => return r,
+    let (Ok(noticed), Ok(units)) = (f.noticed.trim().parse::<jiff::civil::Date>(), f.units.trim().parse::<u32>()) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "请填写通知日期（YYYY-MM-DD）和件数或页数")).into_response();
     };
-    let broken: Vec<_> = nianbao_core::rules::run_all(&report, None).into_iter().filter(|d| d.code.starts_with('T')).collect();
-    let marks: Vec<crate::tables::Marked> =
-        broken.iter().map(|d| crate::tables::Marked { severity: d.severity, code: d.code, cells: d.cells.iter().map(|c| c.key()).collect() }).collect();
-    let md = format!("/work/report.md?{}", serde_urlencoded::to_string([("agency", q.agency.as_str()), ("year", &q.year.to_string())]).unwrap_or_default());
-    page(&format!("{}{}年度报告", q.agency, q.year), "/work", html! {
-        h1 { (q.agency) " " (q.year) " 年度政府信息公开工作年度报告（由登记生成）" }
-        p.meta {
-            @if broken.is_empty() { span.ok { "勾稽关系全部成立（表格由同一份登记计数生成）。" } }
-            @else { span.err-count { (broken.len()) " 处勾稽关系不成立" } }
-            " " a.button href=(md) { "下载 Markdown" }
-        }
-        p.hint { "表三由登记的申请计数：本年新收、上年结转（年初未办结）、本年办结（按结果与申请人）、结转下年度（年末未办结）。表四待复议诉讼登记上线后生成。" }
-        div.tables { (crate::tables::tables(&report, &marks)) }
-    })
-    .into_response()
+    let method = if f.method == "page" { FeeMethod::PerPage } else { FeeMethod::PerItem };
+    match app.store.record_fee(&s.user, id, method, units, noticed).await {
+        Ok(_) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
+        Err(e) => refused(e),
+    }
 }
 
-pub(crate) async fn annual_report_md(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<ReportQuery>) -> Response {
-    let s = match signed_in(&app, &headers, None).await {
+#[derive(Deserialize)]
+pub(crate) struct PaidForm {
+    #[serde(default)]
+    csrf: String,
+    paid: String,
+}
+
+pub(crate) async fn case_fee_paid(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<PaidForm>) -> Response {
+    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    match annual(&app, &s, &q).await {
-        Ok(report) => (
-            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
-            nianbao_core::render::markdown::render(&report),
-        )
-            .into_response(),
-        Err(r) => r,
+    let Ok(paid) = f.paid.trim().parse::<jiff::civil::Date>() else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "缴费日期应写作 YYYY-MM-DD")).into_response();
+    };
+    match app.store.fee_paid(&s.user, id, paid).await {
+        Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
+        Err(e) => refused(e),
     }
 }

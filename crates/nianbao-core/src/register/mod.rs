@@ -220,7 +220,7 @@ pub fn table4(cases: &[ReviewCase], year: i16) -> Result<Vec<(CellId, Number)>, 
     for (g, kind) in T4_GROUPS.iter().zip([ReviewKind::Review, ReviewKind::SuitDirect, ReviewKind::SuitAfterReview]) {
         let of_kind: Vec<&ReviewCase> = cases.iter().filter(|c| c.kind == kind).collect();
         let decided = |res: ReviewResult| of_kind.iter().filter(|c| c.decided.is_some_and(|(d, r)| r == res && d >= start && d <= end)).count();
-        let pending = of_kind.iter().filter(|c| c.filed <= end && !c.decided.is_some_and(|(d, _)| d <= end)).count();
+        let pending = of_kind.iter().filter(|c| c.filed <= end && c.decided.is_none_or(|(d, _)| d > end)).count();
         let (upheld, corrected, other) = (decided(ReviewResult::Upheld), decided(ReviewResult::Corrected), decided(ReviewResult::Other));
         for (col, n) in [("upheld", upheld), ("corrected", corrected), ("other", other), ("pending", pending), ("total", upheld + corrected + other + pending)] {
             out.push((CellId::t4(g.key, col), count(n)));
@@ -321,7 +321,7 @@ mod tests {
     #[test]
     fn register_errors_are_named() {
         let r = Request { applicant: Applicant::Natural, received: date(2024, 5, 1), answered: Some((date(2024, 4, 1), "granted")) };
-        assert_eq!(table3(&[r.clone()], 2024), Err(RegisterError::AnsweredBeforeReceived(1)));
+        assert_eq!(table3(std::slice::from_ref(&r), 2024), Err(RegisterError::AnsweredBeforeReceived(1)));
         let bad = Request { answered: Some((date(2024, 5, 2), "approved")), ..r };
         assert!(matches!(table3(&[bad], 2024), Err(RegisterError::UnknownOutcome(1, _))));
         let c = ReviewCase { kind: ReviewKind::Review, filed: date(2024, 5, 1), decided: Some((date(2024, 4, 1), ReviewResult::Upheld)) };

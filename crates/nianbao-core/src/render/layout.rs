@@ -121,7 +121,7 @@ pub fn t4(value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
     second.push(h("复议后起诉", 5, 1));
     let mut third = leaf();
     third.extend(leaf());
-    let values: LayoutRow = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).map(|id| value(id)).collect();
+    let values: LayoutRow = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).map(&mut *value).collect();
     vec![vec![h("行政复议", 5, 1), h("行政诉讼", 10, 1)], second, third, values]
 }
 
