@@ -189,3 +189,119 @@ async fn no_access_across_agencies_and_every_change_is_audited() {
         "every change, by whom; refused attempts change nothing"
     );
 }
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+fn multipart(uri: &str, fields: &[(&str, Option<&str>, &[u8])], cookie: &str) -> Request<Body> {
+    let boundary = "XnianbaoBoundary";
+    let mut body = Vec::new();
+    for (name, file, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(f) = file {
+            body.extend_from_slice(format!("; filename=\"{f}\"").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Request::post(uri).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).header(header::COOKIE, cookie).body(Body::from(body)).unwrap()
+}
+
+/// The report from the record through the web: import a register (errors listed by row,
+/// nothing taken; then all of it), a review, table 二, the narrative, downloads that read
+/// back, publishing; each write refused without the CSRF token, and another agency's
+/// staff, a supervisor and a non-administrator refused where they must be.
+#[tokio::test]
+async fn the_report_from_the_record_through_the_web() {
+    let (app, store) = app().await;
+    store.create_user("boss", "administrator password", Role::Admin, &[], None).await.unwrap();
+    store.create_user("watch", "supervisor password", Role::Supervisor, &[], Some("331024")).await.unwrap();
+    let (cookie, csrf) = signed(&app, "li", "correct horse battery").await;
+    let (other, other_csrf) = signed(&app, "wang", "another good password").await;
+    let agency = enc("仙居县教育局");
+
+    // Import: a bad register lists every error by row and takes nothing.
+    let bad = "收到日期,申请人类型,答复日期,办理结果\n2024-03-01,自然人,2024-03-10,予以公开\n2024-13-01,个人,,\n";
+    let (status, _, page) = send(&app, multipart("/work/import", &[("csrf", None, csrf.as_bytes()), ("agency", None, "仙居县教育局".as_bytes()), ("file", Some("r.csv"), bad.as_bytes())], &cookie)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("第 3 行") && page.contains("个人"), "{page}");
+    let (status, _, _) = send(&app, multipart("/work/import", &[("agency", None, "仙居县教育局".as_bytes()), ("file", Some("r.csv"), bad.as_bytes())], &cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+    let good = "编号,收到日期,申请人类型,答复日期,办理结果,申请人\nA1,2024-03-01,自然人,2024-03-10,予以公开,张三\nA2,2024-05-06,商业企业,2024-05-20,本机关不掌握相关政府信息,某公司\nA3,2024-12-20,自然人,,,李四\n";
+    let (status, _, _) = send(&app, multipart("/work/import", &[("csrf", None, other_csrf.as_bytes()), ("agency", None, "仙居县教育局".as_bytes()), ("file", Some("r.csv"), good.as_bytes())], &other)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another agency's staff");
+    let (status, _, page) = send(&app, multipart("/work/import", &[("csrf", None, csrf.as_bytes()), ("agency", None, "仙居县教育局".as_bytes()), ("file", Some("r.csv"), good.as_bytes())], &cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已导入 3 件"));
+
+    // A review, table 二 and the narrative.
+    let (status, _, _) = send(&app, form("/work/reviews", &format!("csrf={csrf}&agency={agency}&kind={}&filed=2024-06-01", enc("行政复议")), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&app, form("/work/report/figures", &format!("csrf={csrf}&agency={agency}&year=2024&t2.normative_docs.issued=3"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&app, form("/work/report/figures", &format!("agency={agency}&year=2024&t2.normative_docs.issued=9"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, page) = send(&app, form("/work/report/publish", &format!("csrf={csrf}&agency={agency}&year=2024"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "section 五 is empty");
+    assert!(page.contains("五、存在的主要问题及改进情况"));
+    let draft = format!("csrf={csrf}&agency={agency}&year=2024&s1={}&s2={}&s5={}&s6=", enc("本年度依法做好政府信息公开工作。"), enc("主动公开情况见下表。"), enc("问题：解读不足。改进：加强解读。"));
+    let (status, _, _) = send(&app, form("/work/report/draft", &draft, Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The report page: the counts, the review pending, timeliness, clean.
+    let (status, _, page) = send(&app, get(&format!("/work/report?agency={agency}&year=2024"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("检查通过"), "clean by construction");
+    assert!(page.contains("本年度未收取政府信息公开信息处理费。"));
+    assert!(page.contains("未办结 1 件"), "A3 is open at the year's end");
+    let (status, _, _) = send(&app, get(&format!("/work/report?agency={agency}&year=2024"), Some(&other))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another agency's report");
+
+    // Downloads read back with the same cells.
+    let res = app.clone().oneshot(get(&format!("/work/report.docx?agency={agency}&year=2024"), Some(&cookie))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".docx"));
+    let docx = res.into_body().collect().await.unwrap().to_bytes();
+    let report = nianbao_core::parse(&docx).unwrap();
+    let v = |k: &str| report.cell_by_key(k).map(|c| c.value.as_i64().unwrap());
+    assert_eq!((v("t3.new.total"), v("t3.granted.total"), v("t3.unavailable.not_held.commercial")), (Some(3), Some(1), Some(1)));
+    assert_eq!((v("t4.review.pending"), v("t2.normative_docs.issued")), (Some(1), Some(3)));
+    let (_, _, md) = send(&app, get(&format!("/work/report.md?agency={agency}&year=2024"), Some(&cookie))).await;
+    assert!(md.contains("## 五、存在的主要问题及改进情况") && md.contains("加强解读"));
+
+    // Publishing: the supervisor reads but may not publish; the staff publish.
+    let (watch, watch_csrf) = signed(&app, "watch", "supervisor password").await;
+    let (status, _, _) = send(&app, form("/work/report/publish", &format!("csrf={watch_csrf}&agency={agency}&year=2024"), Some(&watch))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = send(&app, form("/work/report/publish", &format!("csrf={csrf}&agency={agency}&year=2024"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let at = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(at.starts_with("/reports/"));
+    let (status, _, page) = send(&app, get(&at, None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("仙居县教育局"));
+
+    // Administration is the administrator's: the calendar (checked; open cases recomputed) and users.
+    let (status, _, _) = send(&app, get("/work/admin/calendar", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (boss, boss_csrf) = signed(&app, "boss", "administrator password").await;
+    let (status, _, page) = send(&app, get("/work/admin/calendar", Some(&boss))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("国办发明电〔2023〕7号"), "the shipped table names its notices");
+    let (status, _, page) = send(&app, form("/work/admin/calendar", &format!("csrf={boss_csrf}&text={}", enc("2024-02-30\toff\tx\n")), Some(&boss))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("未保存") && page.contains("第 1 行"));
+    let (text, _) = store.calendar_text().await.unwrap();
+    let (_, _, page) = send(&app, form("/work/admin/calendar", &format!("csrf={boss_csrf}&text={}", enc(&format!("{text}\n2024-12-23\toff\t测试\n"))), Some(&boss))).await;
+    assert!(page.contains("1 件未办结申请的答复期限随之重新计算"), "{page}");
+    let (status, _, _) = send(&app, form("/work/admin/users", &format!("csrf={csrf}&name=x&password=long+enough+pw&role=admin"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&app, form("/work/admin/users", &format!("csrf={boss_csrf}&name=zhao&password=long+enough+pw&role=staff&agencies={agency}"), Some(&boss))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = send(&app, get("/work/admin/users", Some(&boss))).await;
+    assert!(page.contains("zhao"));
+    assert!(signed(&app, "zhao", "long enough pw").await.0.contains("nianbao_session"));
+}
