@@ -207,10 +207,10 @@ impl Composed {
         Ok(crate::render::markdown::render(&self.read_back()?.0))
     }
 
-    /// Sections with no text, by number (sections 三 and 四 are their tables, and never
-    /// empty); a report is not published while any remain.
+    /// Sections with no text, by number (sections 二, 三 and 四 are their tables, and
+    /// never empty); a report is not published while any remain.
     pub fn empty_sections(&self) -> Vec<u8> {
-        (1..=6u8).filter(|n| !matches!(n, 3 | 4) && self.sections[usize::from(n - 1)].iter().all(|p| p.trim().is_empty())).collect()
+        (1..=6u8).filter(|n| !matches!(n, 2 | 3 | 4) && self.sections[usize::from(n - 1)].iter().all(|p| p.trim().is_empty())).collect()
     }
 }
 
