@@ -8,6 +8,7 @@
 //! Where the values cannot be read with certainty the row is reported, not guessed.
 
 mod meta;
+mod recover;
 mod sections;
 pub(crate) mod tokens;
 
@@ -36,6 +37,8 @@ pub mod codes {
     pub const UNKNOWN_HEADER: &str = "E0004";
     /// A row that appears twice.
     pub const DUPLICATE_ROW: &str = "E0005";
+    /// A row whose glued or split numbers were read by the table's identities.
+    pub const RECOVERED_ROW: &str = "E0006";
 }
 
 /// Aligns a document to the template.
@@ -179,6 +182,32 @@ struct Aligner<'t> {
 /// The values read for a row: a token index per cell (or the weak empty taken as blank).
 type Reading = Vec<usize>;
 
+/// A row whose numbers the layout glued or split, with every reading of them.
+struct Broken {
+    label: String,
+    label_span: Span,
+    /// The value tokens as printed.
+    printed: String,
+    tokens: usize,
+    ids: Vec<CellId>,
+    /// The text allows this one reading only.
+    unique: bool,
+    /// The readings (for tables 三 and 四, those whose totals hold); `None`: too many.
+    candidates: Option<Vec<recover::Candidate>>,
+}
+
+impl Broken {
+    fn list(&self) -> &[recover::Candidate] {
+        self.candidates.as_deref().unwrap_or(&[])
+    }
+}
+
+impl Broken {
+    fn how(&self) -> &'static str {
+        if self.tokens < self.ids.len() { "连在一起（分隔丢失）" } else { "被拆开" }
+    }
+}
+
 impl<'t> Aligner<'t> {
     fn units(&self, range: std::ops::Range<usize>) -> Vec<Unit> {
         let mut out = Vec::new();
@@ -197,7 +226,7 @@ impl<'t> Aligner<'t> {
                     }
                     cur.labels.push(i);
                 }
-                Kind::Value(_) | Kind::Blank | Kind::Empty => {
+                Kind::Value(_) | Kind::Blank | Kind::Empty | Kind::Digits => {
                     // Empty cells padding an earlier row (a header row with `&nbsp;`
                     // cells) do not belong to the values that start on this one.
                     if let Some(&last) = cur.values.last() {
@@ -218,12 +247,15 @@ impl<'t> Aligner<'t> {
     /// A number or a printed blank marker (not an empty cell).
     fn substantial(&self, v: usize) -> bool {
         let t = &self.toks[v];
-        matches!(t.kind, Kind::Value(_)) || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
+        matches!(t.kind, Kind::Value(_) | Kind::Digits) || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
     }
 
     /// Reads `n` values from a unit, or says why it cannot.
     fn read(&self, unit: &Unit, n: usize) -> Result<Reading, String> {
         let strong: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].is_strong_value()).collect();
+        if strong.iter().any(|&v| self.toks[v].kind == Kind::Digits) {
+            return Err("数字过长，是几个单元格的数字连在了一起".into());
+        }
         if strong.len() == n {
             return Ok(strong);
         }
@@ -285,15 +317,89 @@ impl<'t> Aligner<'t> {
         }
     }
 
-    fn unreadable(&mut self, what: &str, unit: &Unit, why: String) {
+    fn unreadable(&mut self, what: &str, unit: &Unit, why: String, ids: &[CellId]) {
         let (label, span) = self.label_text(unit);
         let values: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text).collect();
         let span = unit.values.iter().fold(span, |s, &v| s.cover(self.toks[v].span));
         self.diags.push(
             Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{label}」的数值无法确定：{why}"))
                 .at(Some(span), format!("读到：{}", values.iter().map(|v| if v.is_empty() { "（空）" } else { v }).collect::<Vec<_>>().join(" ")))
+                .cells(ids.iter().copied())
                 .help("核对原文该行的每个单元格；空白单元格请填写 0 或明确的空白标记（如“/”）"),
         );
+    }
+
+    /// The readings of a row whose values are digit runs the layout glued or split (see
+    /// [`recover`]): `(true, [the one])` when the text allows one reading only; else
+    /// `(false, those whose every run of `group` cells ends in its total)`. `None` when the
+    /// row is not of that kind.
+    fn broken_readings(&self, unit: &Unit, n: usize, group: Option<usize>) -> Option<(bool, Option<Vec<recover::Candidate>>)> {
+        let vals: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].kind != Kind::Empty).collect();
+        if vals.iter().any(|&v| !matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits)) {
+            return None;
+        }
+        let texts: Vec<&str> = vals.iter().map(|&v| self.toks[v].text.trim()).collect();
+        if vals.len() == n || !recover::all_digit_runs(&texts) {
+            return None;
+        }
+        let toks: Vec<(&str, Span)> = vals.iter().zip(&texts).map(|(&v, t)| (*t, self.toks[v].span)).collect();
+        if let Some(only) = recover::readings(&toks, n, recover::Search { cap: 1, group: None }).filter(|c| c.len() == 1) {
+            return Some((true, Some(only)));
+        }
+        if group.is_none() {
+            return Some((false, recover::readings(&toks, n, recover::Search { cap: recover::MAX_CANDIDATES, group: None })));
+        }
+        Some((false, recover::readings(&toks, n, recover::Search { cap: recover::MAX_CANDIDATES, group })))
+    }
+
+    fn store_pieces(&mut self, ids: &[CellId], reading: &[recover::Piece]) {
+        for (&id, p) in ids.iter().zip(reading) {
+            if std::mem::replace(&mut self.stored[id.index()], true) {
+                continue;
+            }
+            self.cells.push(CellValue { id, value: Number::new(p.value, 0), blank: false, raw: p.text.clone(), span: p.span });
+        }
+    }
+
+    /// Says how a broken row was read, so that a reviewer can see it.
+    fn recovered(&mut self, what: &str, broken: &Broken, pick: usize, why: &str) {
+        let c = &broken.list()[pick];
+        let span = c.iter().fold(broken.label_span, |s, p| s.cover(p.span));
+        self.diags.push(
+            Diagnostic::new(
+                codes::RECOVERED_ROW,
+                Severity::Info,
+                format!("{what}「{}」的数字在原文中{}，读作「{}」：{why}", broken.label, broken.how(), recover::show(c)),
+            )
+            .at(Some(span), format!("原文：{}", broken.printed))
+            .cells(broken.ids.iter().copied())
+            .help("核对原文：数字之间应有分隔（单元格、空格或制表符）"),
+        );
+    }
+
+    /// Reports a broken row whose reading is not certain, with its candidates.
+    fn uncertain(&mut self, what: &str, broken: &Broken, kept: &[usize], why: &str) {
+        let shown: Vec<String> = kept.iter().take(8).map(|&i| format!("「{}」", recover::show(&broken.list()[i]))).collect();
+        let more = if kept.len() > shown.len() { format!(" 等 {} 种", kept.len()) } else { String::new() };
+        let list = if kept.is_empty() { String::new() } else { format!("；可能的读法：{}{more}", shown.join("、")) };
+        let span = broken.label_span;
+        self.diags.push(
+            Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{}」的数字在原文中{}，无法确定读法：{why}{list}", broken.label, broken.how()))
+                .at(Some(span), format!("原文：{}", broken.printed))
+                .cells(broken.ids.iter().copied())
+                .help("核对原文该行的每个单元格，数字之间应有分隔"),
+        );
+    }
+
+    fn broken(&self, unit: &Unit, ids: Vec<CellId>, found: (bool, Option<Vec<recover::Candidate>>)) -> Broken {
+        // The row's own label (the last label token), not the header words before it.
+        let (label, label_span) = match unit.labels.last() {
+            Some(&l) => (self.toks[l].text.trim().to_string(), self.toks[l].span),
+            None => self.label_text(unit),
+        };
+        let vals: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text.trim()).filter(|t| !t.is_empty()).collect();
+        let span = unit.values.iter().fold(label_span, |s, &v| s.cover(self.toks[v].span));
+        Broken { label, label_span: span, printed: vals.join(" "), tokens: vals.len(), ids, unique: found.0, candidates: found.1 }
     }
 
     // -- table 三 ------------------------------------------------------------
@@ -312,6 +418,7 @@ impl<'t> Aligner<'t> {
         // A variant shape with a 法人小计 column: where it stands among the eight values.
         let mut legal_subtotal_at: Option<usize> = None;
         let mut group_subtotals: Vec<(&'static str, Reading, String, Span)> = Vec::new();
+        let mut broken: Vec<Broken> = Vec::new();
         for unit in &units {
             if unit.labels.is_empty() {
                 continue;
@@ -388,8 +495,22 @@ impl<'t> Aligner<'t> {
                     }
                     self.rows.push(RowFound { key: format!("t3.{}", row.key), label, span });
                 }
-                Err(why) => self.unreadable("表三的行", unit, why),
+                Err(why) => {
+                    let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)).collect();
+                    match self.broken_readings(unit, width, Some(width)).filter(|_| legal_subtotal_at.is_none()) {
+                        Some(readings) => {
+                            found.push(ri);
+                            let b = self.broken(unit, ids, readings);
+                            self.rows.push(RowFound { key: format!("t3.{}", row.key), label: b.label.clone(), span: b.label_span });
+                            broken.push(b);
+                        }
+                        None => self.unreadable("表三的行", unit, why, &ids),
+                    }
+                }
             }
+        }
+        if !broken.is_empty() {
+            self.resolve_t3(broken, &found);
         }
         if found.is_empty() {
             return;
@@ -430,6 +551,93 @@ impl<'t> Aligner<'t> {
                 };
                 self.subtotals.push(Subtotal { label: format!("「{label}」小计「{}」列", c.label), value, raw: t.text.to_string(), span: t.span, parts });
             }
+        }
+    }
+
+    /// Reads table 三's broken rows: a reading the text alone allows stands; otherwise the
+    /// row's total filters the readings, and the column identities (outcome rows sum to
+    /// （七）总计; 一 + 二 = （七） + 四) choose among the rest, with the rows read normally.
+    fn resolve_t3(&mut self, broken: Vec<Broken>, found: &[usize]) {
+        let what = "表三的行";
+        let mut fixed: Vec<(usize, usize, &'static str)> = Vec::new(); // (broken, candidate, why)
+        let mut open: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (bi, b) in broken.iter().enumerate() {
+            if b.unique {
+                fixed.push((bi, 0, "原文只有这一种读法"));
+                continue;
+            }
+            let Some(list) = &b.candidates else {
+                self.uncertain(what, b, &[], "可能的读法太多，未逐一检验");
+                continue;
+            };
+            match list.len() {
+                0 => self.uncertain(what, b, &[], "没有一种读法使本行总计等于各列之和"),
+                1 => fixed.push((bi, 0, "这是唯一使本行总计等于各列之和的读法")),
+                n => open.push((bi, (0..n).collect())),
+            }
+        }
+        // Values known so far, by row key and column.
+        let known: std::collections::HashMap<CellId, i64> = self.cells.iter().filter_map(|c| Some((c.id, c.value.as_i64()?))).collect();
+        let key_of = |b: &Broken| b.ids[0].def().row;
+        let outcome_rows: Vec<&'static str> = found.iter().map(|&r| &T3_ROWS[r]).filter(|r| r.role == crate::template::T3Role::Outcome).map(|r| r.key).collect();
+        let value = |row: &str, col: usize, choice: &dyn Fn(&str) -> Option<i64>| -> Option<i64> {
+            choice(&format!("{row}/{col}")).or_else(|| known.get(&CellId::t3(row, T3_COLUMNS[col].key)).copied())
+        };
+        let columns_hold = |choice: &dyn Fn(&str) -> Option<i64>| -> bool {
+            (0..T3_COLUMNS.len()).all(|col| {
+                let v = |row: &str| value(row, col, choice);
+                let balance = match (v("new"), v("carried_over"), v("total_processed"), v("carried_forward")) {
+                    (Some(a), Some(b), Some(c), Some(d)) => a + b == c + d,
+                    _ => true,
+                };
+                let outcomes: Option<i64> = outcome_rows.iter().map(|r| v(r)).sum();
+                let processed = match (outcomes, v("total_processed")) {
+                    (Some(o), Some(t)) => o == t,
+                    _ => true,
+                };
+                balance && processed
+            })
+        };
+        let fixed_values = |fixed: &[(usize, usize, &str)], key: &str| -> Option<i64> {
+            let (row, col) = key.split_once('/')?;
+            let col: usize = col.parse().ok()?;
+            fixed.iter().find(|(bi, _, _)| key_of(&broken[*bi]) == row).map(|(bi, ci, _)| broken[*bi].list()[*ci][col].value)
+        };
+        if !open.is_empty() {
+            let sizes: Vec<usize> = open.iter().map(|(_, k)| k.len()).collect();
+            let mut holds = |pick: &[usize]| {
+                let choice = |key: &str| -> Option<i64> {
+                    let (row, col) = key.split_once('/')?;
+                    let col: usize = col.parse().ok()?;
+                    open.iter().zip(pick).find(|((bi, _), _)| key_of(&broken[*bi]) == row).map(|((bi, kept), &p)| broken[*bi].list()[kept[p]][col].value).or_else(|| fixed_values(&fixed, key))
+                };
+                columns_hold(&choice)
+            };
+            match recover::choose(&sizes, &mut holds) {
+                Ok(pick) => {
+                    for ((bi, kept), p) in open.iter().zip(pick) {
+                        fixed.push((*bi, kept[p], "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立"));
+                    }
+                }
+                Err(n) => {
+                    let why = match n {
+                        0 => "没有一种读法使表三各列的勾稽关系成立".to_string(),
+                        usize::MAX => "可能的读法组合太多，未逐一检验".to_string(),
+                        n => format!("有 {n} 种读法组合都使勾稽关系成立"),
+                    };
+                    for (bi, kept) in &open {
+                        self.uncertain(what, &broken[*bi], kept, &why);
+                    }
+                }
+            }
+        }
+        fixed.sort_by_key(|(bi, _, _)| *bi);
+        for (bi, ci, why) in fixed {
+            let b = &broken[bi];
+            let ids = b.ids.clone();
+            let reading = b.list()[ci].clone();
+            self.store_pieces(&ids, &reading);
+            self.recovered(what, b, ci, why);
         }
     }
 
@@ -535,14 +743,49 @@ impl<'t> Aligner<'t> {
                         done = true;
                         break;
                     }
-                    Err(e) => err = e,
+                    Err(e) => {
+                        err = e;
+                        // Under a header that names the format, a row of glued or split
+                        // digits is that format's row broken, not the other format's.
+                        if k == 0 && header_known.is_some() && self.broken_readings(unit, cols.len(), None).is_some() {
+                            break;
+                        }
+                    }
                 }
             }
             if !done {
-                self.unreadable("表二的行", unit, err);
+                // Glued or split numbers: table 二 has no identity to decide between
+                // readings, so only a reading the text alone allows is taken.
+                let f = order.first().copied();
+                let broken = f.and_then(|f| {
+                    let cols = block.columns(f);
+                    let ids: Vec<CellId> = cols.iter().map(|c| CellId::t2(row.key, c.key)).collect();
+                    self.broken_readings(unit, cols.len(), None).map(|c| (f, self.broken(unit, ids, c)))
+                });
+                match broken {
+                    Some((f, b)) if b.unique => {
+                        let ids = b.ids.clone();
+                        let reading = b.list()[0].clone();
+                        self.store_pieces(&ids, &reading);
+                        self.recovered("表二的行", &b, 0, "原文只有这一种读法");
+                        self.rows.push(RowFound { key: format!("t2.{}", row.key), label: b.label.clone(), span: b.label_span });
+                        self.parts.push((format!("t2.{}", row.key), f));
+                        found.push(row.key);
+                    }
+                    Some((_, b)) => {
+                        let all: Vec<usize> = (0..b.list().len()).collect();
+                        let why = match &b.candidates {
+                            Some(l) => format!("有 {} 种读法，表二没有可据以判断的勾稽关系", l.len()),
+                            None => "可能的读法太多，表二没有可据以判断的勾稽关系".into(),
+                        };
+                        self.uncertain("表二的行", &b, &all, &why);
+                    }
+                    None => {
+                        let ids: Vec<CellId> = order.first().map(|&f| block.columns(f).iter().map(|c| CellId::t2(row.key, c.key)).collect()).unwrap_or_default();
+                        self.unreadable("表二的行", unit, err, &ids)
+                    }
+                }
             }
-        }
-        if !found.is_empty() {
         }
     }
 
@@ -567,7 +810,28 @@ impl<'t> Aligner<'t> {
                     let span = reading.iter().fold(self.toks[reading[0]].span, |s, &v| s.cover(self.toks[v].span));
                     self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span });
                 }
-                Err(why) => self.unreadable("表四", unit, why),
+                // Each group's total is the sum of its four results.
+                Err(why) => match self.broken_readings(unit, ids.len(), Some(T4_COLUMNS.len())) {
+                    Some(readings) => {
+                        let b = self.broken(unit, ids.clone(), readings);
+                        let kept: Vec<usize> = (0..b.list().len()).collect();
+                        if let [only] = kept[..] {
+                            let why = if b.unique { "原文只有这一种读法" } else { "这是唯一使三组“总计”都等于各结果之和的读法" };
+                            let reading = b.list()[only].clone();
+                            self.store_pieces(&ids, &reading);
+                            self.recovered("表四", &b, only, why);
+                            self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span: b.label_span });
+                        } else {
+                            let why = match &b.candidates {
+                                None => "可能的读法太多，未逐一检验".to_string(),
+                                Some(l) if l.is_empty() => "没有一种读法使各组总计等于各结果之和".to_string(),
+                                Some(l) => format!("有 {} 种读法都使各组总计成立", l.len()),
+                            };
+                            self.uncertain("表四", &b, &kept, &why);
+                        }
+                    }
+                    None => self.unreadable("表四", unit, why, &ids),
+                },
             }
             return;
         }

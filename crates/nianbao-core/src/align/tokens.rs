@@ -19,6 +19,9 @@ pub(crate) enum Kind {
     Empty,
     /// Page furniture between rows (`-3-`, `第3页`).
     Noise,
+    /// A run of 16 to 48 digits: too long for a count, so a row's numbers glued
+    /// together; read only by [`super::recover`].
+    Digits,
     /// Anything else: labels, headings, running text.
     Label,
 }
@@ -43,7 +46,7 @@ pub(crate) struct Tok<'a> {
 impl Tok<'_> {
     /// A value or blank that certainly occupies a cell.
     pub fn is_strong_value(&self) -> bool {
-        matches!(self.kind, Kind::Value(_) | Kind::Blank)
+        matches!(self.kind, Kind::Value(_) | Kind::Blank | Kind::Digits)
     }
 }
 
@@ -86,8 +89,15 @@ fn kind_of(text: &str, definite: bool) -> Kind {
         CellText::Blank if crate::text::trim(text).is_empty() && !definite => Kind::Empty,
         CellText::Blank => Kind::Blank,
         CellText::Text if crate::text::is_page_furniture(text) => Kind::Noise,
+        CellText::Text if is_digit_run(text) => Kind::Digits,
         CellText::Text => Kind::Label,
     }
+}
+
+/// 16 to 48 ASCII digits and nothing else (shorter runs are numbers).
+fn is_digit_run(text: &str) -> bool {
+    let t = crate::text::trim(text);
+    (16..=48).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
@@ -111,7 +121,7 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
     let mut numbers = 0;
     while first_value > 0 {
         match kind_of(words[first_value - 1].1, true) {
-            Kind::Value(_) => numbers += 1,
+            Kind::Value(_) | Kind::Digits => numbers += 1,
             Kind::Blank => {}
             _ => break,
         }
@@ -191,6 +201,7 @@ mod tests {
                     Kind::Blank => "B".into(),
                     Kind::Empty => "E".into(),
                     Kind::Noise => "N".into(),
+                    Kind::Digits => "D".into(),
                     Kind::Label => "L".into(),
                 };
                 assert_eq!(&doc.source[t.span.start..t.span.end], t.text);

@@ -62,6 +62,7 @@ mod section_heading_missing;
 mod section_misnumbered;
 mod subtotal_mismatch;
 mod unknown_table_header;
+mod recovered_row;
 mod unreadable_row;
 
 #[cfg(test)]
@@ -91,6 +92,7 @@ pub use section_heading_missing::SectionHeadingMissing;
 pub use section_misnumbered::SectionMisnumbered;
 pub use subtotal_mismatch::SubtotalMismatch;
 pub use unknown_table_header::UnknownTableHeader;
+pub use recovered_row::RecoveredRow;
 pub use unreadable_row::UnreadableRow;
 
 /// A rule's registry entry.
@@ -145,6 +147,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RowLabelDeviation,
     &UnknownTableHeader,
     &DuplicateRow,
+    &RecoveredRow,
     &OutdatedTemplate,
     &MixedTemplate,
     &MissingTable,

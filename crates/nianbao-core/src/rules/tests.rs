@@ -106,6 +106,17 @@ fn e0002_unreadable_row() {
 }
 
 #[test]
+fn e0006_recovered_row() {
+    // The row 一 glued into one digit run; its total decides the reading.
+    let t = text(&base());
+    let line = t.lines().find(|l| l.contains("一、本年新收")).unwrap();
+    let cells: Vec<&str> = line.trim_end_matches(" |").split(" | ").collect();
+    let digits: String = cells[1..].concat().chars().map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap() } else { c }).collect();
+    let glued = format!("{} | {digits} |", cells[0]);
+    snapshot!("E0006", replace_line(&t, "一、本年新收", Some(&glued)));
+}
+
+#[test]
 fn e0003_row_label_deviation() {
     snapshot!("E0003", text(&base()).replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开"));
 }

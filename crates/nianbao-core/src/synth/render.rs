@@ -21,11 +21,20 @@ pub enum Layout {
     Markdown,
     /// An HTML page: chrome, rowspan/colspan, `&nbsp;` blanks, numbers in `<p>`/`<span>`.
     Html,
+    /// Pipe rows whose numbers lost their separators: a row's cells one digit run, as
+    /// scrapers that take a page's text leave them (`801000081` for `80 1 0 0 0 0 81`).
+    Glued,
+    /// Pipe rows with numbers broken into pieces (`1 | 2` for `12`), as PDF extraction
+    /// and narrow cells leave them.
+    SplitNumbers,
 }
 
 impl Layout {
-    /// Every layout.
+    /// Every layout that keeps each number whole and apart (readable exactly).
     pub const ALL: [Layout; 6] = [Layout::Pipe, Layout::CellPerLine, Layout::BlankLines, Layout::Tabs, Layout::Markdown, Layout::Html];
+
+    /// The layouts that break numbers (read back by the tables' identities, or reported).
+    pub const BROKEN: [Layout; 2] = [Layout::Glued, Layout::SplitNumbers];
 
     /// A short name (`pipe`, `html` …).
     pub fn name(self) -> &'static str {
@@ -36,6 +45,8 @@ impl Layout {
             Layout::Tabs => "tabs",
             Layout::Markdown => "markdown",
             Layout::Html => "html",
+            Layout::Glued => "glued",
+            Layout::SplitNumbers => "split-numbers",
         }
     }
 
@@ -63,6 +74,10 @@ impl Style {
     /// Prints a value as real reports do: separators, full-width digits, blank markers.
     fn value(&mut self, r: &SynthReport, id: CellId) -> TCell {
         let v = r.values.get(&id).copied().unwrap_or(Number::ZERO);
+        if matches!(self.layout, Layout::Glued | Layout::SplitNumbers) {
+            // Plain digits only: what these layouts break is the separation of numbers.
+            return c(v.to_string());
+        }
         if r.blanks.contains(&id) {
             let markers: &[&str] = if self.layout == Layout::Html { &["", "/", "—", "-", "无"] } else { &["/", "—", "-", "无"] };
             return c(markers[self.rng.usize(..markers.len())]);
@@ -291,6 +306,33 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
                 if i == 0 {
                     let _ = writeln!(out, "|{}", "---|".repeat(width));
                 }
+            }
+        }
+        Layout::Glued | Layout::SplitNumbers => {
+            let is_value = |c: &TCell| !c.header && !c.text.is_empty() && c.text.bytes().all(|b| b.is_ascii_digit());
+            for row in rows {
+                let mut cells: Vec<String> = Vec::new();
+                let mut run = String::new();
+                for cell in row {
+                    if !is_value(cell) {
+                        if !run.is_empty() {
+                            cells.push(std::mem::take(&mut run));
+                        }
+                        cells.push(cell.text.clone());
+                    } else if st.layout == Layout::Glued {
+                        run.push_str(&cell.text);
+                    } else if cell.text.len() >= 2 && st.rng.bool() {
+                        let at = st.rng.usize(1..cell.text.len());
+                        cells.push(cell.text[..at].to_string());
+                        cells.push(cell.text[at..].to_string());
+                    } else {
+                        cells.push(cell.text.clone());
+                    }
+                }
+                if !run.is_empty() {
+                    cells.push(run);
+                }
+                let _ = writeln!(out, "{} |", cells.join(" | "));
             }
         }
         Layout::Html => unreachable!("HTML tables are written by `html`"),
