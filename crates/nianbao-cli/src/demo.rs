@@ -43,7 +43,7 @@ pub enum Container {
     Pdf,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct GenerateArgs {
     /// 输出目录
     #[arg(long, short)]
