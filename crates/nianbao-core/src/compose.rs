@@ -210,7 +210,7 @@ impl Composed {
     /// Sections with no text, by number (sections 二, 三 and 四 are their tables, and
     /// never empty); a report is not published while any remain.
     pub fn empty_sections(&self) -> Vec<u8> {
-        (1..=6u8).filter(|n| !matches!(n, 2 | 3 | 4) && self.sections[usize::from(n - 1)].iter().all(|p| p.trim().is_empty())).collect()
+        (1..=6u8).filter(|n| !(2..=4).contains(n) && self.sections[usize::from(n - 1)].iter().all(|p| p.trim().is_empty())).collect()
     }
 }
 

@@ -231,7 +231,7 @@ mod tests {
         let run = "000251251003594363007512";
         assert!(readings(&[(run, sp(0, 24))], 15, ALL).is_none());
         let held = readings(&[(run, sp(0, 24))], 15, Search { cap: MAX_CANDIDATES, group: Some(5) }).unwrap();
-        assert!(held.iter().any(|c| show(c) == "0 0 0 25 25 1 0 0 35 36 4 3 6 3 0 0 7 5 12".split(' ').take(15).collect::<Vec<_>>().join(" ")) || !held.is_empty());
+        assert!(!held.is_empty() && held.len() < 100, "{} readings hold", held.len());
         for c in &held {
             for g in c.chunks(5) {
                 assert_eq!(g[..4].iter().map(|p| p.value).sum::<i64>(), g[4].value);
@@ -248,7 +248,7 @@ mod tests {
         let cs = readings(&[("801000081", sp(10, 19))], 7, ALL).unwrap();
         let all = texts(&cs);
         assert!(all.contains(&"80 1 0 0 0 0 81".to_string()));
-        assert!(all.contains(&"8 0 1 0 0 0 081".to_string()) == false, "no leading zeros");
+        assert!(all.iter().all(|s| !s.split(' ').any(|p| p.len() > 1 && p.starts_with('0'))), "no leading zeros");
         assert!(all.iter().all(|s| s.split(' ').count() == 7));
         // Spans point at the digits themselves.
         let c = cs.iter().find(|c| show(c) == "80 1 0 0 0 0 81").unwrap();
