@@ -176,13 +176,7 @@ impl Composed {
                 for row in rows {
                     out.push_str("<tr>");
                     for cell in row {
-                        let mut attrs = String::new();
-                        if cell.colspan > 1 {
-                            let _ = write!(attrs, " colspan=\"{}\"", cell.colspan);
-                        }
-                        if cell.rowspan > 1 {
-                            let _ = write!(attrs, " rowspan=\"{}\"", cell.rowspan);
-                        }
+                        let attrs = cell.span_attrs();
                         let _ = write!(out, "<td{attrs}>{}</td>", esc(&cell.text));
                     }
                     out.push_str("</tr>\n");

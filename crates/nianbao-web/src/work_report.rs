@@ -180,6 +180,12 @@ async fn report_file(app: App, headers: HeaderMap, q: ReportQuery, ext: &str) ->
     }
 }
 
+/// The session and the agency and year of a report form (CSRF checked).
+async fn report_form(app: &App, headers: &HeaderMap, f: &HashMap<String, String>) -> Result<(Session, ReportQuery), Response> {
+    let s = signed_in(app, headers, Some(f.get("csrf").map_or("", String::as_str))).await?;
+    Ok((s, agency_year(f)?))
+}
+
 /// A form's agency and year, with the rest of its fields.
 fn agency_year(f: &HashMap<String, String>) -> Result<ReportQuery, Response> {
     let agency = f.get("agency").map(|s| s.trim().to_string()).unwrap_or_default();
@@ -191,12 +197,8 @@ fn agency_year(f: &HashMap<String, String>) -> Result<ReportQuery, Response> {
 }
 
 pub(crate) async fn save_draft(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    let s = match signed_in(&app, &headers, Some(f.get("csrf").map_or("", String::as_str))).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let q = match agency_year(&f) {
-        Ok(q) => q,
+    let (s, q) = match report_form(&app, &headers, &f).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let sections: [String; 6] = std::array::from_fn(|i| f.get(&format!("s{}", i + 1)).cloned().unwrap_or_default());
@@ -207,12 +209,8 @@ pub(crate) async fn save_draft(State(app): State<App>, headers: HeaderMap, Form(
 }
 
 pub(crate) async fn save_figures(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    let s = match signed_in(&app, &headers, Some(f.get("csrf").map_or("", String::as_str))).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let q = match agency_year(&f) {
-        Ok(q) => q,
+    let (s, q) = match report_form(&app, &headers, &f).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let mut values = Vec::new();
@@ -233,12 +231,8 @@ pub(crate) async fn save_figures(State(app): State<App>, headers: HeaderMap, For
 }
 
 pub(crate) async fn publish(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    let s = match signed_in(&app, &headers, Some(f.get("csrf").map_or("", String::as_str))).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let q = match agency_year(&f) {
-        Ok(q) => q,
+    let (s, q) = match report_form(&app, &headers, &f).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.store.publish(&s.user, &q.agency, q.year, today()).await {

@@ -21,6 +21,20 @@ pub struct LayoutCell {
 /// A row of a laid-out table (cells covered by a span omitted).
 pub type LayoutRow = Vec<LayoutCell>;
 
+impl LayoutCell {
+    /// Its HTML span attributes (` colspan="3" rowspan="2"`, or empty).
+    pub fn span_attrs(&self) -> String {
+        let mut attrs = String::new();
+        if self.colspan > 1 {
+            attrs.push_str(&format!(" colspan=\"{}\"", self.colspan));
+        }
+        if self.rowspan > 1 {
+            attrs.push_str(&format!(" rowspan=\"{}\"", self.rowspan));
+        }
+        attrs
+    }
+}
+
 /// A body cell.
 pub fn c(text: impl Into<String>) -> LayoutCell {
     LayoutCell { text: text.into(), colspan: 1, rowspan: 1, header: false }

@@ -366,13 +366,7 @@ fn html(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Styl
             for row in rows.iter() {
                 out.push_str("<tr>");
                 for cell in row {
-                    let mut attrs = String::new();
-                    if cell.colspan > 1 {
-                        let _ = write!(attrs, " colspan=\"{}\"", cell.colspan);
-                    }
-                    if cell.rowspan > 1 {
-                        let _ = write!(attrs, " rowspan=\"{}\"", cell.rowspan);
-                    }
+                    let attrs = cell.span_attrs();
                     let text = escape(&cell.text);
                     let body = if cell.text.is_empty() {
                         "&nbsp;".to_string()
