@@ -208,3 +208,40 @@ fn variant_table_3_with_subtotals() {
     assert!(wrong[0].message.contains("不予公开"));
     assert!(diags.iter().all(|d| d.code == "T3004"), "{diags:#?}");
 }
+
+/// Hard case 1: a number split over neighbouring lines (`12` as `1` and `2`), as PDF
+/// boxes leave it: the row's total decides the join, the cells come back as printed, and
+/// the reading is stated.
+#[test]
+fn a_number_split_over_lines_is_joined_by_the_row_total() {
+    for seed in 0..20 {
+        let r = base(seed);
+        let text = r.render(Layout::CellPerLine);
+        // The first multi-digit value of table 三's 一 row, split over two lines.
+        let mut out = Vec::new();
+        let mut in_row = false;
+        let mut done = false;
+        for l in lines(&text) {
+            if l.starts_with("一、本年新收") {
+                in_row = true;
+            }
+            let v = l.trim_end_matches(" |");
+            if in_row && !done && v.len() >= 2 && v.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(format!("{} |", &v[..1]));
+                out.push(format!("{} |", &v[1..]));
+                done = true;
+                continue;
+            }
+            out.push(l);
+        }
+        if !done {
+            continue;
+        }
+        let broken = out.join("\n");
+        cells_match(&r, &broken);
+        let report = nianbao_core::parse(broken.as_bytes()).unwrap();
+        assert!(report.diagnostics.iter().any(|d| d.code == "E0006" && d.message.contains("一、本年新收")), "{broken}");
+        return;
+    }
+    panic!("no seed gave a multi-digit value in row 一");
+}
