@@ -580,10 +580,10 @@ impl<'t> Aligner<'t> {
         let known: std::collections::HashMap<CellId, i64> = self.cells.iter().filter_map(|c| Some((c.id, c.value.as_i64()?))).collect();
         let key_of = |b: &Broken| b.ids[0].def().row;
         let outcome_rows: Vec<&'static str> = found.iter().map(|&r| &T3_ROWS[r]).filter(|r| r.role == crate::template::T3Role::Outcome).map(|r| r.key).collect();
-        let value = |row: &str, col: usize, choice: &dyn Fn(&str) -> Option<i64>| -> Option<i64> {
-            choice(&format!("{row}/{col}")).or_else(|| known.get(&CellId::t3(row, T3_COLUMNS[col].key)).copied())
+        let value = |row: &str, col: usize, choice: &dyn Fn(&str, usize) -> Option<i64>| -> Option<i64> {
+            choice(row, col).or_else(|| known.get(&CellId::t3(row, T3_COLUMNS[col].key)).copied())
         };
-        let columns_hold = |choice: &dyn Fn(&str) -> Option<i64>| -> bool {
+        let columns_hold = |choice: &dyn Fn(&str, usize) -> Option<i64>| -> bool {
             (0..T3_COLUMNS.len()).all(|col| {
                 let v = |row: &str| value(row, col, choice);
                 let balance = match (v("new"), v("carried_over"), v("total_processed"), v("carried_forward")) {
@@ -598,18 +598,14 @@ impl<'t> Aligner<'t> {
                 balance && processed
             })
         };
-        let fixed_values = |fixed: &[(usize, usize, &str)], key: &str| -> Option<i64> {
-            let (row, col) = key.split_once('/')?;
-            let col: usize = col.parse().ok()?;
+        let fixed_values = |fixed: &[(usize, usize, &str)], row: &str, col: usize| -> Option<i64> {
             fixed.iter().find(|(bi, _, _)| key_of(&broken[*bi]) == row).map(|(bi, ci, _)| broken[*bi].list()[*ci][col].value)
         };
         if !open.is_empty() {
             let sizes: Vec<usize> = open.iter().map(|(_, k)| k.len()).collect();
             let mut holds = |pick: &[usize]| {
-                let choice = |key: &str| -> Option<i64> {
-                    let (row, col) = key.split_once('/')?;
-                    let col: usize = col.parse().ok()?;
-                    open.iter().zip(pick).find(|((bi, _), _)| key_of(&broken[*bi]) == row).map(|((bi, kept), &p)| broken[*bi].list()[kept[p]][col].value).or_else(|| fixed_values(&fixed, key))
+                let choice = |row: &str, col: usize| -> Option<i64> {
+                    open.iter().zip(pick).find(|((bi, _), _)| key_of(&broken[*bi]) == row).map(|((bi, kept), &p)| broken[*bi].list()[kept[p]][col].value).or_else(|| fixed_values(&fixed, row, col))
                 };
                 columns_hold(&choice)
             };

@@ -116,7 +116,18 @@ fn cut(per: &[(String, Vec<Span>)], ti: usize, at: usize, left: usize, acc: &mut
     if left < rest_tokens + 1 {
         return true;
     }
+    // The last cell of a group is its total: only the digits of the others' sum fit.
+    let total = match search.group {
+        Some(g) if g > 1 && acc.len() % g == g - 1 => Some(acc[acc.len() + 1 - g..].iter().map(|p| p.value).sum::<i64>().to_string()),
+        _ => None,
+    };
     for end in at + 1..=text.len() {
+        if total.as_ref().is_some_and(|t| !text[at..end].starts_with(t.as_str()) || end - at != t.len()) {
+            if total.as_ref().is_some_and(|t| end - at > t.len()) {
+                break;
+            }
+            continue;
+        }
         let Some(p) = piece(&text[at..end], &spans[at..end]) else {
             if text.as_bytes()[at] == b'0' {
                 break; // a leading zero: only the lone `0` was possible
