@@ -334,22 +334,23 @@ impl<'t> Aligner<'t> {
     /// `(false, those whose every run of `group` cells ends in its total)`. `None` when the
     /// row is not of that kind.
     fn broken_readings(&self, unit: &Unit, n: usize, group: Option<usize>) -> Option<(bool, Option<Vec<recover::Candidate>>)> {
-        let vals: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].kind != Kind::Empty).collect();
-        if vals.iter().any(|&v| !matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits)) {
-            return None;
-        }
-        let texts: Vec<&str> = vals.iter().map(|&v| self.toks[v].text.trim()).collect();
-        if vals.len() == n || !recover::all_digit_runs(&texts) {
-            return None;
-        }
-        let toks: Vec<(&str, Span)> = vals.iter().zip(&texts).map(|(&v, t)| (*t, self.toks[v].span)).collect();
+        let toks = self.digit_runs(unit, n)?;
         if let Some(only) = recover::readings(&toks, n, recover::Search { cap: 1, group: None }).filter(|c| c.len() == 1) {
             return Some((true, Some(only)));
         }
-        if group.is_none() {
-            return Some((false, recover::readings(&toks, n, recover::Search { cap: recover::MAX_CANDIDATES, group: None })));
-        }
         Some((false, recover::readings(&toks, n, recover::Search { cap: recover::MAX_CANDIDATES, group })))
+    }
+
+    /// The row's value tokens with their spans, when they are plain digit runs that do
+    /// not come to `n` cells: a row the layout broke.
+    fn digit_runs(&self, unit: &Unit, n: usize) -> Option<Vec<(&'t str, Span)>> {
+        let vals: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].kind != Kind::Empty).collect();
+        if vals.len() == n || vals.iter().any(|&v| !matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits)) {
+            return None;
+        }
+        let toks: Vec<(&'t str, Span)> = vals.iter().map(|&v| (self.toks[v].text.trim(), self.toks[v].span)).collect();
+        let texts: Vec<&str> = toks.iter().map(|(t, _)| *t).collect();
+        recover::all_digit_runs(&texts).then_some(toks)
     }
 
     fn store_pieces(&mut self, ids: &[CellId], reading: &[recover::Piece]) {
@@ -378,10 +379,11 @@ impl<'t> Aligner<'t> {
     }
 
     /// Reports a broken row whose reading is not certain, with its candidates.
-    fn uncertain(&mut self, what: &str, broken: &Broken, kept: &[usize], why: &str) {
-        let shown: Vec<String> = kept.iter().take(8).map(|&i| format!("「{}」", recover::show(&broken.list()[i]))).collect();
-        let more = if kept.len() > shown.len() { format!(" 等 {} 种", kept.len()) } else { String::new() };
-        let list = if kept.is_empty() { String::new() } else { format!("；可能的读法：{}{more}", shown.join("、")) };
+    fn uncertain(&mut self, what: &str, broken: &Broken, why: &str) {
+        let all = broken.list();
+        let shown: Vec<String> = all.iter().take(8).map(|c| format!("「{}」", recover::show(c))).collect();
+        let more = if all.len() > shown.len() { format!(" 等 {} 种", all.len()) } else { String::new() };
+        let list = if all.is_empty() { String::new() } else { format!("；可能的读法：{}{more}", shown.join("、")) };
         let span = broken.label_span;
         self.diags.push(
             Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{}」的数字在原文中{}，无法确定读法：{why}{list}", broken.label, broken.how()))
@@ -560,20 +562,20 @@ impl<'t> Aligner<'t> {
     fn resolve_t3(&mut self, broken: Vec<Broken>, found: &[usize]) {
         let what = "表三的行";
         let mut fixed: Vec<(usize, usize, &'static str)> = Vec::new(); // (broken, candidate, why)
-        let mut open: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut open: Vec<usize> = Vec::new(); // broken rows with several readings
         for (bi, b) in broken.iter().enumerate() {
             if b.unique {
                 fixed.push((bi, 0, "原文只有这一种读法"));
                 continue;
             }
             let Some(list) = &b.candidates else {
-                self.uncertain(what, b, &[], "可能的读法太多，未逐一检验");
+                self.uncertain(what, b, "可能的读法太多，未逐一检验");
                 continue;
             };
             match list.len() {
-                0 => self.uncertain(what, b, &[], "没有一种读法使本行总计等于各列之和"),
+                0 => self.uncertain(what, b, "没有一种读法使本行总计等于各列之和"),
                 1 => fixed.push((bi, 0, "这是唯一使本行总计等于各列之和的读法")),
-                n => open.push((bi, (0..n).collect())),
+                _ => open.push(bi),
             }
         }
         // Values known so far, by row key and column.
@@ -602,17 +604,17 @@ impl<'t> Aligner<'t> {
             fixed.iter().find(|(bi, _, _)| key_of(&broken[*bi]) == row).map(|(bi, ci, _)| broken[*bi].list()[*ci][col].value)
         };
         if !open.is_empty() {
-            let sizes: Vec<usize> = open.iter().map(|(_, k)| k.len()).collect();
+            let sizes: Vec<usize> = open.iter().map(|&bi| broken[bi].list().len()).collect();
             let mut holds = |pick: &[usize]| {
                 let choice = |row: &str, col: usize| -> Option<i64> {
-                    open.iter().zip(pick).find(|((bi, _), _)| key_of(&broken[*bi]) == row).map(|((bi, kept), &p)| broken[*bi].list()[kept[p]][col].value).or_else(|| fixed_values(&fixed, row, col))
+                    open.iter().zip(pick).find(|(&bi, _)| key_of(&broken[bi]) == row).map(|(&bi, &p)| broken[bi].list()[p][col].value).or_else(|| fixed_values(&fixed, row, col))
                 };
                 columns_hold(&choice)
             };
             match recover::choose(&sizes, &mut holds) {
                 Ok(pick) => {
-                    for ((bi, kept), p) in open.iter().zip(pick) {
-                        fixed.push((*bi, kept[p], "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立"));
+                    for (&bi, p) in open.iter().zip(pick) {
+                        fixed.push((bi, p, "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立"));
                     }
                 }
                 Err(n) => {
@@ -621,8 +623,8 @@ impl<'t> Aligner<'t> {
                         usize::MAX => "可能的读法组合太多，未逐一检验".to_string(),
                         n => format!("有 {n} 种读法组合都使勾稽关系成立"),
                     };
-                    for (bi, kept) in &open {
-                        self.uncertain(what, &broken[*bi], kept, &why);
+                    for &bi in &open {
+                        self.uncertain(what, &broken[bi], &why);
                     }
                 }
             }
@@ -743,7 +745,7 @@ impl<'t> Aligner<'t> {
                         err = e;
                         // Under a header that names the format, a row of glued or split
                         // digits is that format's row broken, not the other format's.
-                        if k == 0 && header_known.is_some() && self.broken_readings(unit, cols.len(), None).is_some() {
+                        if k == 0 && header_known.is_some() && self.digit_runs(unit, cols.len()).is_some() {
                             break;
                         }
                     }
@@ -769,12 +771,11 @@ impl<'t> Aligner<'t> {
                         found.push(row.key);
                     }
                     Some((_, b)) => {
-                        let all: Vec<usize> = (0..b.list().len()).collect();
                         let why = match &b.candidates {
                             Some(l) => format!("有 {} 种读法，表二没有可据以判断的勾稽关系", l.len()),
                             None => "可能的读法太多，表二没有可据以判断的勾稽关系".into(),
                         };
-                        self.uncertain("表二的行", &b, &all, &why);
+                        self.uncertain("表二的行", &b, &why);
                     }
                     None => {
                         let ids: Vec<CellId> = order.first().map(|&f| block.columns(f).iter().map(|c| CellId::t2(row.key, c.key)).collect()).unwrap_or_default();
@@ -810,12 +811,11 @@ impl<'t> Aligner<'t> {
                 Err(why) => match self.broken_readings(unit, ids.len(), Some(T4_COLUMNS.len())) {
                     Some(readings) => {
                         let b = self.broken(unit, ids.clone(), readings);
-                        let kept: Vec<usize> = (0..b.list().len()).collect();
-                        if let [only] = kept[..] {
+                        if let [only] = b.list() {
                             let why = if b.unique { "原文只有这一种读法" } else { "这是唯一使三组“总计”都等于各结果之和的读法" };
-                            let reading = b.list()[only].clone();
+                            let reading = only.clone();
                             self.store_pieces(&ids, &reading);
-                            self.recovered("表四", &b, only, why);
+                            self.recovered("表四", &b, 0, why);
                             self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span: b.label_span });
                         } else {
                             let why = match &b.candidates {
@@ -823,7 +823,7 @@ impl<'t> Aligner<'t> {
                                 Some(l) if l.is_empty() => "没有一种读法使各组总计等于各结果之和".to_string(),
                                 Some(l) => format!("有 {} 种读法都使各组总计成立", l.len()),
                             };
-                            self.uncertain("表四", &b, &kept, &why);
+                            self.uncertain("表四", &b, &why);
                         }
                     }
                     None => self.unreadable("表四", unit, why, &ids),

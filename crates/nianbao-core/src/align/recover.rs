@@ -121,13 +121,12 @@ fn cut(per: &[(String, Vec<Span>)], ti: usize, at: usize, left: usize, acc: &mut
         Some(g) if g > 1 && acc.len() % g == g - 1 => Some(acc[acc.len() + 1 - g..].iter().map(|p| p.value).sum::<i64>().to_string()),
         _ => None,
     };
-    for end in at + 1..=text.len() {
-        if total.as_ref().is_some_and(|t| !text[at..end].starts_with(t.as_str()) || end - at != t.len()) {
-            if total.as_ref().is_some_and(|t| end - at > t.len()) {
-                break;
-            }
-            continue;
-        }
+    let ends = match &total {
+        Some(t) if text[at..].starts_with(t.as_str()) => at + t.len()..at + t.len() + 1,
+        Some(_) => return true,
+        None => at + 1..text.len() + 1,
+    };
+    for end in ends {
         let Some(p) = piece(&text[at..end], &spans[at..end]) else {
             if text.as_bytes()[at] == b'0' {
                 break; // a leading zero: only the lone `0` was possible
@@ -166,8 +165,7 @@ fn join(tokens: &[(&str, Span)], from: usize, left: usize, acc: &mut Vec<Piece>,
         if tokens.len() - (to + 1) < left - 1 {
             break;
         }
-        if let Some(mut p) = piece(&text, &[span]) {
-            p.span = span;
+        if let Some(p) = piece(&text, &[span]) {
             acc.push(p);
             let ok = join(tokens, to + 1, left - 1, acc, out, search);
             acc.pop();
