@@ -84,7 +84,8 @@ impl Case {
 
 pub use nianbao_core::register::CHANNELS;
 
-fn may_write(user: &User, agency: &str) -> Result<()> {
+/// Whether `user` may change the register of `agency` (else why not).
+pub(crate) fn may_write(user: &User, agency: &str) -> Result<()> {
     match user.role {
         Role::Admin => Ok(()),
         Role::Staff if user.agencies.iter().any(|a| a == agency) => Ok(()),
@@ -112,8 +113,9 @@ fn event_of(kind: &str, d: Date, days: Option<i64>) -> Option<ClockEvent> {
     ClockEvent::from_kind(kind, d, days.and_then(|n| u32::try_from(n).ok()))
 }
 
-fn date(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| Error::Engine(format!("登记表中的日期“{s}”无效")))
+/// A stored ISO date.
+pub(crate) fn date(s: &str) -> Result<Date> {
+    s.parse().map_err(|_| Error::Engine(format!("记录中的日期“{s}”无效")))
 }
 
 type CaseRow = (i64, String, String, String, String, String, Option<String>, Option<String>, String, String);
@@ -280,9 +282,29 @@ impl Store {
 
     /// The cases the user may read, open ones only with `open_only`, oldest first.
     pub async fn cases(&self, user: &User, open_only: bool) -> Result<Vec<Case>> {
-        let filter = if open_only { "WHERE answered IS NULL " } else { "" };
+        self.cases_where(user, open_only, None).await
+    }
+
+    /// All cases of one agency the user may read, oldest first.
+    pub async fn agency_cases(&self, user: &User, agency: &str) -> Result<Vec<Case>> {
+        self.cases_where(user, false, Some(agency)).await
+    }
+
+    async fn cases_where(&self, user: &User, open_only: bool, agency: Option<&str>) -> Result<Vec<Case>> {
+        let filter = match (open_only, agency.is_some()) {
+            (true, true) => "WHERE answered IS NULL AND agency = $1 ",
+            (true, false) => "WHERE answered IS NULL ",
+            (false, true) => "WHERE agency = $1 ",
+            (false, false) => "",
+        };
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases {filter}ORDER BY received, id");
-        let rows: Vec<CaseRow> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
+        let rows: Vec<CaseRow> = on_pool!(self, pool => {
+            let q = sqlx::query_as(crate::db::built(sql));
+            match agency {
+                Some(a) => q.bind(a).fetch_all(pool).await?,
+                None => q.fetch_all(pool).await?,
+            }
+        });
         let rows: Vec<CaseRow> = rows.into_iter().filter(|r| may_read(user, &r.1)).collect();
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut details = self.case_details(&ids).await?;

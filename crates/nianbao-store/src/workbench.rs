@@ -21,7 +21,7 @@ use nianbao_core::register::{table3, table4, Request, ReviewCase, ReviewKind, Re
 use nianbao_core::template::CellId;
 
 use crate::accounts::{Role, User};
-use crate::cases::{may_read, Case};
+use crate::cases::{date, may_read, may_write, Case};
 use crate::db::{on_pool, Store};
 use crate::{now, Error, Result};
 
@@ -59,6 +59,14 @@ pub struct Review {
     pub note: String,
 }
 
+/// Which review cases to read.
+#[derive(Clone, Copy)]
+enum ReviewFilter<'a> {
+    All,
+    Agency(&'a str),
+    Id(i64),
+}
+
 /// A year's report from the record, with its timeliness.
 #[derive(Debug, Clone)]
 pub struct Annual {
@@ -70,25 +78,12 @@ pub struct Annual {
     pub timeliness: Timeliness,
 }
 
-fn may_write(user: &User, agency: &str) -> Result<()> {
-    match user.role {
-        Role::Admin => Ok(()),
-        Role::Staff if user.agencies.iter().any(|a| a == agency) => Ok(()),
-        Role::Staff => Err(Error::Forbidden(format!("您不是“{agency}”的工作人员"))),
-        Role::Supervisor => Err(Error::Forbidden("监督者只能查看，不能修改".into())),
-    }
-}
-
 fn admin_only(user: &User) -> Result<()> {
     if user.role == Role::Admin {
         Ok(())
     } else {
         Err(Error::Forbidden("只有管理员可以这样做".into()))
     }
-}
-
-fn date(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| Error::Engine(format!("记录中的日期“{s}”无效")))
 }
 
 fn kind_key(k: ReviewKind) -> &'static str {
@@ -123,11 +118,16 @@ fn calendar_of(text: &str) -> std::result::Result<&'static Calendar, nianbao_cor
 }
 
 impl Store {
+    /// The administrator's holiday table, if edited.
+    async fn edited_calendar(&self) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'calendar'").fetch_optional(pool).await?
+        }))
+    }
+
     /// The holiday calendar in force: the administrator's edited table, else the project's.
     pub async fn calendar(&self) -> Result<&'static Calendar> {
-        let text: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'calendar'").fetch_optional(pool).await?
-        });
+        let text = self.edited_calendar().await?;
         match text {
             Some(t) => calendar_of(&t).map_err(|e| Error::Engine(format!("保存的节假日表第 {} 行：{}", e.line, e.message))),
             None => Ok(Calendar::official()),
@@ -136,9 +136,7 @@ impl Store {
 
     /// The calendar's table as text (the edited one, or the project's).
     pub async fn calendar_text(&self) -> Result<(String, bool)> {
-        let text: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'calendar'").fetch_optional(pool).await?
-        });
+        let text = self.edited_calendar().await?;
         Ok(match text {
             Some(t) => (t, true),
             None => (Calendar::official_text().to_string(), false),
@@ -162,8 +160,7 @@ impl Store {
         let at = now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM settings WHERE key = 'calendar'").execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('calendar', $1, $2, $3)")
+            sqlx::query("INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('calendar', $1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at")
                 .bind(text).bind(user.id).bind(&at).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, 'set_calendar', 'calendar', $3)")
                 .bind(&at).bind(user.id).bind(format!("{} 件未结申请的期限随之改变", changed.len()))
@@ -196,10 +193,10 @@ impl Store {
                 let earlier = if case.applicant_name.is_empty() {
                     0
                 } else {
-                    self.cases(user, false)
+                    self.agency_cases(user, &case.agency)
                         .await?
                         .iter()
-                        .filter(|c| c.agency == case.agency && c.applicant_name == case.applicant_name && c.id != case.id)
+                        .filter(|c| c.applicant_name == case.applicant_name && c.id != case.id)
                         .filter(|c| (c.received.year(), c.received.month()) == (case.received.year(), case.received.month()))
                         .filter(|c| (c.received, c.id) < (case.received, case.id))
                         .count()
@@ -338,18 +335,27 @@ impl Store {
     }
 
     async fn review(&self, user: &User, id: i64) -> Result<Review> {
-        self.reviews(user, None).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::Forbidden(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
+        self.reviews_where(user, ReviewFilter::Id(id)).await?.pop().ok_or_else(|| Error::Forbidden(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
     }
 
     /// The reconsiderations and suits the user may read (of one agency, or all).
     pub async fn reviews(&self, user: &User, agency: Option<&str>) -> Result<Vec<Review>> {
+        self.reviews_where(user, agency.map_or(ReviewFilter::All, ReviewFilter::Agency)).await
+    }
+
+    async fn reviews_where(&self, user: &User, filter: ReviewFilter<'_>) -> Result<Vec<Review>> {
         type Row = (i64, String, Option<i64>, String, String, Option<String>, Option<String>, String);
+        const COLUMNS: &str = "SELECT id, agency, case_id, kind, filed, decided, result, note FROM review_cases";
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, agency, case_id, kind, filed, decided, result, note FROM review_cases ORDER BY filed, id").fetch_all(pool).await?
+            match filter {
+                ReviewFilter::All => sqlx::query_as(crate::db::built(format!("{COLUMNS} ORDER BY filed, id"))).fetch_all(pool).await?,
+                ReviewFilter::Agency(a) => sqlx::query_as(crate::db::built(format!("{COLUMNS} WHERE agency = $1 ORDER BY filed, id"))).bind(a).fetch_all(pool).await?,
+                ReviewFilter::Id(id) => sqlx::query_as(crate::db::built(format!("{COLUMNS} WHERE id = $1"))).bind(id).fetch_all(pool).await?,
+            }
         });
         let mut out = Vec::new();
         for (id, ag, case_id, kind, filed, decided, result, note) in rows {
-            if !may_read(user, &ag) || agency.is_some_and(|a| a != ag) {
+            if !may_read(user, &ag) {
                 continue;
             }
             let decided = match (decided, result) {
@@ -376,8 +382,8 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for (id, v) in values {
-                sqlx::query("DELETE FROM proactive_figures WHERE agency = $1 AND year = $2 AND cell = $3").bind(agency).bind(i64::from(year)).bind(id.key()).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO proactive_figures (agency, year, cell, value) VALUES ($1, $2, $3, $4)").bind(agency).bind(i64::from(year)).bind(id.key()).bind(*v).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO proactive_figures (agency, year, cell, value) VALUES ($1, $2, $3, $4) ON CONFLICT (agency, year, cell) DO UPDATE SET value = excluded.value")
+                    .bind(agency).bind(i64::from(year)).bind(id.key()).bind(*v).execute(&mut *tx).await?;
             }
             sqlx::query("INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, 'set_figures', $3, $4)")
                 .bind(&at).bind(user.id).bind(format!("figures:{agency}:{year}")).bind(values.iter().map(|(id, v)| format!("{}={v}", id.key())).collect::<Vec<_>>().join(" "))
@@ -426,7 +432,7 @@ impl Store {
         if !may_read(user, agency) {
             return Err(Error::Forbidden(format!("您无权查看“{agency}”的登记")));
         }
-        let cases: Vec<Case> = self.cases(user, false).await?.into_iter().filter(|c| c.agency == agency).collect();
+        let cases: Vec<Case> = self.agency_cases(user, agency).await?;
         let requests: Vec<Request> = cases.iter().map(Case::request).collect();
         let reviews: Vec<ReviewCase> = self.reviews(user, Some(agency)).await?.into_iter().map(|r| r.case).collect();
         let mut values: BTreeMap<CellId, Number> = table3(&requests, year).map_err(|e| Error::Engine(e.to_string()))?.into_iter().collect();
