@@ -102,8 +102,8 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A section to write: number, heading, paragraphs, table.
-type Part<'a> = (u8, &'static str, &'a [String], Option<Vec<LayoutRow>>);
+/// A section to write: heading, paragraphs, table.
+type Part<'a> = (&'static str, &'a [String], Option<Vec<LayoutRow>>);
 
 impl Composed {
     /// `{agency}{year}年政府信息公开工作年度报告`.
@@ -111,32 +111,26 @@ impl Composed {
         format!("{}{}年政府信息公开工作年度报告", self.agency, self.year)
     }
 
-    /// Tables 二, 三, 四 in the official layout, by section number.
-    fn tables(&self) -> [(u8, Vec<LayoutRow>); 3] {
+    /// The table of section `number` in the official layout (二, 三, 四), if it has one.
+    fn table(&self, number: u8) -> Option<Vec<LayoutRow>> {
         let v = &self.values;
-        [
-            (2, layout::t2(Format::V2021, &mut |id| print(v, id))),
-            (3, layout::t3(Format::V2021, &[], &mut |id| print(v, id))),
-            (4, layout::t4(&mut |id| print(v, id))),
-        ]
+        match number {
+            2 => Some(layout::t2(Format::V2021, &mut |id| print(v, id))),
+            3 => Some(layout::t3(Format::V2021, &[], &mut |id| print(v, id))),
+            4 => Some(layout::t4(&mut |id| print(v, id))),
+            _ => None,
+        }
     }
 
-    /// The sections in order: (number, heading `一、总体情况`, paragraphs, table).
+    /// The sections in order: (heading `一、总体情况`, paragraphs, table).
     fn parts(&self) -> Vec<Part<'_>> {
-        let mut tables = self.tables().into_iter().map(Some).collect::<Vec<_>>();
-        SECTIONS
-            .iter()
-            .map(|def| {
-                let table = tables.iter_mut().find(|t| t.as_ref().is_some_and(|(n, _)| *n == def.number)).and_then(Option::take).map(|(_, rows)| rows);
-                (def.number, def.canonical, self.sections[usize::from(def.number - 1)].as_slice(), table)
-            })
-            .collect()
+        SECTIONS.iter().map(|def| (def.canonical, self.sections[usize::from(def.number - 1)].as_slice(), self.table(def.number))).collect()
     }
 
     /// Document blocks for DOCX and PDF.
     pub fn blocks(&self) -> Vec<DocBlock> {
         let mut out = vec![DocBlock::Title(self.title()), DocBlock::Para(format!("发布机构：{}　发布日期：{}", self.agency, self.published))];
-        for (_, heading, paras, table) in self.parts() {
+        for (heading, paras, table) in self.parts() {
             let (numeral, text) = heading.split_once('、').unwrap_or(("", heading));
             out.push(DocBlock::Heading { numeral: numeral.chars().next(), text: text.to_string() });
             out.extend(paras.iter().map(|p| DocBlock::Para(p.clone())));
@@ -166,7 +160,7 @@ impl Composed {
             esc(&self.agency),
             esc(&self.published)
         );
-        for (_, heading, paras, table) in self.parts() {
+        for (heading, paras, table) in self.parts() {
             let _ = writeln!(out, "<h2>{}</h2>", esc(heading));
             for p in paras {
                 let _ = writeln!(out, "<p>{}</p>", esc(p));

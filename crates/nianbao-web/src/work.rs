@@ -141,7 +141,8 @@ pub(crate) async fn logout(State(app): State<App>, headers: HeaderMap, Form(f): 
     ([(header::SET_COOKIE, format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"))], Redirect::to("/login")).into_response()
 }
 
-fn role_name(r: Role) -> &'static str {
+/// A role as the pages name it.
+pub(crate) fn role_name(r: Role) -> &'static str {
     match r {
         Role::Admin => "管理员",
         Role::Staff => "机关工作人员",

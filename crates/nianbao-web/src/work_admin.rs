@@ -11,7 +11,7 @@ use nianbao_store::accounts::Role;
 use serde::Deserialize;
 
 use crate::pages::{message_page, page};
-use crate::work::{refused, signed_in};
+use crate::work::{refused, role_name, signed_in};
 use crate::App;
 
 fn calendar_page(csrf: &str, text: &str, edited: bool, result: Option<maud::Markup>) -> Response {
@@ -72,14 +72,6 @@ pub(crate) async fn save_calendar(State(app): State<App>, headers: HeaderMap, Fo
         }
         Err(nianbao_store::Error::Question(m)) => calendar_page(&s.csrf, &text, true, Some(html! { p.message { "未保存：" (m) } })),
         Err(e) => refused(e),
-    }
-}
-
-fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Admin => "管理员",
-        Role::Staff => "机关工作人员",
-        Role::Supervisor => "监督者",
     }
 }
 
