@@ -7,10 +7,11 @@
 //! values are read against the number of columns the template gives that row.
 //! Where the values cannot be read with certainty the row is reported, not guessed.
 
+mod damage;
 mod meta;
-mod recover;
 mod sections;
 pub(crate) mod tokens;
+mod unflatten;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -23,7 +24,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document, Span};
 use crate::number::Number;
 use crate::report::{CellValue, Report, RowFound, Section, SectionPara, Subtotal};
-use crate::template::{short_label, CellId, Format, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::template::{
+    short_label, CellId, Format, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
+};
 
 use sections::HeadingHit;
 
@@ -43,17 +46,47 @@ pub mod codes {
 
 /// Aligns a document to the template.
 pub fn align(doc: Document, encoding: &'static str) -> Report {
+    let doc = unflatten::reflow(doc);
     let toks = tokens::tokens(&doc);
     let headings = sections::find_headings(&toks);
     let sections = build_sections(&doc, &toks, &headings);
     let meta = meta::read_meta(&toks, &sections);
 
-    let mut cx = Aligner { toks: &toks, cells: Vec::new(), rows: Vec::new(), diags: Vec::new(), parts: Vec::new(), stored: vec![false; CellId::count()], subtotals: Vec::new() };
+    let profile = Profile::of(&doc);
+    let mut cx = Aligner {
+        profile,
+        toks: &toks,
+        cells: Vec::new(),
+        rows: Vec::new(),
+        diags: Vec::new(),
+        parts: Vec::new(),
+        stored: vec![false; CellId::count()],
+        subtotals: Vec::new(),
+    };
     let region = |n: u8| region_of(&headings, n, toks.len());
     cx.read_t3(region(3));
     cx.read_t2(region(2));
-    cx.read_t4(region(4));
-    let Aligner { mut cells, rows, diags, parts, subtotals, .. } = cx;
+    // Without a heading of its own (a crawl that printed a stray 五 heading in its place),
+    // table 四 is looked for from table 三 to section 六: its header words mark it.
+    let t4 = if headings.iter().any(|h| h.number == 4) {
+        region(4)
+    } else {
+        let start = region(3).start;
+        start
+            ..headings
+                .iter()
+                .find(|h| h.number >= 6 && h.tok >= start)
+                .map_or(toks.len(), |h| h.tok)
+    };
+    cx.read_t4(t4);
+    let Aligner {
+        mut cells,
+        rows,
+        diags,
+        parts,
+        subtotals,
+        ..
+    } = cx;
     drop(toks); // the tokens borrow the document, which the report takes over
     cells.sort_by_key(|c| c.id);
     let mut report = Report {
@@ -75,8 +108,16 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
 /// Token range of a table's section: from its heading to the next heading found. A
 /// missing heading widens the range to its neighbours'.
 fn region_of(headings: &[HeadingHit], number: u8, len: usize) -> std::ops::Range<usize> {
-    let start = headings.iter().filter(|h| h.number <= number).map(|h| h.tok + 1).next_back().unwrap_or(0);
-    let end = headings.iter().find(|h| h.number > number && h.tok >= start).map_or(len, |h| h.tok);
+    let start = headings
+        .iter()
+        .filter(|h| h.number <= number)
+        .map(|h| h.tok + 1)
+        .next_back()
+        .unwrap_or(0);
+    let end = headings
+        .iter()
+        .find(|h| h.number > number && h.tok >= start)
+        .map_or(len, |h| h.tok);
     start..end
 }
 
@@ -92,21 +133,32 @@ fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> 
                 if let Block::Para(p) = &doc.blocks[t.block] {
                     // In the table sections, a layout with one cell per paragraph turns the
                     // table into short paragraphs: only prose counts as the section's text.
-                    let prose = p.text.contains(['。', '，', '；', ',']) || p.text.chars().count() > 40;
+                    let prose =
+                        p.text.contains(['。', '，', '；', ',']) || p.text.chars().count() > 40;
                     if (2..=4).contains(&h.number) && !prose {
                         continue;
                     }
-                    paras.push(SectionPara { text: p.text.clone(), span: p.span, verbatim: p.verbatim });
+                    paras.push(SectionPara {
+                        text: p.text.clone(),
+                        span: p.span,
+                        verbatim: p.verbatim,
+                    });
                 }
             }
         }
-        let end = headings.get(i + 1).map_or(doc.source.len(), |n| toks[n.tok].span.start);
+        let end = headings
+            .get(i + 1)
+            .map_or(doc.source.len(), |n| toks[n.tok].span.start);
         out.push(Section {
             number: h.number,
             heading: head.text.to_string(),
             heading_span: head.span,
             printed_number: h.printed,
-            text: paras.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"),
+            text: paras
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
             paras,
             span: Span::new(head.span.start, end.max(head.span.end)),
         });
@@ -116,7 +168,8 @@ fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> 
 
 /// The outcome family whose subtotal row this label is (`（三）不予公开` alone), if any.
 fn group_of(norm: &str) -> Option<&'static str> {
-    let rest = norm.trim_start_matches(|c: char| c == '(' || c == ')' || "一二三四五六七八九十".contains(c));
+    let rest = norm
+        .trim_start_matches(|c: char| c == '(' || c == ')' || "一二三四五六七八九十".contains(c));
     let rest = rest.strip_suffix("小计").unwrap_or(rest);
     match rest {
         "不予公开" => Some("denied"),
@@ -145,8 +198,12 @@ struct KeyMatcher<T> {
 impl<T: Copy> KeyMatcher<T> {
     fn new(keys: impl Iterator<Item = (&'static str, T)>) -> Self {
         let keys: Vec<(&str, T)> = keys.collect();
-        let ac = AhoCorasick::new(keys.iter().map(|(k, _)| *k)).expect("row phrases build an automaton");
-        KeyMatcher { ac, keys: keys.into_iter().map(|(k, t)| (k.len(), t)).collect() }
+        let ac =
+            AhoCorasick::new(keys.iter().map(|(k, _)| *k)).expect("row phrases build an automaton");
+        KeyMatcher {
+            ac,
+            keys: keys.into_iter().map(|(k, t)| (k.len(), t)).collect(),
+        }
     }
 
     fn rightmost(&self, run: &str) -> Option<T> {
@@ -169,6 +226,7 @@ struct Unit {
 }
 
 struct Aligner<'t> {
+    profile: Profile,
     toks: &'t [Tok<'t>],
     cells: Vec<CellValue>,
     rows: Vec<RowFound>,
@@ -182,29 +240,90 @@ struct Aligner<'t> {
 /// The values read for a row: a token index per cell (or the weak empty taken as blank).
 type Reading = Vec<usize>;
 
-/// A row whose numbers the layout glued or split, with every reading of them.
+/// What the document shows of the damage its tables suffered, decided once for the whole
+/// document: it chooses the [`damage`] models a damaged row is read under.
+#[derive(Clone, Copy, Debug, Default)]
+struct Profile {
+    /// A text crawl whose adjacent identical lines were merged: one value per line, and
+    /// not one pair of equal neighbouring lines in the whole text.
+    collapsed: bool,
+}
+
+impl Profile {
+    fn of(doc: &Document) -> Profile {
+        if doc.kind != crate::document::SourceKind::Text {
+            return Profile::default();
+        }
+        let mut numeric = 0;
+        let mut prev: Option<&str> = None;
+        for line in doc.source.lines() {
+            let line = crate::text::trim(line);
+            if line.is_empty() {
+                continue;
+            }
+            if prev == Some(line) {
+                return Profile::default();
+            }
+            if matches!(
+                crate::number::read_cell_text(line),
+                crate::number::CellText::Number { .. }
+            ) {
+                numeric += 1;
+            }
+            prev = Some(line);
+        }
+        // Table 三 alone has 175 cells: a cell-per-line print of it with no two equal
+        // neighbours is what a collapsing crawler leaves.
+        Profile {
+            collapsed: numeric >= 20,
+        }
+    }
+}
+
+/// A row whose numbers were damaged, with every reading its damage models allow.
 struct Broken {
     label: String,
     label_span: Span,
     /// The value tokens as printed.
     printed: String,
-    tokens: usize,
     ids: Vec<CellId>,
-    /// The text allows this one reading only.
-    unique: bool,
-    /// The readings (for tables 三 and 四, those whose totals hold); `None`: too many.
-    candidates: Option<Vec<recover::Candidate>>,
+    /// The readings (for tables 三 and 四, those whose totals hold), each with the model
+    /// that gives it; `None`: too many to enumerate.
+    candidates: Option<Vec<(damage::Model, damage::Candidate)>>,
+    /// The models tried.
+    models: Vec<damage::Model>,
 }
 
 impl Broken {
-    fn list(&self) -> &[recover::Candidate] {
-        self.candidates.as_deref().unwrap_or(&[])
+    fn count(&self) -> usize {
+        self.candidates.as_ref().map_or(0, Vec::len)
     }
-}
 
-impl Broken {
-    fn how(&self) -> &'static str {
-        if self.tokens < self.ids.len() { "连在一起（分隔丢失）" } else { "被拆开" }
+    fn candidate(&self, i: usize) -> &damage::Candidate {
+        &self
+            .candidates
+            .as_ref()
+            .expect("an index into the candidates")[i]
+            .1
+    }
+
+    /// What happened to the row: the models of the readings kept (else of those tried).
+    fn how(&self, picks: &[usize]) -> String {
+        let mut models: Vec<damage::Model> = Vec::new();
+        for &i in picks {
+            let m = self.candidates.as_ref().expect("picked candidates")[i].0;
+            if !models.contains(&m) {
+                models.push(m);
+            }
+        }
+        if models.is_empty() {
+            models = self.models.clone();
+        }
+        models
+            .iter()
+            .map(|m| m.how())
+            .collect::<Vec<_>>()
+            .join("，或")
     }
 }
 
@@ -230,7 +349,9 @@ impl<'t> Aligner<'t> {
                     // Empty cells padding an earlier row (a header row with `&nbsp;`
                     // cells) do not belong to the values that start on this one.
                     if let Some(&last) = cur.values.last() {
-                        if self.toks[last].row != t.row && !cur.values.iter().any(|&v| self.substantial(v)) {
+                        if self.toks[last].row != t.row
+                            && !cur.values.iter().any(|&v| self.substantial(v))
+                        {
                             cur.values.clear();
                         }
                     }
@@ -247,12 +368,26 @@ impl<'t> Aligner<'t> {
     /// A number or a printed blank marker (not an empty cell).
     fn substantial(&self, v: usize) -> bool {
         let t = &self.toks[v];
-        matches!(t.kind, Kind::Value(_) | Kind::Digits) || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
+        matches!(t.kind, Kind::Value(_) | Kind::Digits)
+            || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
+    }
+
+    /// Whether the unit's values are all numbers (a row of numbers, however damaged).
+    fn numbers_only(&self, unit: &Unit) -> bool {
+        unit.values
+            .iter()
+            .filter(|&&v| self.toks[v].kind != Kind::Empty)
+            .all(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
     }
 
     /// Reads `n` values from a unit, or says why it cannot.
     fn read(&self, unit: &Unit, n: usize) -> Result<Reading, String> {
-        let strong: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].is_strong_value()).collect();
+        let strong: Vec<usize> = unit
+            .values
+            .iter()
+            .copied()
+            .filter(|&v| self.toks[v].is_strong_value())
+            .collect();
         if strong.iter().any(|&v| self.toks[v].kind == Kind::Digits) {
             return Err("数字过长，是几个单元格的数字连在了一起".into());
         }
@@ -261,9 +396,17 @@ impl<'t> Aligner<'t> {
         }
         if strong.len() > n {
             // Definite empty cells beyond the numbers may be padding.
-            let numbers: Vec<usize> =
-                strong.iter().copied().filter(|&v| matches!(self.toks[v].kind, Kind::Value(_))).collect();
-            if numbers.len() == n && strong.iter().all(|&v| matches!(self.toks[v].kind, Kind::Value(_)) || self.toks[v].text.trim().is_empty()) {
+            let numbers: Vec<usize> = strong
+                .iter()
+                .copied()
+                .filter(|&v| matches!(self.toks[v].kind, Kind::Value(_)))
+                .collect();
+            if numbers.len() == n
+                && strong.iter().all(|&v| {
+                    matches!(self.toks[v].kind, Kind::Value(_))
+                        || self.toks[v].text.trim().is_empty()
+                })
+            {
                 return Ok(numbers);
             }
             return Err(format!("应有 {n} 个数值，读到 {} 个", strong.len()));
@@ -278,12 +421,18 @@ impl<'t> Aligner<'t> {
                 return Ok(vals[a..=b].to_vec());
             }
         }
-        Err(format!("应有 {n} 个数值，只读到 {} 个，空白单元格无法确定对应哪一列", strong.len()))
+        Err(format!(
+            "应有 {n} 个数值，只读到 {} 个，空白单元格无法确定对应哪一列",
+            strong.len()
+        ))
     }
 
     fn label_text(&self, unit: &Unit) -> (String, Span) {
         let Some(&last) = unit.labels.last() else {
-            let span = unit.values.first().map_or(Span::default(), |&v| self.toks[v].span);
+            let span = unit
+                .values
+                .first()
+                .map_or(Span::default(), |&v| self.toks[v].span);
             return (String::new(), span);
         };
         // The label as written: the label tokens of the last table row or paragraph.
@@ -295,12 +444,23 @@ impl<'t> Aligner<'t> {
             }
             first = l;
         }
-        let text: Vec<&str> = unit.labels.iter().filter(|&&l| l >= first).map(|&l| self.toks[l].text).collect();
-        (text.join(" "), self.toks[first].span.cover(self.toks[last].span))
+        let text: Vec<&str> = unit
+            .labels
+            .iter()
+            .filter(|&&l| l >= first)
+            .map(|&l| self.toks[l].text)
+            .collect();
+        (
+            text.join(" "),
+            self.toks[first].span.cover(self.toks[last].span),
+        )
     }
 
     fn run_text(&self, unit: &Unit) -> String {
-        unit.labels.iter().map(|&l| self.toks[l].norm.as_str()).collect()
+        unit.labels
+            .iter()
+            .map(|&l| self.toks[l].norm.as_str())
+            .collect()
     }
 
     fn store(&mut self, ids: &[CellId], reading: &Reading) {
@@ -313,95 +473,271 @@ impl<'t> Aligner<'t> {
             if std::mem::replace(&mut self.stored[id.index()], true) {
                 continue;
             }
-            self.cells.push(CellValue { id, value, blank, raw: t.text.to_string(), span: t.span });
+            self.cells.push(CellValue {
+                id,
+                value,
+                blank,
+                raw: t.text.to_string(),
+                span: t.span,
+            });
         }
     }
 
     fn unreadable(&mut self, what: &str, unit: &Unit, why: String, ids: &[CellId]) {
         let (label, span) = self.label_text(unit);
         let values: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text).collect();
-        let span = unit.values.iter().fold(span, |s, &v| s.cover(self.toks[v].span));
-        self.diags.push(
-            Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{label}」的数值无法确定：{why}"))
-                .at(Some(span), format!("读到：{}", values.iter().map(|v| if v.is_empty() { "（空）" } else { v }).collect::<Vec<_>>().join(" ")))
-                .cells(ids.iter().copied())
-                .help("核对原文该行的每个单元格；空白单元格请填写 0 或明确的空白标记（如“/”）"),
-        );
-    }
-
-    /// The readings of a row whose values are digit runs the layout glued or split (see
-    /// [`recover`]): `(true, [the one])` when the text allows one reading only; else
-    /// `(false, those whose every run of `group` cells ends in its total)`. `None` when the
-    /// row is not of that kind.
-    fn broken_readings(&self, unit: &Unit, n: usize, group: Option<usize>) -> Option<(bool, Option<Vec<recover::Candidate>>)> {
-        let toks = self.digit_runs(unit, n)?;
-        if let Some(only) = recover::readings(&toks, n, recover::Search { cap: 1, group: None }).filter(|c| c.len() == 1) {
-            return Some((true, Some(only)));
-        }
-        Some((false, recover::readings(&toks, n, recover::Search { cap: recover::MAX_CANDIDATES, group })))
-    }
-
-    /// The row's value tokens with their spans, when they are plain digit runs that do
-    /// not come to `n` cells: a row the layout broke.
-    fn digit_runs(&self, unit: &Unit, n: usize) -> Option<Vec<(&'t str, Span)>> {
-        let vals: Vec<usize> = unit.values.iter().copied().filter(|&v| self.toks[v].kind != Kind::Empty).collect();
-        if vals.len() == n || vals.iter().any(|&v| !matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits)) {
-            return None;
-        }
-        let toks: Vec<(&'t str, Span)> = vals.iter().map(|&v| (self.toks[v].text.trim(), self.toks[v].span)).collect();
-        let texts: Vec<&str> = toks.iter().map(|(t, _)| *t).collect();
-        recover::all_digit_runs(&texts).then_some(toks)
-    }
-
-    fn store_pieces(&mut self, ids: &[CellId], reading: &[recover::Piece]) {
-        for (&id, p) in ids.iter().zip(reading) {
-            if std::mem::replace(&mut self.stored[id.index()], true) {
-                continue;
-            }
-            self.cells.push(CellValue { id, value: Number::new(p.value, 0), blank: false, raw: p.text.clone(), span: p.span });
-        }
-    }
-
-    /// Says how a broken row was read, so that a reviewer can see it.
-    fn recovered(&mut self, what: &str, broken: &Broken, pick: usize, why: &str) {
-        let c = &broken.list()[pick];
-        let span = c.iter().fold(broken.label_span, |s, p| s.cover(p.span));
+        let span = unit
+            .values
+            .iter()
+            .fold(span, |s, &v| s.cover(self.toks[v].span));
         self.diags.push(
             Diagnostic::new(
-                codes::RECOVERED_ROW,
-                Severity::Info,
-                format!("{what}「{}」的数字在原文中{}，读作「{}」：{why}", broken.label, broken.how(), recover::show(c)),
+                codes::UNREADABLE_ROW,
+                Severity::Error,
+                format!("{what}「{label}」的数值无法确定：{why}"),
             )
-            .at(Some(span), format!("原文：{}", broken.printed))
-            .cells(broken.ids.iter().copied())
-            .help("核对原文：数字之间应有分隔（单元格、空格或制表符）"),
+            .at(
+                Some(span),
+                format!(
+                    "读到：{}",
+                    values
+                        .iter()
+                        .map(|v| if v.is_empty() { "（空）" } else { v })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            )
+            .cells(ids.iter().copied())
+            .help("核对原文该行的每个单元格；空白单元格请填写 0 或明确的空白标记（如“/”）"),
         );
     }
 
-    /// Reports a broken row whose reading is not certain, with its candidates.
-    fn uncertain(&mut self, what: &str, broken: &Broken, why: &str) {
-        let all = broken.list();
-        let shown: Vec<String> = all.iter().take(8).map(|c| format!("「{}」", recover::show(c))).collect();
-        let more = if all.len() > shown.len() { format!(" 等 {} 种", all.len()) } else { String::new() };
-        let list = if all.is_empty() { String::new() } else { format!("；可能的读法：{}{more}", shown.join("、")) };
-        let span = broken.label_span;
-        self.diags.push(
-            Diagnostic::new(codes::UNREADABLE_ROW, Severity::Error, format!("{what}「{}」的数字在原文中{}，无法确定读法：{why}{list}", broken.label, broken.how()))
-                .at(Some(span), format!("原文：{}", broken.printed))
-                .cells(broken.ids.iter().copied())
-                .help("核对原文该行的每个单元格，数字之间应有分隔"),
-        );
-    }
-
-    fn broken(&self, unit: &Unit, ids: Vec<CellId>, found: (bool, Option<Vec<recover::Candidate>>)) -> Broken {
+    /// The readings of a damaged row (see [`damage`]) under the models its tokens and the
+    /// document's [`Profile`] allow; with `group`, only those whose every run of `group`
+    /// cells ends in its total. `None` when the row is not a row of numbers some model
+    /// explains.
+    fn damaged(&self, unit: &Unit, ids: Vec<CellId>, group: Option<usize>) -> Option<Broken> {
+        let n = ids.len();
+        let vals: Vec<usize> = unit
+            .values
+            .iter()
+            .copied()
+            .filter(|&v| self.toks[v].kind != Kind::Empty)
+            .collect();
+        if vals.len() == n
+            || vals
+                .iter()
+                .any(|&v| !matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
+        {
+            return None;
+        }
+        let printed: Vec<damage::Printed<'_>> = vals
+            .iter()
+            .map(|&v| {
+                let t = &self.toks[v];
+                let value = match t.kind {
+                    Kind::Value(x) => Some(x),
+                    _ => None,
+                };
+                damage::Printed {
+                    text: t.text.trim(),
+                    value,
+                    span: t.span,
+                    piece: t.piece,
+                }
+            })
+            .collect();
+        let apart = printed.windows(2).all(|w| w[0].piece != w[1].piece);
+        let one_per_line = apart && vals.iter().all(|&v| self.toks[v].in_para);
+        let models: Vec<damage::Model> = if printed.len() > n {
+            vec![damage::Model::Split]
+        } else if self.profile.collapsed && one_per_line {
+            // Lines are certain boundaries in a cell-per-line crawl: nothing is cut.
+            vec![damage::Model::Collapsed]
+        } else if one_per_line {
+            vec![damage::Model::Glued, damage::Model::DroppedBlanks]
+        } else {
+            vec![damage::Model::Glued]
+        };
+        let search = damage::Search {
+            cap: damage::MAX_CANDIDATES,
+            group,
+        };
+        let mut candidates: Option<Vec<(damage::Model, damage::Candidate)>> = Some(Vec::new());
+        let mut fits = false;
+        for &m in &models {
+            match damage::readings(m, &printed, n, search) {
+                Some(list) => {
+                    fits = true;
+                    if let Some(all) = &mut candidates {
+                        // Readings with the same values are one reading to the identities
+                        // (a blank and a printed 0 alike): the first model's stands.
+                        for c in list {
+                            if !all.iter().any(|(_, d)| {
+                                d.iter().map(|p| p.value).eq(c.iter().map(|p| p.value))
+                            }) {
+                                all.push((m, c));
+                            }
+                        }
+                    }
+                }
+                None if m == damage::Model::Glued
+                    && !printed.iter().all(|p| damage::is_digit_run(p.text)) => {}
+                None if matches!(m, damage::Model::Collapsed)
+                    && printed.windows(2).any(|w| w[0].text == w[1].text) => {}
+                None => {
+                    fits = true;
+                    candidates = None;
+                }
+            }
+        }
+        if !fits {
+            return None;
+        }
         // The row's own label (the last label token), not the header words before it.
         let (label, label_span) = match unit.labels.last() {
             Some(&l) => (self.toks[l].text.trim().to_string(), self.toks[l].span),
             None => self.label_text(unit),
         };
-        let vals: Vec<&str> = unit.values.iter().map(|&v| self.toks[v].text.trim()).filter(|t| !t.is_empty()).collect();
-        let span = unit.values.iter().fold(label_span, |s, &v| s.cover(self.toks[v].span));
-        Broken { label, label_span: span, printed: vals.join(" "), tokens: vals.len(), ids, unique: found.0, candidates: found.1 }
+        let shown: Vec<&str> = printed.iter().map(|p| p.text).collect();
+        let span = vals
+            .iter()
+            .fold(label_span, |s, &v| s.cover(self.toks[v].span));
+        Some(Broken {
+            label,
+            label_span: span,
+            printed: shown.join(" "),
+            ids,
+            candidates,
+            models,
+        })
+    }
+
+    fn store_pieces(&mut self, ids: &[CellId], reading: &[Option<damage::Piece>]) {
+        for (&id, p) in ids.iter().zip(reading) {
+            let Some(p) = p else { continue };
+            if std::mem::replace(&mut self.stored[id.index()], true) {
+                continue;
+            }
+            self.cells.push(CellValue {
+                id,
+                value: p.value,
+                blank: p.blank,
+                raw: p.text.clone(),
+                span: p.span,
+            });
+        }
+    }
+
+    /// Reads a damaged row from the readings `picks` (indices into its candidates) that
+    /// survive: every cell on which they all agree is read and stated (E0006); the others
+    /// are reported with their candidates (E0002). `why` says why these readings remain.
+    fn settle(&mut self, what: &str, broken: &Broken, picks: &[usize], why: &str) {
+        let agreed = if picks.is_empty() {
+            vec![None; broken.ids.len()]
+        } else {
+            damage::agreed(picks.iter().map(|&i| broken.candidate(i)))
+        };
+        self.store_pieces(&broken.ids, &agreed);
+        let how = broken.how(picks);
+        let read: Vec<String> = agreed
+            .iter()
+            .map(|p| {
+                p.as_ref().map_or("?".to_string(), |p| {
+                    if p.blank {
+                        "空".into()
+                    } else {
+                        p.text.clone()
+                    }
+                })
+            })
+            .collect();
+        let open: Vec<CellId> = broken
+            .ids
+            .iter()
+            .zip(&agreed)
+            .filter(|(_, p)| p.is_none())
+            .map(|(&id, _)| id)
+            .collect();
+        if agreed.iter().any(Option::is_some) {
+            let span = agreed
+                .iter()
+                .flatten()
+                .fold(broken.label_span, |s, p| s.cover(p.span));
+            let rest = if open.is_empty() {
+                String::new()
+            } else {
+                format!("（“?”处有 {} 个单元格无法确定）", open.len())
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    codes::RECOVERED_ROW,
+                    Severity::Info,
+                    format!(
+                        "{what}「{}」的数字在原文中{how}，读作「{}」{rest}：{why}",
+                        broken.label,
+                        read.join(" ")
+                    ),
+                )
+                .at(Some(span), format!("原文：{}", broken.printed))
+                .cells(broken.ids.iter().copied().filter(|id| !open.contains(id)))
+                .help("核对原文：每个单元格应各有数值，数字之间应有分隔（单元格、空格或制表符）"),
+            );
+        }
+        if open.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = picks
+            .iter()
+            .take(8)
+            .map(|&i| format!("「{}」", damage::show(broken.candidate(i))))
+            .collect();
+        let more = if picks.len() > shown.len() {
+            format!(" 等 {} 种", picks.len())
+        } else {
+            String::new()
+        };
+        let list = if shown.is_empty() {
+            String::new()
+        } else {
+            format!("；可能的读法：{}{more}", shown.join("、"))
+        };
+        let names: Vec<&str> = open.iter().map(|id| id.def().column_label).collect();
+        self.diags.push(
+            Diagnostic::new(
+                codes::UNREADABLE_ROW,
+                Severity::Error,
+                format!(
+                    "{what}「{}」的数字在原文中{how}，无法确定{}：{why}{list}",
+                    broken.label,
+                    if open.len() == broken.ids.len() {
+                        "读法".to_string()
+                    } else {
+                        format!("「{}」列", names.join("、"))
+                    }
+                ),
+            )
+            .at(Some(broken.label_span), format!("原文：{}", broken.printed))
+            .cells(open.iter().copied())
+            .help("核对原文该行的每个单元格，数字之间应有分隔"),
+        );
+    }
+
+    /// Reads a damaged row by its own readings alone (tables 二 and 四, or table 三 when
+    /// the columns cannot decide).
+    fn settle_alone(&mut self, what: &str, broken: &Broken, identity: &str) {
+        let picks: Vec<usize> = (0..broken.count()).collect();
+        let why = match (&broken.candidates, picks.len()) {
+            (None, _) => "可能的读法太多，未逐一检验".to_string(),
+            (Some(_), 0) => format!("没有一种读法使{identity}成立"),
+            (Some(_), 1) if identity.is_empty() => "原文只有这一种读法".to_string(),
+            (Some(_), 1) => format!("这是唯一使{identity}成立的读法"),
+            (Some(_), n) if identity.is_empty() => {
+                format!("有 {n} 种读法，没有可据以判断的勾稽关系；各读法一致的单元格已读出")
+            }
+            (Some(_), n) => format!("有 {n} 种读法使{identity}成立；各读法一致的单元格已读出"),
+        };
+        self.settle(what, broken, &picks, &why);
     }
 
     // -- table 三 ------------------------------------------------------------
@@ -409,7 +745,12 @@ impl<'t> Aligner<'t> {
     fn match_t3(&self, run: &str) -> Option<usize> {
         static KEYS: OnceLock<KeyMatcher<usize>> = OnceLock::new();
         let m = KEYS.get_or_init(|| {
-            KeyMatcher::new(T3_ROWS.iter().enumerate().flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))))
+            KeyMatcher::new(
+                T3_ROWS
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))),
+            )
         });
         m.rightmost(run)
     }
@@ -426,9 +767,16 @@ impl<'t> Aligner<'t> {
                 continue;
             }
             let run = self.run_text(unit);
-            if legal_subtotal_at.is_none() && run.contains("小计") && (run.contains("自然人") || run.contains("法人")) {
+            if legal_subtotal_at.is_none()
+                && run.contains("小计")
+                && (run.contains("自然人") || run.contains("法人"))
+            {
                 let sub = run.find("小计").unwrap_or(0);
-                legal_subtotal_at = Some(if run.find("商业企业").is_some_and(|c| sub < c) { 1 } else { 6 });
+                legal_subtotal_at = Some(if run.find("商业企业").is_some_and(|c| sub < c) {
+                    1
+                } else {
+                    6
+                });
             }
             let width = T3_COLUMNS.len() + usize::from(legal_subtotal_at.is_some());
             if !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
@@ -451,7 +799,15 @@ impl<'t> Aligner<'t> {
                     let next = found.iter().max().map_or(0, |&m| m + 1);
                     let best = (next..(next + 3).min(T3_ROWS.len()))
                         .filter(|r| !found.contains(r))
-                        .map(|r| (crate::text::bigram_similarity(last, &crate::text::normalize_label(T3_ROWS[r].label)), r))
+                        .map(|r| {
+                            (
+                                crate::text::bigram_similarity(
+                                    last,
+                                    &crate::text::normalize_label(T3_ROWS[r].label),
+                                ),
+                                r,
+                            )
+                        })
                         .max_by(|a, b| a.0.total_cmp(&b.0));
                     match best {
                         Some((sim, r)) if sim >= 0.6 => {
@@ -466,20 +822,34 @@ impl<'t> Aligner<'t> {
             if found.contains(&ri) {
                 let (label, span) = self.label_text(unit);
                 self.diags.push(
-                    Diagnostic::new(codes::DUPLICATE_ROW, Severity::Warning, format!("表三的行「{label}」出现了不止一次，只采用第一次的数值"))
-                        .at(Some(span), "重复的行")
-                        .help("删除重复的行，或检查该行标签是否写错"),
+                    Diagnostic::new(
+                        codes::DUPLICATE_ROW,
+                        Severity::Warning,
+                        format!("表三的行「{label}」出现了不止一次，只采用第一次的数值"),
+                    )
+                    .at(Some(span), "重复的行")
+                    .help("删除重复的行，或检查该行标签是否写错"),
                 );
                 continue;
             }
             match self.read(unit, width) {
                 Ok(mut reading) => {
                     found.push(ri);
-                    let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)).collect();
+                    let ids: Vec<CellId> = T3_COLUMNS
+                        .iter()
+                        .map(|c| CellId::t3(row.key, c.key))
+                        .collect();
                     if let Some(k) = legal_subtotal_at {
                         let sub = reading.remove(k);
-                        let parts = T3_COLUMNS[1..6].iter().map(|c| CellId::t3(row.key, c.key)).collect();
-                        self.push_subtotal(format!("「{}」行法人或其他组织小计", short_label(row.label)), sub, parts);
+                        let parts = T3_COLUMNS[1..6]
+                            .iter()
+                            .map(|c| CellId::t3(row.key, c.key))
+                            .collect();
+                        self.push_subtotal(
+                            format!("「{}」行法人或其他组织小计", short_label(row.label)),
+                            sub,
+                            parts,
+                        );
                     }
                     self.store(&ids, &reading);
                     let (label, span) = self.label_text(unit);
@@ -495,15 +865,28 @@ impl<'t> Aligner<'t> {
                             .help(format!("按统一格式将该行标签改为「{}」", row.label)),
                         );
                     }
-                    self.rows.push(RowFound { key: format!("t3.{}", row.key), label, span });
+                    self.rows.push(RowFound {
+                        key: format!("t3.{}", row.key),
+                        label,
+                        span,
+                    });
                 }
                 Err(why) => {
-                    let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)).collect();
-                    match self.broken_readings(unit, width, Some(width)).filter(|_| legal_subtotal_at.is_none()) {
-                        Some(readings) => {
+                    let ids: Vec<CellId> = T3_COLUMNS
+                        .iter()
+                        .map(|c| CellId::t3(row.key, c.key))
+                        .collect();
+                    match self
+                        .damaged(unit, ids.clone(), Some(width))
+                        .filter(|_| legal_subtotal_at.is_none())
+                    {
+                        Some(b) => {
                             found.push(ri);
-                            let b = self.broken(unit, ids, readings);
-                            self.rows.push(RowFound { key: format!("t3.{}", row.key), label: b.label.clone(), span: b.label_span });
+                            self.rows.push(RowFound {
+                                key: format!("t3.{}", row.key),
+                                label: b.label.clone(),
+                                span: b.label_span,
+                            });
                             broken.push(b);
                         }
                         None => self.unreadable("表三的行", unit, why, &ids),
@@ -523,15 +906,26 @@ impl<'t> Aligner<'t> {
             // `（六）其他处理` with numbers of its own above its three sub-rows is the
             // group's subtotal (a variant shape), not the 2019 single row.
             found.remove(i);
-            let ids: Vec<CellId> = T3_COLUMNS.iter().map(|c| CellId::t3("other", c.key)).collect();
-            let (taken, kept): (Vec<CellValue>, Vec<CellValue>) = std::mem::take(&mut self.cells).into_iter().partition(|c| ids.contains(&c.id));
+            let ids: Vec<CellId> = T3_COLUMNS
+                .iter()
+                .map(|c| CellId::t3("other", c.key))
+                .collect();
+            let (taken, kept): (Vec<CellValue>, Vec<CellValue>) = std::mem::take(&mut self.cells)
+                .into_iter()
+                .partition(|c| ids.contains(&c.id));
             self.cells = kept;
             self.rows.retain(|r| r.key != "t3.other");
             for c in taken {
                 self.stored[c.id.index()] = false;
                 let col = c.id.def().column;
                 let parts = family_cells("other", col, true);
-                self.subtotals.push(Subtotal { label: format!("「（六）其他处理」小计「{}」列", c.id.def().column_label), value: c.value, raw: c.raw, span: c.span, parts });
+                self.subtotals.push(Subtotal {
+                    label: format!("「（六）其他处理」小计「{}」列", c.id.def().column_label),
+                    value: c.value,
+                    raw: c.raw,
+                    span: c.span,
+                    parts,
+                });
             }
         } else if old_at.is_some() {
             self.parts.push(("t3.other".into(), Format::V2019));
@@ -551,44 +945,69 @@ impl<'t> Aligner<'t> {
                     Kind::Value(v) => v,
                     _ => Number::ZERO,
                 };
-                self.subtotals.push(Subtotal { label: format!("「{label}」小计「{}」列", c.label), value, raw: t.text.to_string(), span: t.span, parts });
+                self.subtotals.push(Subtotal {
+                    label: format!("「{label}」小计「{}」列", c.label),
+                    value,
+                    raw: t.text.to_string(),
+                    span: t.span,
+                    parts,
+                });
             }
         }
     }
 
-    /// Reads table 三's broken rows: a reading the text alone allows stands; otherwise the
-    /// row's total filters the readings, and the column identities (outcome rows sum to
-    /// （七）总计; 一 + 二 = （七） + 四) choose among the rest, with the rows read normally.
+    /// Reads table 三's damaged rows: the row's total has filtered each row's readings;
+    /// the column identities (outcome rows sum to （七）总计; 一 + 二 = （七） + 四), with the
+    /// rows read normally, keep the combinations under which every column holds; a cell is
+    /// read when every kept combination gives it one value. When no combination holds (the
+    /// report's own error) or there are too many, each row is read by its own readings.
     fn resolve_t3(&mut self, broken: Vec<Broken>, found: &[usize]) {
         let what = "表三的行";
-        let mut fixed: Vec<(usize, usize, &'static str)> = Vec::new(); // (broken, candidate, why)
-        let mut open: Vec<usize> = Vec::new(); // broken rows with several readings
+        let row_identity = "本行总计等于各列之和";
+        let mut open: Vec<usize> = Vec::new(); // rows decided together
         for (bi, b) in broken.iter().enumerate() {
-            if b.unique {
-                fixed.push((bi, 0, "原文只有这一种读法"));
-                continue;
-            }
-            let Some(list) = &b.candidates else {
-                self.uncertain(what, b, "可能的读法太多，未逐一检验");
-                continue;
-            };
-            match list.len() {
-                0 => self.uncertain(what, b, "没有一种读法使本行总计等于各列之和"),
-                1 => fixed.push((bi, 0, "这是唯一使本行总计等于各列之和的读法")),
-                _ => open.push(bi),
+            if b.count() >= 1 && b.candidates.is_some() {
+                open.push(bi);
+            } else {
+                self.settle_alone(what, b, row_identity);
             }
         }
+        if open.is_empty() {
+            return;
+        }
         // Values known so far, by row key and column.
-        let known: std::collections::HashMap<CellId, i64> = self.cells.iter().filter_map(|c| Some((c.id, c.value.as_i64()?))).collect();
+        let known: std::collections::HashMap<CellId, i64> = self
+            .cells
+            .iter()
+            .filter_map(|c| Some((c.id, c.value.as_i64()?)))
+            .collect();
         let key_of = |b: &Broken| b.ids[0].def().row;
-        let outcome_rows: Vec<&'static str> = found.iter().map(|&r| &T3_ROWS[r]).filter(|r| r.role == crate::template::T3Role::Outcome).map(|r| r.key).collect();
-        let value = |row: &str, col: usize, choice: &dyn Fn(&str, usize) -> Option<i64>| -> Option<i64> {
-            choice(row, col).or_else(|| known.get(&CellId::t3(row, T3_COLUMNS[col].key)).copied())
-        };
-        let columns_hold = |choice: &dyn Fn(&str, usize) -> Option<i64>| -> bool {
+        let outcome_rows: Vec<&'static str> = found
+            .iter()
+            .map(|&r| &T3_ROWS[r])
+            .filter(|r| r.role == crate::template::T3Role::Outcome)
+            .map(|r| r.key)
+            .collect();
+        let sizes: Vec<usize> = open.iter().map(|&bi| broken[bi].count()).collect();
+        let mut holds = |pick: &[usize]| {
+            let value = |row: &str, col: usize| -> Option<i64> {
+                match open
+                    .iter()
+                    .zip(pick)
+                    .find(|(&bi, _)| key_of(&broken[bi]) == row)
+                {
+                    Some((&bi, &p)) => broken[bi].candidate(p)[col].int(),
+                    None => known.get(&CellId::t3(row, T3_COLUMNS[col].key)).copied(),
+                }
+            };
             (0..T3_COLUMNS.len()).all(|col| {
-                let v = |row: &str| value(row, col, choice);
-                let balance = match (v("new"), v("carried_over"), v("total_processed"), v("carried_forward")) {
+                let v = |row: &str| value(row, col);
+                let balance = match (
+                    v("new"),
+                    v("carried_over"),
+                    v("total_processed"),
+                    v("carried_forward"),
+                ) {
                     (Some(a), Some(b), Some(c), Some(d)) => a + b == c + d,
                     _ => true,
                 };
@@ -600,42 +1019,25 @@ impl<'t> Aligner<'t> {
                 balance && processed
             })
         };
-        let fixed_values = |fixed: &[(usize, usize, &str)], row: &str, col: usize| -> Option<i64> {
-            fixed.iter().find(|(bi, _, _)| key_of(&broken[*bi]) == row).map(|(bi, ci, _)| broken[*bi].list()[*ci][col].value)
-        };
-        if !open.is_empty() {
-            let sizes: Vec<usize> = open.iter().map(|&bi| broken[bi].list().len()).collect();
-            let mut holds = |pick: &[usize]| {
-                let choice = |row: &str, col: usize| -> Option<i64> {
-                    open.iter().zip(pick).find(|(&bi, _)| key_of(&broken[bi]) == row).map(|(&bi, &p)| broken[bi].list()[p][col].value).or_else(|| fixed_values(&fixed, row, col))
-                };
-                columns_hold(&choice)
-            };
-            match recover::choose(&sizes, &mut holds) {
-                Ok(pick) => {
-                    for (&bi, p) in open.iter().zip(pick) {
-                        fixed.push((bi, p, "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立"));
-                    }
-                }
-                Err(n) => {
-                    let why = match n {
-                        0 => "没有一种读法使表三各列的勾稽关系成立".to_string(),
-                        usize::MAX => "可能的读法组合太多，未逐一检验".to_string(),
-                        n => format!("有 {n} 种读法组合都使勾稽关系成立"),
+        match damage::combinations(&sizes, &mut holds) {
+            Some(kept) if !kept.is_empty() => {
+                for (k, &bi) in open.iter().enumerate() {
+                    let mut picks: Vec<usize> = kept.iter().map(|c| c[k]).collect();
+                    picks.sort_unstable();
+                    picks.dedup();
+                    let why = match (picks.len(), broken[bi].count()) {
+                        (1, 1) => format!("这是唯一使{row_identity}的读法"),
+                        (1, _) => "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立".to_string(),
+                        (n, _) => format!("有 {n} 种读法使本行总计与表三各列的勾稽关系都成立；各读法一致的单元格已读出"),
                     };
-                    for &bi in &open {
-                        self.uncertain(what, &broken[bi], &why);
-                    }
+                    self.settle(what, &broken[bi], &picks, &why);
                 }
             }
-        }
-        fixed.sort_by_key(|(bi, _, _)| *bi);
-        for (bi, ci, why) in fixed {
-            let b = &broken[bi];
-            let ids = b.ids.clone();
-            let reading = b.list()[ci].clone();
-            self.store_pieces(&ids, &reading);
-            self.recovered(what, b, ci, why);
+            _ => {
+                for &bi in &open {
+                    self.settle_alone(what, &broken[bi], row_identity);
+                }
+            }
         }
     }
 
@@ -645,7 +1047,13 @@ impl<'t> Aligner<'t> {
             Kind::Value(v) => v,
             _ => Number::ZERO,
         };
-        self.subtotals.push(Subtotal { label, value, raw: t.text.to_string(), span: t.span, parts });
+        self.subtotals.push(Subtotal {
+            label,
+            value,
+            raw: t.text.to_string(),
+            span: t.span,
+            parts,
+        });
     }
 
     // -- table 二 ------------------------------------------------------------
@@ -682,10 +1090,15 @@ impl<'t> Aligner<'t> {
             static KEYS: OnceLock<KeyMatcher<(usize, usize)>> = OnceLock::new();
             let m = KEYS.get_or_init(|| {
                 KeyMatcher::new(T2_BLOCKS.iter().enumerate().flat_map(|(bi, b)| {
-                    b.rows.iter().enumerate().flat_map(move |(ri, row)| row.keys.iter().map(move |k| (*k, (bi, ri))))
+                    b.rows
+                        .iter()
+                        .enumerate()
+                        .flat_map(move |(ri, row)| row.keys.iter().map(move |k| (*k, (bi, ri))))
                 }))
             });
-            let Some((bi, ri)) = m.rightmost(&run) else { continue };
+            let Some((bi, ri)) = m.rightmost(&run) else {
+                continue;
+            };
             let block = &T2_BLOCKS[bi];
             let row = &block.rows[ri];
             if found.contains(&row.key) {
@@ -695,7 +1108,13 @@ impl<'t> Aligner<'t> {
                 Format::V2021 => row.label_2021.is_some(),
                 Format::V2019 => row.label_2019.is_some(),
             };
-            let other = |f: Format| if f == Format::V2021 { Format::V2019 } else { Format::V2021 };
+            let other = |f: Format| {
+                if f == Format::V2021 {
+                    Format::V2019
+                } else {
+                    Format::V2021
+                }
+            };
             let mut order: Vec<Format> = Vec::new();
             let header_known = header.filter(|&f| exists(f));
             match header_known {
@@ -717,10 +1136,15 @@ impl<'t> Aligner<'t> {
                 // other cannot be told apart by its numbers: say so.
                 match self.read(unit, cols.len()) {
                     Ok(reading) => {
-                        let ids: Vec<CellId> = cols.iter().map(|c| CellId::t2(row.key, c.key)).collect();
+                        let ids: Vec<CellId> =
+                            cols.iter().map(|c| CellId::t2(row.key, c.key)).collect();
                         self.store(&ids, &reading);
                         let (label, span) = self.label_text(unit);
-                        self.rows.push(RowFound { key: format!("t2.{}", row.key), label, span });
+                        self.rows.push(RowFound {
+                            key: format!("t2.{}", row.key),
+                            label,
+                            span,
+                        });
                         self.parts.push((format!("t2.{}", row.key), f));
                         let ambiguous = header_known.is_none()
                             && order.len() == 2
@@ -745,40 +1169,46 @@ impl<'t> Aligner<'t> {
                         err = e;
                         // Under a header that names the format, a row of glued or split
                         // digits is that format's row broken, not the other format's.
-                        if k == 0 && header_known.is_some() && self.digit_runs(unit, cols.len()).is_some() {
+                        if k == 0 && header_known.is_some() && self.numbers_only(unit) {
                             break;
                         }
                     }
                 }
             }
             if !done {
-                // Glued or split numbers: table 二 has no identity to decide between
-                // readings, so only a reading the text alone allows is taken.
+                // Damaged numbers: table 二 has no identity to decide between readings, so
+                // only the cells on which every reading agrees are read.
                 let f = order.first().copied();
                 let broken = f.and_then(|f| {
-                    let cols = block.columns(f);
-                    let ids: Vec<CellId> = cols.iter().map(|c| CellId::t2(row.key, c.key)).collect();
-                    self.broken_readings(unit, cols.len(), None).map(|c| (f, self.broken(unit, ids, c)))
+                    let ids: Vec<CellId> = block
+                        .columns(f)
+                        .iter()
+                        .map(|c| CellId::t2(row.key, c.key))
+                        .collect();
+                    self.damaged(unit, ids, None).map(|b| (f, b))
                 });
                 match broken {
-                    Some((f, b)) if b.unique => {
-                        let ids = b.ids.clone();
-                        let reading = b.list()[0].clone();
-                        self.store_pieces(&ids, &reading);
-                        self.recovered("表二的行", &b, 0, "原文只有这一种读法");
-                        self.rows.push(RowFound { key: format!("t2.{}", row.key), label: b.label.clone(), span: b.label_span });
+                    Some((f, b)) => {
+                        self.settle_alone("表二的行", &b, "");
+                        self.rows.push(RowFound {
+                            key: format!("t2.{}", row.key),
+                            label: b.label.clone(),
+                            span: b.label_span,
+                        });
                         self.parts.push((format!("t2.{}", row.key), f));
                         found.push(row.key);
                     }
-                    Some((_, b)) => {
-                        let why = match &b.candidates {
-                            Some(l) => format!("有 {} 种读法，表二没有可据以判断的勾稽关系", l.len()),
-                            None => "可能的读法太多，表二没有可据以判断的勾稽关系".into(),
-                        };
-                        self.uncertain("表二的行", &b, &why);
-                    }
                     None => {
-                        let ids: Vec<CellId> = order.first().map(|&f| block.columns(f).iter().map(|c| CellId::t2(row.key, c.key)).collect()).unwrap_or_default();
+                        let ids: Vec<CellId> = order
+                            .first()
+                            .map(|&f| {
+                                block
+                                    .columns(f)
+                                    .iter()
+                                    .map(|c| CellId::t2(row.key, c.key))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
                         self.unreadable("表二的行", unit, err, &ids)
                     }
                 }
@@ -793,38 +1223,38 @@ impl<'t> Aligner<'t> {
         let mut header_seen = false;
         for unit in &units {
             let run = self.run_text(unit);
-            if run.contains("行政复议") || run.contains("维持") || run.contains("行政诉讼") {
+            if run.contains("行政复议") || run.contains("维持") || run.contains("行政诉讼")
+            {
                 header_seen = true;
             }
             if !header_seen || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
                 continue;
             }
-            let ids: Vec<CellId> =
-                T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).collect();
+            let ids: Vec<CellId> = T4_GROUPS
+                .iter()
+                .flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key)))
+                .collect();
             match self.read(unit, ids.len()) {
                 Ok(reading) => {
                     self.store(&ids, &reading);
-                    let span = reading.iter().fold(self.toks[reading[0]].span, |s, &v| s.cover(self.toks[v].span));
-                    self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span });
+                    let span = reading.iter().fold(self.toks[reading[0]].span, |s, &v| {
+                        s.cover(self.toks[v].span)
+                    });
+                    self.rows.push(RowFound {
+                        key: "t4".into(),
+                        label: "行政复议、行政诉讼".into(),
+                        span,
+                    });
                 }
                 // Each group's total is the sum of its four results.
-                Err(why) => match self.broken_readings(unit, ids.len(), Some(T4_COLUMNS.len())) {
-                    Some(readings) => {
-                        let b = self.broken(unit, ids.clone(), readings);
-                        if let [only] = b.list() {
-                            let why = if b.unique { "原文只有这一种读法" } else { "这是唯一使三组“总计”都等于各结果之和的读法" };
-                            let reading = only.clone();
-                            self.store_pieces(&ids, &reading);
-                            self.recovered("表四", &b, 0, why);
-                            self.rows.push(RowFound { key: "t4".into(), label: "行政复议、行政诉讼".into(), span: b.label_span });
-                        } else {
-                            let why = match &b.candidates {
-                                None => "可能的读法太多，未逐一检验".to_string(),
-                                Some(l) if l.is_empty() => "没有一种读法使各组总计等于各结果之和".to_string(),
-                                Some(l) => format!("有 {} 种读法都使各组总计成立", l.len()),
-                            };
-                            self.uncertain("表四", &b, &why);
-                        }
+                Err(why) => match self.damaged(unit, ids.clone(), Some(T4_COLUMNS.len())) {
+                    Some(b) => {
+                        self.settle_alone("表四", &b, "三组“总计”都等于各结果之和");
+                        self.rows.push(RowFound {
+                            key: "t4".into(),
+                            label: "行政复议、行政诉讼".into(),
+                            span: b.label_span,
+                        });
                     }
                     None => self.unreadable("表四", unit, why, &ids),
                 },

@@ -19,7 +19,10 @@ pub(crate) struct HeadingHit {
 }
 
 fn numeral_value(c: char) -> Option<u8> {
-    SECTION_NUMERALS.iter().position(|&n| n == c).map(|i| i as u8 + 1)
+    SECTION_NUMERALS
+        .iter()
+        .position(|&n| n == c)
+        .map(|i| i as u8 + 1)
 }
 
 /// Splits a leading section enumerator (`一、`, `一.`, `第一部分`) off a normalised line.
@@ -66,7 +69,13 @@ pub(crate) fn heading_of(norm: &str) -> Option<(u8, Option<u8>, bool)> {
     for (def, canonical_rest) in SECTIONS.iter().zip(canonical) {
         let exact = rest == canonical_rest;
         // An unnumbered line must be the exact heading; a numbered one needs its phrase.
-        if exact || (printed.is_some() && def.keys.iter().any(|all| all.iter().all(|k| rest.contains(k)))) {
+        if exact
+            || (printed.is_some()
+                && def
+                    .keys
+                    .iter()
+                    .any(|all| all.iter().all(|k| rest.contains(k))))
+        {
             return Some((def.number, printed, exact && printed == Some(def.number)));
         }
     }
@@ -81,7 +90,12 @@ pub(crate) fn find_headings(toks: &[Tok<'_>]) -> Vec<HeadingHit> {
             continue;
         }
         if let Some((number, printed, exact)) = heading_of(&t.norm) {
-            cands.push(HeadingHit { tok: i, number, printed, exact });
+            cands.push(HeadingHit {
+                tok: i,
+                number,
+                printed,
+                exact,
+            });
         }
     }
     // Longest-weight chain with increasing position and increasing section number.
@@ -100,13 +114,30 @@ pub(crate) fn find_headings(toks: &[Tok<'_>]) -> Vec<HeadingHit> {
             }
         }
     }
-    let Some(mut i) = (0..n).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else { return Vec::new() };
+    let Some(mut i) = (0..n).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else {
+        return Vec::new();
+    };
     let mut chain = vec![cands[i].clone()];
     while prev[i] != usize::MAX {
         i = prev[i];
         chain.push(cands[i].clone());
     }
     chain.reverse();
+    // A heading standing right under the previous one, leaving that section empty, whose
+    // section is headed again further on (a stray heading a crawl left inside a table):
+    // the later one is the heading.
+    for k in 1..chain.len() {
+        if chain[k].tok != chain[k - 1].tok + 1 {
+            continue;
+        }
+        let limit = chain.get(k + 1).map_or(usize::MAX, |h| h.tok);
+        if let Some(later) = cands
+            .iter()
+            .find(|c| c.number == chain[k].number && c.tok > chain[k].tok && c.tok < limit)
+        {
+            chain[k] = later.clone();
+        }
+    }
     chain
 }
 
@@ -118,13 +149,25 @@ mod tests {
     #[test]
     fn headings_and_non_headings() {
         assert_eq!(heading_of(&n("一、总体情况")), Some((1, Some(1), true)));
-        assert_eq!(heading_of(&n("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")), Some((4, Some(4), false)));
-        assert_eq!(heading_of(&n("五、政府信息公开工作存在的主要问题及改进情况")), Some((5, Some(5), false)));
-        assert_eq!(heading_of(&n("六、存在的主要问题及改进情况")), Some((5, Some(6), false)));
+        assert_eq!(
+            heading_of(&n("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")),
+            Some((4, Some(4), false))
+        );
+        assert_eq!(
+            heading_of(&n("五、政府信息公开工作存在的主要问题及改进情况")),
+            Some((5, Some(5), false))
+        );
+        assert_eq!(
+            heading_of(&n("六、存在的主要问题及改进情况")),
+            Some((5, Some(6), false))
+        );
         assert_eq!(heading_of(&n("二、加强学习培训，完善工作制度。")), None);
         assert_eq!(heading_of(&n("(二)依申请公开")), None);
         assert_eq!(heading_of(&n("四、公开情况")), None);
-        assert_eq!(heading_of(&n("第三部分 收到和处理政府信息公开申请情况")), Some((3, Some(3), true)));
+        assert_eq!(
+            heading_of(&n("第三部分 收到和处理政府信息公开申请情况")),
+            Some((3, Some(3), true))
+        );
         assert_eq!(heading_of(&n("其他需要报告的事项")), Some((6, None, false)));
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Tok<'a> {
     pub in_para: bool,
     /// The line or table row it came from (unique in the document).
     pub row: u32,
+    /// The paragraph or cell it came from (unique in the document): tokens of different
+    /// pieces are certainly apart, so damage models never join them.
+    pub piece: u32,
 }
 
 impl Tok<'_> {
@@ -54,21 +57,24 @@ impl Tok<'_> {
 pub(crate) fn tokens(doc: &Document) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(doc.blocks.len() * 4);
     let mut row_id = 0u32;
+    let mut piece = 0u32;
     for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Para(p) => {
                 let from = out.len();
                 push_text(&mut out, &p.text, p.span, p.verbatim, false, bi, true);
-                set_row(&mut out[from..], row_id);
+                set_ids(&mut out[from..], row_id, piece);
                 row_id += 1;
+                piece += 1;
             }
             Block::Table(t) => {
                 for row in &t.rows {
-                    let from = out.len();
                     for c in &row.cells {
+                        let from = out.len();
                         push_text(&mut out, &c.text, c.span, c.verbatim, c.definite, bi, false);
+                        set_ids(&mut out[from..], row_id, piece);
+                        piece += 1;
                     }
-                    set_row(&mut out[from..], row_id);
                     row_id += 1;
                 }
             }
@@ -77,9 +83,10 @@ pub(crate) fn tokens(doc: &Document) -> Vec<Tok<'_>> {
     out
 }
 
-fn set_row(toks: &mut [Tok<'_>], row: u32) {
+fn set_ids(toks: &mut [Tok<'_>], row: u32, piece: u32) {
     for t in toks {
         t.row = row;
+        t.piece = piece;
     }
 }
 
@@ -100,10 +107,27 @@ fn is_digit_run(text: &str) -> bool {
     (16..=48).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bool, definite: bool, block: usize, in_para: bool) {
+fn push_text<'a>(
+    out: &mut Vec<Tok<'a>>,
+    text: &'a str,
+    span: Span,
+    verbatim: bool,
+    definite: bool,
+    block: usize,
+    in_para: bool,
+) {
     let kind = kind_of(text, definite);
     if kind != Kind::Label {
-        out.push(Tok { text, norm: String::new(), kind, span, block, in_para, row: 0 });
+        out.push(Tok {
+            text,
+            norm: String::new(),
+            kind,
+            span,
+            block,
+            in_para,
+            row: 0,
+            piece: 0,
+        });
         return;
     }
     // A label followed by numbers in one piece of text (`规章 0 0 0`, or a flattened
@@ -113,7 +137,16 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
         c.is_ascii_digit() || matches!(c, '０'..='９' | '/' | '／' | '—' | '-' | '无')
     });
     if !ends_in_value || !text.contains(char::is_whitespace) {
-        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para, row: 0 });
+        out.push(Tok {
+            text,
+            norm: label_norm(text),
+            kind,
+            span,
+            block,
+            in_para,
+            row: 0,
+            piece: 0,
+        });
         return;
     }
     let words = words(text);
@@ -128,7 +161,16 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
         first_value -= 1;
     }
     if numbers == 0 || words.len() < 2 {
-        out.push(Tok { text, norm: label_norm(text), kind, span, block, in_para, row: 0 });
+        out.push(Tok {
+            text,
+            norm: label_norm(text),
+            kind,
+            span,
+            block,
+            in_para,
+            row: 0,
+            piece: 0,
+        });
         return;
     }
     let sub = |off: usize, w: &str| {
@@ -149,10 +191,20 @@ fn push_text<'a>(out: &mut Vec<Tok<'a>>, text: &'a str, span: Span, verbatim: bo
             block,
             in_para,
             row: 0,
+            piece: 0,
         });
     }
     for &(off, w) in &words[first_value..] {
-        out.push(Tok { text: w, norm: String::new(), kind: kind_of(w, true), span: sub(off, w), block, in_para, row: 0 });
+        out.push(Tok {
+            text: w,
+            norm: String::new(),
+            kind: kind_of(w, true),
+            span: sub(off, w),
+            block,
+            in_para,
+            row: 0,
+            piece: 0,
+        });
     }
 }
 
@@ -214,7 +266,10 @@ mod tests {
     fn splits_trailing_numbers_but_not_sentences() {
         let k = kinds("规章 0 1 / 2\n本年度共收到申请 42 件。\n4 0 0\n-3-\n第3页\n");
         let got: Vec<&str> = k.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(got, vec!["L", "V0", "V1", "B", "V2", "L", "V4", "V0", "V0", "N", "N"]);
+        assert_eq!(
+            got,
+            vec!["L", "V0", "V1", "B", "V2", "L", "V4", "V0", "V0", "N", "N"]
+        );
         assert_eq!(k[0].1, "规章");
     }
 

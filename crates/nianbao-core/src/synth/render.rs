@@ -24,14 +24,21 @@ pub enum Layout {
     /// Pipe rows whose numbers lost their separators: a row's cells one digit run, as
     /// scrapers that take a page's text leave them (`801000081` for `80 1 0 0 0 0 81`).
     Glued,
-    /// Pipe rows with numbers broken into pieces (`1 | 2` for `12`), as PDF extraction
+    /// Pipe rows with numbers broken into pieces inside their cells (`1 2` for `12`), as PDF extraction
     /// and narrow cells leave them.
     SplitNumbers,
 }
 
 impl Layout {
     /// Every layout that keeps each number whole and apart (readable exactly).
-    pub const ALL: [Layout; 6] = [Layout::Pipe, Layout::CellPerLine, Layout::BlankLines, Layout::Tabs, Layout::Markdown, Layout::Html];
+    pub const ALL: [Layout; 6] = [
+        Layout::Pipe,
+        Layout::CellPerLine,
+        Layout::BlankLines,
+        Layout::Tabs,
+        Layout::Markdown,
+        Layout::Html,
+    ];
 
     /// The layouts that break numbers (read back by the tables' identities, or reported).
     pub const BROKEN: [Layout; 2] = [Layout::Glued, Layout::SplitNumbers];
@@ -79,14 +86,23 @@ impl Style {
             return c(v.to_string());
         }
         if r.blanks.contains(&id) {
-            let markers: &[&str] = if self.layout == Layout::Html { &["", "/", "—", "-", "无"] } else { &["/", "—", "-", "无"] };
+            let markers: &[&str] = if self.layout == Layout::Html {
+                &["", "/", "—", "-", "无"]
+            } else {
+                &["/", "—", "-", "无"]
+            };
             return c(markers[self.rng.usize(..markers.len())]);
         }
         let plain = v.to_string();
         let text = match self.rng.u8(0..12) {
             0 if v.is_integer() && v.as_i64().unwrap_or(0) >= 1000 => thousands(&plain),
-            1 if v.is_integer() => plain.chars().map(|ch| char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch)).collect(),
-            2 if id.def().column == "change" && !v.is_negative() && v != Number::ZERO => format!("+{plain}"),
+            1 if v.is_integer() => plain
+                .chars()
+                .map(|ch| char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch))
+                .collect(),
+            2 if id.def().column == "change" && !v.is_negative() && v != Number::ZERO => {
+                format!("+{plain}")
+            }
             _ => plain,
         };
         c(text)
@@ -119,7 +135,13 @@ fn t4_table(r: &SynthReport, st: &mut Style) -> Vec<TRow> {
 fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {
     let g = |k: &str| r.get(k);
     let fam = |f: &str| {
-        Number::sum(T3_ROWS.iter().filter(|row| row.family == f).map(|row| g(&format!("t3.{}.total", row.key)))).unwrap_or(Number::ZERO)
+        Number::sum(
+            T3_ROWS
+                .iter()
+                .filter(|row| row.family == f)
+                .map(|row| g(&format!("t3.{}.total", row.key))),
+        )
+        .unwrap_or(Number::ZERO)
     };
     let info = st.rng.u32(50..3000);
     let mut one = vec![
@@ -157,7 +179,10 @@ fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {
     let six = if r.fee_statement {
         vec![match st.rng.u8(0..3) {
             0 => "本年度未收取政府信息公开信息处理费。".to_string(),
-            1 => format!("本年度收取政府信息公开信息处理费{}元。", st.rng.u32(100..2000)),
+            1 => format!(
+                "本年度收取政府信息公开信息处理费{}元。",
+                st.rng.u32(100..2000)
+            ),
             _ => "本机关本年度未收取信息处理费，无其他需要报告的事项。".to_string(),
         }]
     } else {
@@ -172,10 +197,21 @@ fn narrative(r: &SynthReport, st: &mut Style) -> Vec<(u8, Vec<String>)> {
 /// definite; in a PDF an empty cell leaves no trace, so there blanks carry a marker).
 pub(super) fn blocks(r: &SynthReport, empty_blanks: bool) -> Vec<crate::render::docx::DocBlock> {
     use crate::render::docx::{DocBlock, DocCell};
-    let layout = if empty_blanks { Layout::Html } else { Layout::Pipe };
-    let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout };
+    let layout = if empty_blanks {
+        Layout::Html
+    } else {
+        Layout::Pipe
+    };
+    let mut st = Style {
+        rng: fastrand::Rng::with_seed(r.style_seed),
+        layout,
+    };
     let title = format!("{}{}年政府信息公开工作年度报告", r.agency, r.year);
-    let tables = [(2u8, t2_table(r, &mut st)), (3, t3_table(r, &mut st)), (4, t4_table(r, &mut st))];
+    let tables = [
+        (2u8, t2_table(r, &mut st)),
+        (3, t3_table(r, &mut st)),
+        (4, t4_table(r, &mut st)),
+    ];
     let text = narrative(r, &mut st);
     let mut blocks = vec![
         DocBlock::Para(format!("发布机构：{}", r.agency)),
@@ -183,15 +219,29 @@ pub(super) fn blocks(r: &SynthReport, empty_blanks: bool) -> Vec<crate::render::
         DocBlock::Title(title),
     ];
     for def in &SECTIONS {
-        let (numeral, heading) = def.canonical.split_once('、').unwrap_or(("", def.canonical));
-        blocks.push(DocBlock::Heading { numeral: numeral.chars().next(), text: heading.to_string() });
+        let (numeral, heading) = def
+            .canonical
+            .split_once('、')
+            .unwrap_or(("", def.canonical));
+        blocks.push(DocBlock::Heading {
+            numeral: numeral.chars().next(),
+            text: heading.to_string(),
+        });
         if let Some((_, paras)) = text.iter().find(|(n, _)| *n == def.number) {
             blocks.extend(paras.iter().map(|p| DocBlock::Para(p.clone())));
         }
         if let Some((_, rows)) = tables.iter().find(|(n, _)| *n == def.number) {
             let rows = rows
                 .iter()
-                .map(|row| row.iter().map(|c| DocCell { text: c.text.clone(), colspan: c.colspan, rowspan: c.rowspan }).collect())
+                .map(|row| {
+                    row.iter()
+                        .map(|c| DocCell {
+                            text: c.text.clone(),
+                            colspan: c.colspan,
+                            rowspan: c.rowspan,
+                        })
+                        .collect()
+                })
                 .collect();
             blocks.push(DocBlock::Table(rows));
         }
@@ -201,22 +251,41 @@ pub(super) fn blocks(r: &SynthReport, empty_blanks: bool) -> Vec<crate::render::
 
 /// Renders a report in a layout.
 pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
-    let mut st = Style { rng: fastrand::Rng::with_seed(r.style_seed), layout };
+    let mut st = Style {
+        rng: fastrand::Rng::with_seed(r.style_seed),
+        layout,
+    };
     let title = match st.rng.u8(0..3) {
         0 => format!("{}{}年政府信息公开工作年度报告", r.agency, r.year),
         1 => format!("{}年{}政府信息公开工作年度报告", r.year, r.agency),
         _ => format!("{}{}年度政府信息公开工作年度报告", r.agency, r.year),
     };
-    let tables = [(2u8, t2_table(r, &mut st)), (3, t3_table(r, &mut st)), (4, t4_table(r, &mut st))];
+    let tables = [
+        (2u8, t2_table(r, &mut st)),
+        (3, t3_table(r, &mut st)),
+        (4, t4_table(r, &mut st)),
+    ];
     let text = narrative(r, &mut st);
     let mut sections: Vec<SectionOut<'_>> = Vec::new();
     for def in &SECTIONS {
-        let paras = text.iter().find(|(n, _)| *n == def.number).map(|(_, p)| p.clone()).unwrap_or_default();
-        let table = tables.iter().find(|(n, _)| *n == def.number).map(|(_, t)| t);
+        let paras = text
+            .iter()
+            .find(|(n, _)| *n == def.number)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default();
+        let table = tables
+            .iter()
+            .find(|(n, _)| *n == def.number)
+            .map(|(_, t)| t);
         sections.push((def.number, def.canonical.to_string(), paras, table));
     }
     let meta = vec![
-        format!("索引号：{:08}/{}-{:05}", st.rng.u32(..100_000_000), r.year + 1, st.rng.u32(..100_000)),
+        format!(
+            "索引号：{:08}/{}-{:05}",
+            st.rng.u32(..100_000_000),
+            r.year + 1,
+            st.rng.u32(..100_000)
+        ),
         format!("发布机构：{}", r.agency),
         format!("发布日期：{}", r.published),
     ];
@@ -226,7 +295,12 @@ pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
     }
 }
 
-fn text_layout(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Style) -> String {
+fn text_layout(
+    title: &str,
+    meta: &[String],
+    sections: &[SectionOut<'_>],
+    st: &mut Style,
+) -> String {
     let mut out = String::new();
     let layout = st.layout;
     if layout == Layout::BlankLines {
@@ -292,7 +366,11 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
         Layout::Tabs => {
             for row in rows {
                 // Rows under a row-spanning label open with an empty cell (a shift).
-                let shift = if row.len() > 1 && st.rng.u8(0..4) == 0 { "\t" } else { "" };
+                let shift = if row.len() > 1 && st.rng.u8(0..4) == 0 {
+                    "\t"
+                } else {
+                    ""
+                };
                 let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
                 let trail = "\t".repeat(st.rng.usize(0..3));
                 let _ = writeln!(out, "{shift}{}{trail}", cells.join("\t"));
@@ -309,7 +387,9 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
             }
         }
         Layout::Glued | Layout::SplitNumbers => {
-            let is_value = |c: &TCell| !c.header && !c.text.is_empty() && c.text.bytes().all(|b| b.is_ascii_digit());
+            let is_value = |c: &TCell| {
+                !c.header && !c.text.is_empty() && c.text.bytes().all(|b| b.is_ascii_digit())
+            };
             for row in rows {
                 let mut cells: Vec<String> = Vec::new();
                 let mut run = String::new();
@@ -323,8 +403,8 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
                         run.push_str(&cell.text);
                     } else if cell.text.len() >= 2 && st.rng.bool() {
                         let at = st.rng.usize(1..cell.text.len());
-                        cells.push(cell.text[..at].to_string());
-                        cells.push(cell.text[at..].to_string());
+                        // Broken inside its cell: a cell boundary is certain, a space is not.
+                        cells.push(format!("{} {}", &cell.text[..at], &cell.text[at..]));
                     } else {
                         cells.push(cell.text.clone());
                     }
@@ -341,7 +421,9 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn html(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Style) -> String {
@@ -354,10 +436,21 @@ fn html(title: &str, meta: &[String], sections: &[SectionOut<'_>], st: &mut Styl
          <table class=\"layout\"><tr><td class=\"side\"><ul><li>机构概况</li><li>政策文件</li></ul></td><td class=\"main\">\n",
         escape(title)
     );
-    let _ = writeln!(out, "<div class=\"meta\">{}</div>", meta.iter().map(|m| format!("<span>{}</span>", escape(m))).collect::<Vec<_>>().join("&nbsp;&nbsp;"));
+    let _ = writeln!(
+        out,
+        "<div class=\"meta\">{}</div>",
+        meta.iter()
+            .map(|m| format!("<span>{}</span>", escape(m)))
+            .collect::<Vec<_>>()
+            .join("&nbsp;&nbsp;")
+    );
     let _ = writeln!(out, "<h1>{}</h1>", escape(title));
     for (_, heading, paras, table) in sections {
-        let _ = writeln!(out, "<p style=\"text-indent:2em\"><strong>{}</strong></p>", escape(heading));
+        let _ = writeln!(
+            out,
+            "<p style=\"text-indent:2em\"><strong>{}</strong></p>",
+            escape(heading)
+        );
         for p in paras {
             let _ = writeln!(out, "<p style=\"text-indent:2em\">{}</p>", escape(p));
         }
