@@ -56,7 +56,11 @@ pub struct FilterArgs {
 
 /// The division code a user means by `query` (a code, a path or a unique name).
 pub fn region_code(query: &str) -> anyhow::Result<String> {
-    Ok(Gazetteer::get().resolve(query).map_err(anyhow::Error::msg)?.code.to_string())
+    Ok(Gazetteer::get()
+        .resolve(query)
+        .map_err(anyhow::Error::msg)?
+        .code
+        .to_string())
 }
 
 fn parse_years(s: &str) -> anyhow::Result<(u16, u16)> {
@@ -83,16 +87,23 @@ impl FilterArgs {
             f.year_to = Some(b);
         }
         if let Some(l) = &self.level {
-            let level = Level::from_chinese(l).with_context(|| format!("层级应为 省、市、县 或 乡镇街道，而不是“{l}”"))?;
+            let level = Level::from_chinese(l)
+                .with_context(|| format!("层级应为 省、市、县 或 乡镇街道，而不是“{l}”"))?;
             f.level = Some(level.chinese().to_string());
         }
         if let Some(k) = &self.kind {
-            anyhow::ensure!(k == "人民政府" || k == "部门", "类别应为 人民政府 或 部门，而不是“{k}”");
+            anyhow::ensure!(
+                k == "人民政府" || k == "部门",
+                "类别应为 人民政府 或 部门，而不是“{k}”"
+            );
             f.kind = Some(k.clone());
         }
         f.has_errors = self.has_errors;
         if let Some(code) = &self.rule {
-            anyhow::ensure!(nianbao_core::rules::by_code(code).is_some(), "没有代码为 {code} 的规则；`nianbao rules` 列出全部规则");
+            anyhow::ensure!(
+                nianbao_core::rules::by_code(code).is_some(),
+                "没有代码为 {code} 的规则；`nianbao rules` 列出全部规则"
+            );
             f.rule = Some(code.to_uppercase());
         }
         f.agency = self.agency.clone();
@@ -101,7 +112,11 @@ impl FilterArgs {
 }
 
 /// Prints rows as an aligned table, CSV or JSON objects.
-pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+pub fn print_table(
+    format: TableFormat,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match format {
@@ -112,7 +127,9 @@ pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -
                     widths[i] = widths[i].max(c.width().min(60));
                 }
             }
-            let line = |out: &mut io::BufWriter<io::StdoutLock<'_>>, cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
+            let line = |out: &mut io::BufWriter<io::StdoutLock<'_>>,
+                        cells: &mut dyn Iterator<Item = &str>|
+             -> io::Result<()> {
                 let mut s = String::new();
                 for (i, c) in cells.enumerate() {
                     let pad = widths[i].saturating_sub(c.width());
@@ -122,7 +139,15 @@ pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -
                 writeln!(out, "{}", s.trim_end())
             };
             line(&mut out, &mut header.iter().copied())?;
-            line(&mut out, &mut widths.iter().map(|&w| "─".repeat(w)).collect::<Vec<_>>().iter().map(String::as_str))?;
+            line(
+                &mut out,
+                &mut widths
+                    .iter()
+                    .map(|&w| "─".repeat(w))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            )?;
             for r in rows {
                 line(&mut out, &mut r.iter().map(String::as_str))?;
             }
@@ -138,7 +163,13 @@ pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -
         TableFormat::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .iter()
-                .map(|r| header.iter().zip(r).map(|(h, v)| (h.to_string(), json_value(v))).collect())
+                .map(|r| {
+                    header
+                        .iter()
+                        .zip(r)
+                        .map(|(h, v)| (h.to_string(), json_value(v)))
+                        .collect()
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &objects)?;
             writeln!(out)?;
@@ -150,7 +181,10 @@ pub fn print_table(format: TableFormat, header: &[&str], rows: &[Vec<String>]) -
 
 /// Numbers stay numbers in JSON.
 fn json_value(v: &str) -> serde_json::Value {
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+    if !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
         if let Ok(n) = v.parse::<i64>() {
             return serde_json::Value::from(n);
         }
@@ -199,8 +233,19 @@ pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
         let rows: Vec<Vec<String>> = diags
             .into_iter()
             .map(|(stage, code, sev, msg, cells, line)| {
-                let stage = if stage == "corpus" { "跨年度" } else { "本报告" };
-                vec![stage.into(), code, sev, msg, cells, line.map(|l| l.to_string()).unwrap_or_default()]
+                let stage = if stage == "corpus" {
+                    "跨年度"
+                } else {
+                    "本报告"
+                };
+                vec![
+                    stage.into(),
+                    code,
+                    sev,
+                    msg,
+                    cells,
+                    line.map(|l| l.to_string()).unwrap_or_default(),
+                ]
             })
             .collect();
         print_table(args.format, &header, &rows)?;
@@ -209,7 +254,9 @@ pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
     let filter = args.filter.filter()?;
     let rows = rt.block_on(store.reports(&filter, args.limit, args.offset))?;
     let g = Gazetteer::get();
-    let header = ["ID", "年度", "机关", "地区", "层级", "类别", "格式", "错误", "警告", "来源"];
+    let header = [
+        "ID", "年度", "机关", "地区", "层级", "类别", "格式", "错误", "警告", "来源",
+    ];
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -239,7 +286,10 @@ pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
 /// `--by NAME` → a grouping, the error listing every name.
 fn parse_group(name: &str) -> Result<GroupBy, String> {
     GroupBy::from_name(name).ok_or_else(|| {
-        let names: Vec<String> = GroupBy::ALL.iter().map(|(_, n, t)| format!("{n}（{t}）")).collect();
+        let names: Vec<String> = GroupBy::ALL
+            .iter()
+            .map(|(_, n, t)| format!("{n}（{t}）"))
+            .collect();
         format!("分组应为 {}", names.join("、"))
     })
 }
@@ -273,22 +323,45 @@ pub struct StatsArgs {
     pub format: TableFormat,
 }
 
-const DEFAULT_METRICS: [&str; 5] = ["requests", "processed", "granted_share", "unavailable_share", "review_correction_rate"];
+const DEFAULT_METRICS: [&str; 5] = [
+    "requests",
+    "processed",
+    "granted_share",
+    "unavailable_share",
+    "review_correction_rate",
+];
 
 pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     if args.list_metrics {
-        let rows: Vec<Vec<String>> =
-            METRICS.iter().map(|m| vec![m.name.to_string(), m.title.to_string(), m.definition.to_string()]).collect();
+        let rows: Vec<Vec<String>> = METRICS
+            .iter()
+            .map(|m| {
+                vec![
+                    m.name.to_string(),
+                    m.title.to_string(),
+                    m.definition.to_string(),
+                ]
+            })
+            .collect();
         print_table(args.format, &["指标", "名称", "定义"], &rows)?;
         println!("另可用任一单元格键（如 t3.new.natural）作为指标，即该单元格之和。");
         return Ok(ExitCode::SUCCESS);
     }
     let metrics: Vec<Metric> = if args.metrics.is_empty() {
-        DEFAULT_METRICS.iter().filter_map(|m| Metric::by_name(m)).collect()
+        DEFAULT_METRICS
+            .iter()
+            .filter_map(|m| Metric::by_name(m))
+            .collect()
     } else {
         args.metrics
             .iter()
-            .map(|m| Metric::by_name(m).with_context(|| format!("没有名为 {m} 的指标或单元格；`nianbao stats --list-metrics` 列出全部指标")))
+            .map(|m| {
+                Metric::by_name(m).with_context(|| {
+                    format!(
+                        "没有名为 {m} 的指标或单元格；`nianbao stats --list-metrics` 列出全部指标"
+                    )
+                })
+            })
             .collect::<anyhow::Result<_>>()?
     };
     let filter = args.filter.filter()?;
@@ -301,7 +374,11 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     };
     let (rt, store) = open(&args.db)?;
     // Agency labels are looked up only when the groups are agencies.
-    let names = if group == GroupBy::Agency { agency_names(&rt, &store)? } else { HashMap::new() };
+    let names = if group == GroupBy::Agency {
+        agency_names(&rt, &store)?
+    } else {
+        HashMap::new()
+    };
 
     if args.rules {
         let counts = rt.block_on(store.rule_counts(&filter, group))?;
@@ -309,8 +386,17 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         let rows: Vec<Vec<String>> = counts
             .into_iter()
             .map(|(g, code, sev, n, reports)| {
-                let title = nianbao_core::rules::by_code(&code).map_or("", |r| r.meta().title).to_string();
-                vec![label(group, g.as_deref(), &names), code, sev, title, n.to_string(), reports.to_string()]
+                let title = nianbao_core::rules::by_code(&code)
+                    .map_or("", |r| r.meta().title)
+                    .to_string();
+                vec![
+                    label(group, g.as_deref(), &names),
+                    code,
+                    sev,
+                    title,
+                    n.to_string(),
+                    reports.to_string(),
+                ]
             })
             .collect();
         print_table(args.format, &header, &rows)?;
@@ -318,11 +404,19 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     }
 
     let measured = rt.block_on(store.measures(&filter, group, &metrics))?;
-    let n_reports: HashMap<Option<String>, i64> = measured.iter().map(|r| (r.group.clone(), r.reports)).collect();
-    let mut rows: Vec<(Option<String>, Vec<Option<f64>>)> = measured.into_iter().map(|r| (r.group, r.values)).collect();
+    let n_reports: HashMap<Option<String>, i64> = measured
+        .iter()
+        .map(|r| (r.group.clone(), r.reports))
+        .collect();
+    let mut rows: Vec<(Option<String>, Vec<Option<f64>>)> =
+        measured.into_iter().map(|r| (r.group, r.values)).collect();
     if let Some(n) = args.rank {
         rows.retain(|r| r.1[0].is_some());
-        rows.sort_by(|a, b| b.1[0].partial_cmp(&a.1[0]).unwrap_or(std::cmp::Ordering::Equal));
+        rows.sort_by(|a, b| {
+            b.1[0]
+                .partial_cmp(&a.1[0])
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         rows.truncate(n);
     }
     let mut header: Vec<String> = vec!["分组".into(), "年报数".into()];
@@ -338,7 +432,10 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let mut body = Vec::new();
     let mut previous: Option<f64> = None;
     for (rank, (g, values)) in rows.iter().enumerate() {
-        let mut r = vec![label(group, g.as_deref(), &names), n_reports.get(g).copied().unwrap_or(0).to_string()];
+        let mut r = vec![
+            label(group, g.as_deref(), &names),
+            n_reports.get(g).copied().unwrap_or(0).to_string(),
+        ];
         if args.rank.is_some() {
             r[0] = format!("{}. {}", rank + 1, r[0]);
         }
@@ -364,7 +461,10 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Agency key → `name（path）`, for labels.
-fn agency_names(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<HashMap<String, String>> {
+fn agency_names(
+    rt: &tokio::runtime::Runtime,
+    store: &Store,
+) -> anyhow::Result<HashMap<String, String>> {
     Ok(rt.block_on(store.agency_labels())?)
 }
 
@@ -402,19 +502,34 @@ pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
     let (rt, store) = open(&args.db)?;
     let r = rt.block_on(store.rollup(&args.filter.filter()?))?;
     // The roll-up is checked by the same rules; only table arithmetic applies to it.
-    let diags: Vec<_> =
-        nianbao_core::check(&r.report, None).into_iter().filter(|d| d.code.starts_with('T') || d.code.starts_with('V')).collect();
+    let diags: Vec<_> = nianbao_core::check(&r.report, None)
+        .into_iter()
+        .filter(|d| d.code.starts_with('T') || d.code.starts_with('V'))
+        .collect();
     let mut text = String::new();
     match args.format {
         RollupFormat::Md => {
             use std::fmt::Write as _;
             text.push_str(&render::markdown::render(&r.report));
-            let _ = writeln!(text, "\n---\n\n汇总了 {} 个机关的 {} 年度年报。", r.included.len(), r.year);
+            let _ = writeln!(
+                text,
+                "\n---\n\n汇总了 {} 个机关的 {} 年度年报。",
+                r.included.len(),
+                r.year
+            );
             if !r.duplicates.is_empty() {
-                let _ = writeln!(text, "同一机关的重复年报未重复计入：{} 份。", r.duplicates.len());
+                let _ = writeln!(
+                    text,
+                    "同一机关的重复年报未重复计入：{} 份。",
+                    r.duplicates.len()
+                );
             }
             if !r.other_format.is_empty() {
-                let names: Vec<String> = r.other_format.iter().filter_map(|x| x.agency_name.clone()).collect();
+                let names: Vec<String> = r
+                    .other_format
+                    .iter()
+                    .filter_map(|x| x.agency_name.clone())
+                    .collect();
                 let _ = writeln!(text, "使用另一种格式、未计入的年报：{}。", names.join("、"));
             }
             if diags.is_empty() {
@@ -424,16 +539,33 @@ pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
                 let _ = writeln!(text, "- {} {}", d.code, d.message);
             }
             if !r.missing_agencies.is_empty() {
-                let _ = writeln!(text, "\n本年度缺少年报的机关（语料库中有其他年度的）：{}", r.missing_agencies.join("、"));
+                let _ = writeln!(
+                    text,
+                    "\n本年度缺少年报的机关（语料库中有其他年度的）：{}",
+                    r.missing_agencies.join("、")
+                );
             }
             if !r.missing_places.is_empty() {
-                let _ = writeln!(text, "\n区划内没有本年度人民政府年报的下级地区：{}", r.missing_places.join("、"));
+                let _ = writeln!(
+                    text,
+                    "\n区划内没有本年度人民政府年报的下级地区：{}",
+                    r.missing_places.join("、")
+                );
             }
         }
         RollupFormat::Cells => text = render::cells::render(&r.report),
         RollupFormat::Json => {
-            let cells: serde_json::Map<String, serde_json::Value> =
-                r.report.cells.iter().map(|c| (c.id.key().to_string(), serde_json::to_value(c.value).unwrap_or_default())).collect();
+            let cells: serde_json::Map<String, serde_json::Value> = r
+                .report
+                .cells
+                .iter()
+                .map(|c| {
+                    (
+                        c.id.key().to_string(),
+                        serde_json::to_value(c.value).unwrap_or_default(),
+                    )
+                })
+                .collect();
             let v = serde_json::json!({
                 "schema_version": 1,
                 "year": r.year,
@@ -465,14 +597,23 @@ pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
                 warnings: 0,
                 origin: None,
             };
-            let values: Vec<(String, String, bool)> = r.report.cells.iter().map(|c| (c.id.key().into(), c.value.to_string(), false)).collect();
+            let values: Vec<(String, String, bool)> = r
+                .report
+                .cells
+                .iter()
+                .map(|c| (c.id.key().into(), c.value.to_string(), false))
+                .collect();
             write_xlsx(out, &[(row, values)])?;
             eprintln!("已写入 {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
     }
     write_out(args.out.as_ref(), text.as_bytes())?;
-    Ok(if diags.iter().any(|d| d.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if diags.iter().any(|d| d.severity == Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write_out(path: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
@@ -515,12 +656,30 @@ pub struct ExportArgs {
 }
 
 /// The long format's columns (documented in docs/store.md; stable).
-pub const LONG_COLUMNS: [&str; 12] =
-    ["report", "agency", "agency_key", "province", "city", "county", "township", "region_code", "year", "cell", "value", "blank"];
+pub const LONG_COLUMNS: [&str; 12] = [
+    "report",
+    "agency",
+    "agency_key",
+    "province",
+    "city",
+    "county",
+    "township",
+    "region_code",
+    "year",
+    "cell",
+    "value",
+    "blank",
+];
 
 fn long_row(r: &ReportRow, cell: &str, value: &str, blank: bool) -> [String; 12] {
     let code = r.region_code.clone().unwrap_or_default();
-    let prefix = |n: usize| if code.len() >= n { code[..n].to_string() } else { String::new() };
+    let prefix = |n: usize| {
+        if code.len() >= n {
+            code[..n].to_string()
+        } else {
+            String::new()
+        }
+    };
     [
         r.id.to_string(),
         r.agency_name.clone().unwrap_or_default(),
@@ -543,7 +702,10 @@ type ReportCells = Vec<(String, String, bool)>;
 /// Where the long rows of `export` go.
 enum LongSink {
     Csv(csv::Writer<Box<dyn Write>>),
-    Json { out: Box<dyn Write>, first: bool },
+    Json {
+        out: Box<dyn Write>,
+        first: bool,
+    },
     /// The workbook needs every report before it is written.
     Xlsx(PathBuf, Vec<(ReportRow, ReportCells)>),
 }
@@ -551,9 +713,9 @@ enum LongSink {
 impl LongSink {
     fn open(format: ExportFormat, path: Option<&PathBuf>) -> anyhow::Result<LongSink> {
         let mut out: Box<dyn Write> = match path {
-            Some(p) if format != ExportFormat::Xlsx => {
-                Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("无法写入 {}", p.display()))?))
-            }
+            Some(p) if format != ExportFormat::Xlsx => Box::new(io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("无法写入 {}", p.display()))?,
+            )),
             _ => Box::new(io::BufWriter::new(io::stdout().lock())),
         };
         Ok(match format {
@@ -567,7 +729,10 @@ impl LongSink {
                 out.write_all(b"[")?;
                 LongSink::Json { out, first: true }
             }
-            ExportFormat::Xlsx => LongSink::Xlsx(path.context("xlsx 输出需要 --out 文件名")?.clone(), Vec::new()),
+            ExportFormat::Xlsx => LongSink::Xlsx(
+                path.context("xlsx 输出需要 --out 文件名")?.clone(),
+                Vec::new(),
+            ),
         })
     }
 
@@ -583,7 +748,10 @@ impl LongSink {
                     let mut obj = serde_json::Map::new();
                     for (name, val) in LONG_COLUMNS.iter().zip(long_row(&r, k, v, *b)) {
                         let val = match *name {
-                            "report" | "year" => val.parse::<i64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null),
+                            "report" | "year" => val
+                                .parse::<i64>()
+                                .map(serde_json::Value::from)
+                                .unwrap_or(serde_json::Value::Null),
                             "blank" => serde_json::Value::Bool(val == "1"),
                             "value" => json_value(&val),
                             _ => serde_json::Value::String(val),
@@ -649,7 +817,12 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, ReportCells)]) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
     let mut wb = Workbook::new();
-    let head = XFormat::new().set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Thin).set_text_wrap();
+    let head = XFormat::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
     let g = Gazetteer::get();
     let lead = ["ID", "机关", "地区", "区划代码", "年度"];
     for table in [TableId::T2, TableId::T3, TableId::T4] {
@@ -682,7 +855,11 @@ pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, ReportCells)]) -> anyho
         ws.set_column_width(1, 24)?;
         ws.set_column_width(2, 30)?;
         ws.set_freeze_panes(2, lead.len() as u16)?;
-        let pos: HashMap<&str, u16> = ids.iter().enumerate().map(|(k, c)| (c.key(), lead.len() as u16 + k as u16)).collect();
+        let pos: HashMap<&str, u16> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.key(), lead.len() as u16 + k as u16))
+            .collect();
         for (n, (r, values)) in reports.iter().enumerate() {
             let row = 2 + n as u32;
             let path = g.path_of(r.region_code.as_deref()).unwrap_or_default();
@@ -718,6 +895,7 @@ pub fn write_xlsx(path: &PathBuf, reports: &[(ReportRow, ReportCells)]) -> anyho
             row += 1;
         }
     }
-    wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
+    wb.save(path)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
 }

@@ -37,7 +37,9 @@ fn parse_and_check(path: &PathBuf) -> usize {
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.dir.unwrap_or_else(|| std::env::temp_dir().join(format!("nianbao-bench-{}-{}", args.seed, args.count)));
+    let dir = args.dir.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("nianbao-bench-{}-{}", args.seed, args.count))
+    });
     let gen = GenerateArgs {
         out: dir.clone(),
         count: args.count,
@@ -56,7 +58,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
     // Read only, one core.
     let t = Instant::now();
-    let read: u64 = paths.iter().map(|p| std::fs::read(p).map(|b| b.len() as u64).unwrap_or(0)).sum();
+    let read: u64 = paths
+        .iter()
+        .map(|p| std::fs::read(p).map(|b| b.len() as u64).unwrap_or(0))
+        .sum();
     let read_s = t.elapsed().as_secs_f64();
     assert_eq!(read, bytes);
 
@@ -82,12 +87,37 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     assert_eq!(findings, findings_par);
 
     let n = paths.len() as f64;
-    println!("nianbao bench：{} 份合成年报（6 种版式混合，2021/2019 格式，30% 含缺陷），共 {mb:.1} MB", paths.len());
+    println!(
+        "nianbao bench：{} 份合成年报（6 种版式混合，2021/2019 格式，30% 含缺陷），共 {mb:.1} MB",
+        paths.len()
+    );
     println!("{:<28}{:>10}{:>12}{:>14}", "阶段", "秒", "MB/s", "份/秒");
-    println!("{:<26}{:>10.3}{:>12.1}{:>14.0}", "仅读取文件（1 核）", read_s, mb / read_s, n / read_s);
-    println!("{:<24}{:>10.3}{:>12.1}{:>14.0}", "解析 + 检查（1 核）", one_s, mb / one_s, n / one_s);
-    println!("{:<24}{:>10.3}{:>12.1}{:>14.0}", format!("解析 + 检查（{threads} 核）"), all_s, mb / all_s, n / all_s);
-    println!("比值：解析+检查(1核)/仅读取 = {:.1}×；{threads} 核加速 = {:.2}×", one_s / read_s, one_s / all_s);
+    println!(
+        "{:<26}{:>10.3}{:>12.1}{:>14.0}",
+        "仅读取文件（1 核）",
+        read_s,
+        mb / read_s,
+        n / read_s
+    );
+    println!(
+        "{:<24}{:>10.3}{:>12.1}{:>14.0}",
+        "解析 + 检查（1 核）",
+        one_s,
+        mb / one_s,
+        n / one_s
+    );
+    println!(
+        "{:<24}{:>10.3}{:>12.1}{:>14.0}",
+        format!("解析 + 检查（{threads} 核）"),
+        all_s,
+        mb / all_s,
+        n / all_s
+    );
+    println!(
+        "比值：解析+检查(1核)/仅读取 = {:.1}×；{threads} 核加速 = {:.2}×",
+        one_s / read_s,
+        one_s / all_s
+    );
     println!("发现问题 {findings} 条");
     if let (Some(a), Some(b)) = (rss_fifth, rss_all) {
         println!("峰值内存：处理 1/5 语料后 {a:.1} MB，处理全部语料后 {b:.1} MB（与语料规模无关即为平稳）");
@@ -98,8 +128,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     // reading.
     let n_broken = (args.count / 10).max(50);
     let mut per_layout = Vec::new();
-    for layout in [nianbao_core::synth::Layout::Pipe, nianbao_core::synth::Layout::Glued, nianbao_core::synth::Layout::SplitNumbers] {
-        let g = GenerateArgs { out: dir.join(layout.name()), count: n_broken, layout: crate::demo::LayoutChoice(Some(layout)), defect_rate: 0.0, ..gen.clone() };
+    for layout in [
+        nianbao_core::synth::Layout::Pipe,
+        nianbao_core::synth::Layout::Glued,
+        nianbao_core::synth::Layout::SplitNumbers,
+    ] {
+        let g = GenerateArgs {
+            out: dir.join(layout.name()),
+            count: n_broken,
+            layout: crate::demo::LayoutChoice(Some(layout)),
+            defect_rate: 0.0,
+            ..gen.clone()
+        };
         let (lp, _) = crate::demo::write_corpus(&g)?;
         let t = Instant::now();
         let mut recovered = 0;
@@ -112,7 +152,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 let _ = nianbao_core::check(&r, None);
             }
         }
-        per_layout.push((layout.name(), t.elapsed().as_secs_f64() / lp.len() as f64, recovered, uncertain));
+        per_layout.push((
+            layout.name(),
+            t.elapsed().as_secs_f64() / lp.len() as f64,
+            recovered,
+            uncertain,
+        ));
     }
     let base = per_layout[0].1;
     for (name, per, recovered, uncertain) in &per_layout {
@@ -126,7 +171,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
     // DOCX and PDF on one core, beside the text figures above.
     let n_docx = (args.count / 10).max(10);
-    let docx = GenerateArgs { out: dir.join("docx"), count: n_docx, container: crate::demo::Container::Docx, ..gen };
+    let docx = GenerateArgs {
+        out: dir.join("docx"),
+        count: n_docx,
+        container: crate::demo::Container::Docx,
+        ..gen
+    };
     let (docx_paths, docx_bytes) = crate::demo::write_corpus(&docx)?;
     let t = Instant::now();
     for p in &docx_paths {
@@ -143,7 +193,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         docx_bytes as f64 / 1e6
     );
     let n_pdf = (args.count / 50).max(10);
-    let pdf = GenerateArgs { out: dir.join("pdf"), count: n_pdf, container: crate::demo::Container::Pdf, ..docx };
+    let pdf = GenerateArgs {
+        out: dir.join("pdf"),
+        count: n_pdf,
+        container: crate::demo::Container::Pdf,
+        ..docx
+    };
     let (pdf_paths, _) = crate::demo::write_corpus(&pdf)?;
     let t = Instant::now();
     let mut pages = 0u32;
@@ -151,7 +206,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let bytes = std::fs::read(p)?;
         match nianbao_read::pdf::tsv(&bytes) {
             Ok(tsv) => {
-                pages += nianbao_core::extract::pdf::page_count(&nianbao_core::extract::pdf::parse_tsv(&tsv));
+                pages += nianbao_core::extract::pdf::page_count(
+                    &nianbao_core::extract::pdf::parse_tsv(&tsv),
+                );
                 if let Ok(r) = nianbao_core::parse_pdf_tsv(&tsv) {
                     let _ = nianbao_core::check(&r, None);
                 }

@@ -39,7 +39,10 @@ impl DbArgs {
 
 /// A runtime for the store's async API, and the store.
 pub fn open(db: &DbArgs) -> anyhow::Result<(tokio::runtime::Runtime, Store)> {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let location = db.location()?;
     let store = rt.block_on(Store::open(&location))?;
     Ok((rt, store))
@@ -117,7 +120,9 @@ impl Tally {
 fn bar(len: usize) -> indicatif::ProgressBar {
     if len >= 20 && io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(len as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{msg} {bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}",
+        ) {
             bar.set_style(style);
         }
         bar
@@ -132,7 +137,15 @@ fn read_outcome(bytes: &[u8], origin: &str, overrides: &Overrides) -> (Outcome, 
         Ok(report) => {
             let diags = nianbao_core::check(&report, None);
             let kind = nianbao_read::kind_of(bytes, Some(&report));
-            (Outcome::Parsed(Box::new(record::record(&report, &diags, Some(origin), overrides))), kind)
+            (
+                Outcome::Parsed(Box::new(record::record(
+                    &report,
+                    &diags,
+                    Some(origin),
+                    overrides,
+                ))),
+                kind,
+            )
         }
         Err(e) => (Outcome::Failed(e), nianbao_read::kind_of(bytes, None)),
     }
@@ -179,7 +192,10 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 (name, r)
             })
             .collect();
-        let hashes: Vec<String> = loaded.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, h)| h.clone())).collect();
+        let hashes: Vec<String> = loaded
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().map(|(_, h)| h.clone()))
+            .collect();
         let known = rt.block_on(store.source_ids(&hashes))?;
         let mut fresh = Vec::new();
         let mut seen_again = Vec::new();
@@ -206,7 +222,13 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .into_par_iter()
             .map(|(bytes, sha256, origin)| {
                 let (outcome, kind) = read_outcome(&bytes, &origin, &overrides);
-                Incoming { kind, sha256, bytes, origin, outcome }
+                Incoming {
+                    kind,
+                    sha256,
+                    bytes,
+                    origin,
+                    outcome,
+                }
             })
             .collect();
         bar.inc(batch.len() as u64);
@@ -215,7 +237,9 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     drop(tx);
-    let stored = writer.join().map_err(|_| anyhow::anyhow!("写入线程异常退出"))??;
+    let stored = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("写入线程异常退出"))??;
     tally.absorb(stored);
     bar.finish_and_clear();
     let stored_at = started.elapsed().as_secs_f64();
@@ -236,7 +260,13 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         secs - stored_at
     )?;
     if tally.new > 0 {
-        writeln!(out, "新增年报中：{} 个错误，{} 个警告（含跨年度检查 {} 条）", tally.errors, tally.warnings, cross.len())?;
+        writeln!(
+            out,
+            "新增年报中：{} 个错误，{} 个警告（含跨年度检查 {} 条）",
+            tally.errors,
+            tally.warnings,
+            cross.len()
+        )?;
         for (code, n) in &tally.by_rule {
             let title = nianbao_core::rules::by_code(code).map_or("", |r| r.meta().title);
             writeln!(out, "  {code}  {n:>6}  {title}")?;
@@ -256,11 +286,16 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// A path as recorded: absolute where possible, so that the same file imported from
 /// another directory is recognised.
 fn origin_of(name: &str) -> String {
-    std::fs::canonicalize(Path::new(name)).map_or_else(|_| name.to_string(), |p| p.display().to_string())
+    std::fs::canonicalize(Path::new(name))
+        .map_or_else(|_| name.to_string(), |p| p.display().to_string())
 }
 
 /// Runs the store's cross-year pass (see [`Store::check_across_years`]).
-pub fn cross_year(rt: &tokio::runtime::Runtime, store: &Store, ids: Option<&[i64]>) -> anyhow::Result<Vec<NewDiagnostic>> {
+pub fn cross_year(
+    rt: &tokio::runtime::Runtime,
+    store: &Store,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<NewDiagnostic>> {
     Ok(rt.block_on(store.check_across_years(ids))?)
 }
 
@@ -287,8 +322,10 @@ pub fn reparse(args: ReparseArgs) -> anyhow::Result<ExitCode> {
             let (bytes, origin) = rt.block_on(store.source_of(id))?;
             sources.push((id, bytes, origin));
         }
-        let read: Vec<(i64, Outcome)> =
-            sources.into_par_iter().map(|(id, b, o)| (id, read_outcome(&b, &o, &overrides).0)).collect();
+        let read: Vec<(i64, Outcome)> = sources
+            .into_par_iter()
+            .map(|(id, b, o)| (id, read_outcome(&b, &o, &overrides).0))
+            .collect();
         for (id, outcome) in read {
             match &outcome {
                 Outcome::Parsed(_) => ok += 1,
@@ -333,13 +370,28 @@ pub fn agencies(args: AgenciesArgs) -> anyhow::Result<ExitCode> {
     };
     let rows = rt.block_on(store.agencies(args.unplaced, region.as_deref()))?;
     let g = Gazetteer::get();
-    let header = ["机关", "地区", "区划代码", "层级", "类别", "定位", "依据", "候选", "年报数", "年度"];
+    let header = [
+        "机关",
+        "地区",
+        "区划代码",
+        "层级",
+        "类别",
+        "定位",
+        "依据",
+        "候选",
+        "年报数",
+        "年度",
+    ];
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|a| {
             let path = g.path_of(a.region_code.as_deref()).unwrap_or_default();
-            let candidates: Vec<String> =
-                a.candidates.split_whitespace().filter_map(|c| g.by_code(c)).map(|d| format!("{}（{}）", g.path(d), d.code)).collect();
+            let candidates: Vec<String> = a
+                .candidates
+                .split_whitespace()
+                .filter_map(|c| g.by_code(c))
+                .map(|d| format!("{}（{}）", g.path(d), d.code))
+                .collect();
             vec![
                 a.name.clone(),
                 path,
@@ -388,6 +440,10 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<ExitCode> {
     let cross = cross_year(&rt, &store, None)?;
     let g = Gazetteer::get();
     let path = g.path_of(Some(&code)).unwrap_or_default();
-    println!("已将“{}”指定到 {path}（{code}），涉及已存年报 {n} 份；跨年度检查 {} 条", args.name, cross.len());
+    println!(
+        "已将“{}”指定到 {path}（{code}），涉及已存年报 {n} 份；跨年度检查 {} 条",
+        args.name,
+        cross.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -33,26 +33,40 @@ pub struct DeadlineArgs {
 }
 
 fn parse_extension(s: &str) -> Result<(Date, u32), String> {
-    let (d, n) = s.split_once(':').ok_or("应写作 日期:工作日数，如 2024-10-20:10")?;
-    Ok((d.parse().map_err(|_| format!("日期“{d}”应写作 YYYY-MM-DD"))?, n.parse().map_err(|_| format!("“{n}”不是工作日数"))?))
+    let (d, n) = s
+        .split_once(':')
+        .ok_or("应写作 日期:工作日数，如 2024-10-20:10")?;
+    Ok((
+        d.parse()
+            .map_err(|_| format!("日期“{d}”应写作 YYYY-MM-DD"))?,
+        n.parse().map_err(|_| format!("“{n}”不是工作日数"))?,
+    ))
 }
 
 pub fn run(args: DeadlineArgs) -> anyhow::Result<ExitCode> {
     let custom;
     let cal = match &args.calendar {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("无法读取 {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("无法读取 {}", p.display()))?;
             custom = Calendar::from_tsv(&text).with_context(|| p.display().to_string())?;
             &custom
         }
         None => Calendar::official(),
     };
     let mut events = Vec::new();
-    events.extend(args.correction_requested.map(ClockEvent::CorrectionRequested));
+    events.extend(
+        args.correction_requested
+            .map(ClockEvent::CorrectionRequested),
+    );
     events.extend(args.correction_received.map(ClockEvent::CorrectionReceived));
     events.extend(args.consulted.map(ClockEvent::ConsultationSent));
     events.extend(args.answered.map(ClockEvent::ConsultationAnswered));
-    events.extend(args.extended.iter().map(|&(on, days)| ClockEvent::Extended { on, days }));
+    events.extend(
+        args.extended
+            .iter()
+            .map(|&(on, days)| ClockEvent::Extended { on, days }),
+    );
     let d = deadline(cal, args.received, &events)?;
     for line in &d.explanation {
         println!("{line}");

@@ -17,10 +17,15 @@ fn parse_layout(name: &str) -> Result<LayoutChoice, String> {
     if name == "mixed" {
         return Ok(LayoutChoice(None));
     }
-    Layout::ALL.iter().copied().find(|l| l.name() == name).map(|l| LayoutChoice(Some(l))).ok_or_else(|| {
-        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-        format!("版式应为 mixed 或 {}", names.join("、"))
-    })
+    Layout::ALL
+        .iter()
+        .copied()
+        .find(|l| l.name() == name)
+        .map(|l| LayoutChoice(Some(l)))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+            format!("版式应为 mixed 或 {}", names.join("、"))
+        })
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
@@ -75,16 +80,31 @@ pub struct GenerateArgs {
     pub years: u16,
 }
 
-const DEFECTS: [Defect; 6] =
-    [Defect::WrongTotal, Defect::BlankCell, Defect::MissingRow, Defect::OldTemplate, Defect::ContradictingSentence, Defect::NoFeeStatement];
+const DEFECTS: [Defect; 6] = [
+    Defect::WrongTotal,
+    Defect::BlankCell,
+    Defect::MissingRow,
+    Defect::OldTemplate,
+    Defect::ContradictingSentence,
+    Defect::NoFeeStatement,
+];
 
 /// The agencies `--places` names, in a stable order.
-fn real_agencies(places: &str, rng: &mut fastrand::Rng, count: usize, years: usize) -> anyhow::Result<Vec<String>> {
+fn real_agencies(
+    places: &str,
+    rng: &mut fastrand::Rng,
+    count: usize,
+    years: usize,
+) -> anyhow::Result<Vec<String>> {
     let region = match places {
         "all" => None,
         name => {
             let code = crate::ask::region_code(name)?;
-            Some(nianbao_core::place::Gazetteer::get().by_code(&code).context("地区代码不在区划表中")?)
+            Some(
+                nianbao_core::place::Gazetteer::get()
+                    .by_code(&code)
+                    .context("地区代码不在区划表中")?,
+            )
         }
     };
     let mut counties = nianbao_core::synth::counties_in(region);
@@ -103,7 +123,8 @@ fn real_agencies(places: &str, rng: &mut fastrand::Rng, count: usize, years: usi
 
 /// Writes `args.count` reports; returns the paths and total bytes.
 pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> {
-    std::fs::create_dir_all(&args.out).with_context(|| format!("无法创建目录 {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("无法创建目录 {}", args.out.display()))?;
     let mut rng = fastrand::Rng::with_seed(args.seed);
     if let Some(places) = &args.places {
         return write_real_places(args, places, &mut rng);
@@ -117,7 +138,10 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             FormatArg::Mixed if rng.u8(0..5) == 0 => Format::V2019,
             FormatArg::Mixed => Format::V2021,
         };
-        let layout = args.layout.0.unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
+        let layout = args
+            .layout
+            .0
+            .unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
         let mut r = SynthReport::random(&mut rng, format);
         let mut tag = String::new();
         if rng.f64() < args.defect_rate {
@@ -126,7 +150,11 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             tag = format!("-{d:?}").to_lowercase();
         }
         let (data, name, ext) = match args.container {
-            Container::Text => (r.render(layout).into_bytes(), layout.name(), layout.extension()),
+            Container::Text => (
+                r.render(layout).into_bytes(),
+                layout.name(),
+                layout.extension(),
+            ),
             Container::Docx => {
                 let opts = nianbao_core::render::docx::DocxOptions {
                     auto_numbered_headings: rng.bool(),
@@ -138,11 +166,25 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
             }
             Container::Pdf => {
                 use nianbao_core::render::pdf::{PdfFont, PdfOptions};
-                let font = [PdfFont::UniGbUcs2, PdfFont::GbkEuc, PdfFont::IdentityToUnicode][rng.usize(..3)];
-                (r.render_pdf(&PdfOptions { font, repeat_header: rng.bool(), ..Default::default() }), "pdf", "pdf")
+                let font = [
+                    PdfFont::UniGbUcs2,
+                    PdfFont::GbkEuc,
+                    PdfFont::IdentityToUnicode,
+                ][rng.usize(..3)];
+                (
+                    r.render_pdf(&PdfOptions {
+                        font,
+                        repeat_header: rng.bool(),
+                        ..Default::default()
+                    }),
+                    "pdf",
+                    "pdf",
+                )
             }
         };
-        let path = args.out.join(format!("{i:05}-{name}-{}{tag}.{ext}", r.format.as_str()));
+        let path = args
+            .out
+            .join(format!("{i:05}-{name}-{}{tag}.{ext}", r.format.as_str()));
         std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
         bytes += data.len() as u64;
         paths.push(path);
@@ -151,18 +193,32 @@ pub fn write_corpus(args: &GenerateArgs) -> anyhow::Result<(Vec<PathBuf>, u64)> 
 }
 
 /// `--places`: each agency's reports for consecutive years, carry-over consistent.
-fn write_real_places(args: &GenerateArgs, places: &str, rng: &mut fastrand::Rng) -> anyhow::Result<(Vec<PathBuf>, u64)> {
+fn write_real_places(
+    args: &GenerateArgs,
+    places: &str,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<(Vec<PathBuf>, u64)> {
     let years = usize::from(args.years.max(1));
     let agencies = real_agencies(places, rng, args.count, years)?;
     let (mut paths, mut bytes) = (Vec::new(), 0u64);
     'all: for agency in &agencies {
-        for r in nianbao_core::synth::agency_series(agency, years, args.defect_rate, &DEFECTS, rng) {
+        for r in nianbao_core::synth::agency_series(agency, years, args.defect_rate, &DEFECTS, rng)
+        {
             if paths.len() >= args.count {
                 break 'all;
             }
-            let layout = args.layout.0.unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
+            let layout = args
+                .layout
+                .0
+                .unwrap_or_else(|| Layout::ALL[rng.usize(..Layout::ALL.len())]);
             let data = r.render(layout).into_bytes();
-            let path = args.out.join(format!("{:05}-{}-{}.{}", paths.len(), r.agency, r.year, layout.extension()));
+            let path = args.out.join(format!(
+                "{:05}-{}-{}.{}",
+                paths.len(),
+                r.agency,
+                r.year,
+                layout.extension()
+            ));
             std::fs::write(&path, &data).with_context(|| format!("无法写入 {}", path.display()))?;
             bytes += data.len() as u64;
             paths.push(path);
@@ -173,7 +229,12 @@ fn write_real_places(args: &GenerateArgs, places: &str, rng: &mut fastrand::Rng)
 
 pub fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let (paths, bytes) = write_corpus(&args)?;
-    eprintln!("已生成 {} 份年报（{:.1} MB）到 {}", paths.len(), bytes as f64 / 1e6, args.out.display());
+    eprintln!(
+        "已生成 {} 份年报（{:.1} MB）到 {}",
+        paths.len(),
+        bytes as f64 / 1e6,
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -186,20 +247,38 @@ pub fn demo(dir: &Path) -> anyhow::Result<ExitCode> {
         let format = if i == 2 { Format::V2019 } else { Format::V2021 };
         let mut r = SynthReport::random(&mut rng, format);
         r.blanks.clear(); // a correct report prints every number
-        let path = dir.join(format!("{:02}-正确-{}.{}", i, layout.name(), layout.extension()));
+        let path = dir.join(format!(
+            "{:02}-正确-{}.{}",
+            i,
+            layout.name(),
+            layout.extension()
+        ));
         std::fs::write(&path, r.render(*layout))?;
         written.push(path);
         let d = DEFECTS[i % DEFECTS.len()];
         let mut bad = SynthReport::random(&mut rng, Format::V2021);
         bad.blanks.clear();
         bad.inject(d, &mut rng);
-        let path = dir.join(format!("{:02}-缺陷-{d:?}-{}.{}", i, layout.name(), layout.extension()));
+        let path = dir.join(format!(
+            "{:02}-缺陷-{d:?}-{}.{}",
+            i,
+            layout.name(),
+            layout.extension()
+        ));
         std::fs::write(&path, bad.render(*layout))?;
         written.push(path);
     }
-    eprintln!("已在 {} 生成 {} 份演示年报（6 种版式，正确与有缺陷各半），逐一检查：\n", dir.display(), written.len());
+    eprintln!(
+        "已在 {} 生成 {} 份演示年报（6 种版式，正确与有缺陷各半），逐一检查：\n",
+        dir.display(),
+        written.len()
+    );
     let code = crate::check_cmd(&[dir.to_path_buf()], crate::CheckFormat::Human, None, false)?;
     eprintln!("\n再试：nianbao parse --format md {}", written[0].display());
     // The demo shows findings; they are its point, not a failure.
-    Ok(if code == ExitCode::from(2) { code } else { ExitCode::SUCCESS })
+    Ok(if code == ExitCode::from(2) {
+        code
+    } else {
+        ExitCode::SUCCESS
+    })
 }

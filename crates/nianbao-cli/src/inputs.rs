@@ -26,14 +26,22 @@ impl Input {
         let mut buf = Vec::new();
         match self {
             Input::Stdin => {
-                std::io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)?;
+                std::io::stdin()
+                    .lock()
+                    .take(MAX_INPUT + 1)
+                    .read_to_end(&mut buf)?;
             }
             Input::File(p) => {
-                std::fs::File::open(p)?.take(MAX_INPUT + 1).read_to_end(&mut buf)?;
+                std::fs::File::open(p)?
+                    .take(MAX_INPUT + 1)
+                    .read_to_end(&mut buf)?;
             }
         }
         if buf.len() as u64 > MAX_INPUT {
-            return Err(std::io::Error::other(format!("文件超过 {} MiB 的上限", MAX_INPUT >> 20)));
+            return Err(std::io::Error::other(format!(
+                "文件超过 {} MiB 的上限",
+                MAX_INPUT >> 20
+            )));
         }
         Ok(buf)
     }
@@ -41,8 +49,28 @@ impl Input {
 
 /// Report files in a directory: text, HTML, DOCX and PDF by extension; hidden files skipped.
 fn wanted(p: &Path) -> bool {
-    let ext = p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-    matches!(ext.as_deref(), Some("txt" | "text" | "htm" | "html" | "md" | "markdown" | "tsv" | "xhtml" | "shtml" | "docx" | "pdf" | "doc" | "wps"))
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some(
+            "txt"
+                | "text"
+                | "htm"
+                | "html"
+                | "md"
+                | "markdown"
+                | "tsv"
+                | "xhtml"
+                | "shtml"
+                | "docx"
+                | "pdf"
+                | "doc"
+                | "wps"
+        )
+    )
 }
 
 /// Expands the command-line arguments into inputs.
@@ -55,7 +83,10 @@ pub fn collect(args: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
             let mut files: Vec<PathBuf> = Vec::new();
             for entry in walkdir::WalkDir::new(a).follow_links(true) {
                 let entry = entry.with_context(|| format!("无法读取目录 {}", a.display()))?;
-                let hidden = entry.file_name().to_str().is_some_and(|n| n.starts_with('.') && n.len() > 1);
+                let hidden = entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with('.') && n.len() > 1);
                 if entry.file_type().is_file() && !hidden && wanted(entry.path()) {
                     files.push(entry.into_path());
                 }

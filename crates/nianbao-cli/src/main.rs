@@ -137,25 +137,51 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Parse { files, format, join } => parse_cmd(&files, format, join),
-        Command::Check { files, format, prior, join } => check_cmd(&files, format, prior.as_deref(), join),
+        Command::Parse {
+            files,
+            format,
+            join,
+        } => parse_cmd(&files, format, join),
+        Command::Check {
+            files,
+            format,
+            prior,
+            join,
+        } => check_cmd(&files, format, prior.as_deref(), join),
         Command::Rules => {
             let mut out = io::stdout().lock();
             for r in nianbao_core::rules::RULES {
                 let m = r.meta();
-                writeln!(out, "{}\t{}\t{}\t{}", m.code, m.severity.as_str(), m.name, m.title)?;
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    m.code,
+                    m.severity.as_str(),
+                    m.name,
+                    m.title
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => match nianbao_core::rules::by_code(&code) {
             Some(r) => {
                 let m = r.meta();
-                println!("# {} {}（{}，默认{}）\n\n{}", m.code, m.title, m.name, m.severity.chinese(), m.doc_text());
+                println!(
+                    "# {} {}（{}，默认{}）\n\n{}",
+                    m.code,
+                    m.title,
+                    m.name,
+                    m.severity.chinese(),
+                    m.doc_text()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             None => {
@@ -202,7 +228,11 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
 
 /// Reads several files as the pages of one report (`--join`).
 fn read_joined(inputs: &[inputs::Input]) -> (String, Outcome) {
-    let name = inputs.iter().map(inputs::Input::name).collect::<Vec<_>>().join(" + ");
+    let name = inputs
+        .iter()
+        .map(inputs::Input::name)
+        .collect::<Vec<_>>()
+        .join(" + ");
     let mut pages = Vec::new();
     for i in inputs {
         match i.read() {
@@ -229,7 +259,9 @@ fn for_each_ordered<I: Sync, T: Send>(
     // A progress bar on a terminal for long batches; nothing in pipes or CI.
     let bar = if inputs.len() >= 50 && io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta}")
+        {
             bar.set_style(style);
         }
         bar
@@ -250,7 +282,11 @@ fn for_each_ordered<I: Sync, T: Send>(
 /// The units of work: each file alone, or (`--join`) all files as one report.
 fn groups(files: &[PathBuf], join: bool) -> anyhow::Result<Vec<Vec<inputs::Input>>> {
     let inputs = inputs::collect(files)?;
-    Ok(if join { vec![inputs] } else { inputs.into_iter().map(|i| vec![i]).collect() })
+    Ok(if join {
+        vec![inputs]
+    } else {
+        inputs.into_iter().map(|i| vec![i]).collect()
+    })
 }
 
 fn read_group(group: &[inputs::Input]) -> (String, Outcome) {
@@ -278,7 +314,10 @@ fn parse_cmd(files: &[PathBuf], format: ParseFormat, join: bool) -> anyhow::Resu
                 Outcome::Report(r) => Some(match format {
                     ParseFormat::Cells => render::cells::render(r),
                     ParseFormat::Md => render::markdown::render(r),
-                    ParseFormat::Json => serde_json::to_string_pretty(&render::json::parse_output(&name, r)).unwrap_or_default(),
+                    ParseFormat::Json => {
+                        serde_json::to_string_pretty(&render::json::parse_output(&name, r))
+                            .unwrap_or_default()
+                    }
                 }),
                 _ => None,
             };
@@ -289,7 +328,9 @@ fn parse_cmd(files: &[PathBuf], format: ParseFormat, join: bool) -> anyhow::Resu
                 Outcome::Report(_) => {
                     let text = text.unwrap_or_default();
                     match format {
-                        ParseFormat::Json if many => write!(out, "{}{}", if first { "" } else { "," }, text)?,
+                        ParseFormat::Json if many => {
+                            write!(out, "{}{}", if first { "" } else { "," }, text)?
+                        }
                         ParseFormat::Json => writeln!(out, "{text}")?,
                         _ if many => write!(out, "# {name}\n{text}")?,
                         _ => write!(out, "{text}")?,
@@ -315,11 +356,17 @@ fn parse_cmd(files: &[PathBuf], format: ParseFormat, join: bool) -> anyhow::Resu
     Ok(ExitCode::from(worst))
 }
 
-fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::Path>, join: bool) -> anyhow::Result<ExitCode> {
+fn check_cmd(
+    files: &[PathBuf],
+    format: CheckFormat,
+    prior: Option<&std::path::Path>,
+    join: bool,
+) -> anyhow::Result<ExitCode> {
     let prior_report = match prior {
         Some(p) => {
             let bytes = std::fs::read(p).with_context(|| format!("无法读取 {}", p.display()))?;
-            let r = nianbao_read::parse_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let r = nianbao_read::parse_bytes(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             Some(r)
         }
         None => None,
@@ -345,7 +392,10 @@ fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::P
                     let (e, w) = count(&diags);
                     let text = match format {
                         CheckFormat::Human => human(&name, r, &diags),
-                        CheckFormat::Json => serde_json::to_string(&render::json::check_output(&name, r, &diags)).unwrap_or_default(),
+                        CheckFormat::Json => {
+                            serde_json::to_string(&render::json::check_output(&name, r, &diags))
+                                .unwrap_or_default()
+                        }
                     };
                     Some((text, has_error, e, w))
                 }
@@ -383,7 +433,10 @@ fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::P
     )?;
     match format {
         CheckFormat::Json => writeln!(out, "\n]")?,
-        CheckFormat::Human => writeln!(out, "共检查 {n_files} 个文件：{n_err} 个错误，{n_warn} 个警告")?,
+        CheckFormat::Human => writeln!(
+            out,
+            "共检查 {n_files} 个文件：{n_err} 个错误，{n_warn} 个警告"
+        )?,
     }
     out.flush()?;
     Ok(ExitCode::from(if io_error {
@@ -396,16 +449,27 @@ fn check_cmd(files: &[PathBuf], format: CheckFormat, prior: Option<&std::path::P
 }
 
 fn count(diags: &[Diagnostic]) -> (usize, usize) {
-    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let w = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    let e = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let w = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     (e, w)
 }
 
 fn human(name: &str, r: &Report, diags: &[Diagnostic]) -> String {
     let (e, w) = count(diags);
-    let year = r.year().map_or("年度不详".to_string(), |y| format!("{y}年度"));
+    let year = r
+        .year()
+        .map_or("年度不详".to_string(), |y| format!("{y}年度"));
     let agency = r.agency().unwrap_or("机关不详");
-    let mut s = format!("== {name}（{agency}，{year}，{} 格式）：{e} 个错误，{w} 个警告\n", r.template().as_str());
+    let mut s = format!(
+        "== {name}（{agency}，{year}，{} 格式）：{e} 个错误，{w} 个警告\n",
+        r.template().as_str()
+    );
     s.push_str(&render::human::render_document(name, &r.document, diags));
     s
 }

@@ -66,43 +66,111 @@ pub fn run(args: RegisterArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{}：{e}", args.requests.display());
             }
             for e in &review_errors {
-                eprintln!("{}：{e}", args.reviews.as_ref().map_or(String::new(), |p| p.display().to_string()));
+                eprintln!(
+                    "{}：{e}",
+                    args.reviews
+                        .as_ref()
+                        .map_or(String::new(), |p| p.display().to_string())
+                );
             }
-            eprintln!("登记表有 {} 处错误，未生成报表；改正后重新运行", errors.len() + review_errors.len());
+            eprintln!(
+                "登记表有 {} 处错误，未生成报表；改正后重新运行",
+                errors.len() + review_errors.len()
+            );
             return Ok(ExitCode::from(1));
         }
     };
     let requests: Vec<Request> = rows.iter().map(|r| r.request.clone()).collect();
     let mut values = table3(&requests, args.year)?;
     values.extend(table4(&reviews, args.year)?);
-    let report = Report::from_values(u16::try_from(args.year).ok(), &args.agency, Format::V2021, values);
+    let report = Report::from_values(
+        u16::try_from(args.year).ok(),
+        &args.agency,
+        Format::V2021,
+        values,
+    );
 
     // Timeliness (beyond the statute): late answers, overdue open requests, processing time.
-    let tracked: Vec<Tracked> = rows.iter().map(|r| Tracked { id: r.id.clone(), request: r.request.clone(), events: r.events.clone() }).collect();
-    let t = timeliness(Calendar::official(), &tracked, args.year, Date::new(args.year, 12, 31)?).map_err(|(id, e)| {
-        anyhow::anyhow!("{}：{id} 的补正、征求意见或延期日期前后矛盾（{e}）", args.requests.display())
+    let tracked: Vec<Tracked> = rows
+        .iter()
+        .map(|r| Tracked {
+            id: r.id.clone(),
+            request: r.request.clone(),
+            events: r.events.clone(),
+        })
+        .collect();
+    let t = timeliness(
+        Calendar::official(),
+        &tracked,
+        args.year,
+        Date::new(args.year, 12, 31)?,
+    )
+    .map_err(|(id, e)| {
+        anyhow::anyhow!(
+            "{}：{id} 的补正、征求意见或延期日期前后矛盾（{e}）",
+            args.requests.display()
+        )
     })?;
-    let late: Vec<String> = t.late.iter().map(|(id, a, d)| format!("{id}（答复 {a}，期限 {d}）")).collect();
-    let overdue: Vec<String> = t.overdue.iter().map(|(id, d)| format!("{id}（期限 {d}）")).collect();
-    let broken: Vec<_> = nianbao_core::rules::run_all(&report, None).into_iter().filter(|d| d.code.starts_with('T')).collect();
+    let late: Vec<String> = t
+        .late
+        .iter()
+        .map(|(id, a, d)| format!("{id}（答复 {a}，期限 {d}）"))
+        .collect();
+    let overdue: Vec<String> = t
+        .overdue
+        .iter()
+        .map(|(id, d)| format!("{id}（期限 {d}）"))
+        .collect();
+    let broken: Vec<_> = nianbao_core::rules::run_all(&report, None)
+        .into_iter()
+        .filter(|d| d.code.starts_with('T'))
+        .collect();
     match args.format {
         RegisterFormat::Cells => print!("{}", nianbao_core::render::cells::render(&report)),
         RegisterFormat::Md => {
             print!("{}", nianbao_core::render::markdown::render(&report));
             println!("## 办理时限（登记表 {} 条）\n", rows.len());
-            println!("- 本年办结 {} 件，办理用时中位数 {} 个工作日", t.answered, t.median_days.map_or("—".into(), |m| m.to_string()));
+            println!(
+                "- 本年办结 {} 件，办理用时中位数 {} 个工作日",
+                t.answered,
+                t.median_days.map_or("—".into(), |m| m.to_string())
+            );
             let bands: Vec<String> = t.bands.iter().map(|(l, n)| format!("{l} {n} 件")).collect();
             println!("- 办理用时分布：{}", bands.join("，"));
-            println!("- 超过法定期限答复：{} 件{}", late.len(), if late.is_empty() { String::new() } else { format!("：{}", late.join("、")) });
-            println!("- 年末未办结 {} 件，其中已超期 {} 件{}", t.open, overdue.len(), if overdue.is_empty() { String::new() } else { format!("：{}", overdue.join("、")) });
-            let oldest: Vec<String> = t.oldest_open.iter().map(|(id, d, n)| format!("{id}（{d} 收到，已 {n} 个工作日）")).collect();
+            println!(
+                "- 超过法定期限答复：{} 件{}",
+                late.len(),
+                if late.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", late.join("、"))
+                }
+            );
+            println!(
+                "- 年末未办结 {} 件，其中已超期 {} 件{}",
+                t.open,
+                overdue.len(),
+                if overdue.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", overdue.join("、"))
+                }
+            );
+            let oldest: Vec<String> = t
+                .oldest_open
+                .iter()
+                .map(|(id, d, n)| format!("{id}（{d} 收到，已 {n} 个工作日）"))
+                .collect();
             if !oldest.is_empty() {
                 println!("- 最早的未办结申请：{}", oldest.join("、"));
             }
         }
         RegisterFormat::Json => {
-            let cells: serde_json::Map<String, serde_json::Value> =
-                report.cells.iter().map(|c| (c.id.key().to_string(), serde_json::json!(c.value.as_i64()))).collect();
+            let cells: serde_json::Map<String, serde_json::Value> = report
+                .cells
+                .iter()
+                .map(|c| (c.id.key().to_string(), serde_json::json!(c.value.as_i64())))
+                .collect();
             let doc = serde_json::json!({
                 "schema_version": 1, "year": args.year, "agency": args.agency, "rows": rows.len(), "cells": cells,
                 "timeliness": {
@@ -115,7 +183,10 @@ pub fn run(args: RegisterArgs) -> anyhow::Result<ExitCode> {
     }
     if !broken.is_empty() {
         // Cannot happen: the tables are counts of the same rows. Said loudly if it ever does.
-        anyhow::bail!("内部错误：由登记表生成的表格勾稽关系不成立：{:?}", broken.iter().map(|d| d.code).collect::<Vec<_>>());
+        anyhow::bail!(
+            "内部错误：由登记表生成的表格勾稽关系不成立：{:?}",
+            broken.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

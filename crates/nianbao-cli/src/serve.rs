@@ -34,7 +34,10 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NIANBAO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info,sqlx=warn"));
     use std::io::IsTerminal;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if args.log_format == "json" {
         builder.json().init();
     } else {
@@ -42,7 +45,11 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let (rt, store) = open(&args.db)?;
     let config = nianbao_web::Config {
-        mode: if args.read_only { nianbao_web::Mode::ReadOnly } else { nianbao_web::Mode::Open },
+        mode: if args.read_only {
+            nianbao_web::Mode::ReadOnly
+        } else {
+            nianbao_web::Mode::Open
+        },
         max_upload: args.max_upload_mb.max(1) * 1024 * 1024,
         timeout: Duration::from_secs(args.timeout.max(1)),
         secure_cookies: args.secure_cookies,

@@ -28,7 +28,13 @@ pub enum UserCommand {
 }
 
 pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add { name, role, agency, region, db } = cmd;
+    let UserCommand::Add {
+        name,
+        role,
+        agency,
+        region,
+        db,
+    } = cmd;
     let role = Role::from_name(&role).expect("clap checked the role");
     if role == Role::Staff && agency.is_empty() {
         anyhow::bail!("机关工作人员账号需要至少一个 --agency");

@@ -29,14 +29,21 @@ fn parse_cells_prints_meta_then_cells_and_exits_0() {
     let f = d.join("a.txt");
     let r = report(1);
     std::fs::write(&f, r.render(Layout::Tabs)).unwrap();
-    let out = bin().args(["parse", "--format", "cells"]).arg(&f).output().unwrap();
+    let out = bin()
+        .args(["parse", "--format", "cells"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], format!("meta.year\t{}", r.year));
     assert_eq!(lines[1], "meta.template\t2021");
     assert!(text.contains(&format!("t3.new.total\t{}", r.get("t3.new.total"))));
-    assert_eq!(lines.iter().filter(|l| l.starts_with("t")).count(), 10 + 175 + 15);
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("t")).count(),
+        10 + 175 + 15
+    );
 }
 
 #[test]
@@ -44,7 +51,12 @@ fn stdin_gb18030_and_json_schema() {
     let r = report(2);
     let html = r.render(Layout::Html);
     let (bytes, _, _) = encoding_rs::GB18030.encode(&html);
-    let mut child = bin().args(["parse", "--format", "json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["parse", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(&bytes).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -52,7 +64,12 @@ fn stdin_gb18030_and_json_schema() {
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["encoding"], "gb18030");
     assert_eq!(v["meta"]["agency"], r.agency.as_str());
-    let cell = v["cells"].as_array().unwrap().iter().find(|c| c["key"] == "t4.review.total").unwrap();
+    let cell = v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "t4.review.total")
+        .unwrap();
     assert_eq!(cell["value"].as_i64(), r.get("t4.review.total").as_i64());
     assert!(cell["span"]["line"].as_u64().unwrap() > 1);
     assert_eq!(v["sections"].as_array().unwrap().len(), 6);
@@ -68,24 +85,64 @@ fn check_exit_codes_and_batch_continues_past_bad_files() {
     std::fs::write(d.join("sub/02-bad.html"), bad.render(Layout::Html)).unwrap();
     std::fs::write(d.join("03-not-a-report.txt"), "今天天气很好。\n").unwrap();
 
-    let good = bin().args(["check"]).arg(d.join("01-good.txt")).output().unwrap();
-    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    let good = bin()
+        .args(["check"])
+        .arg(d.join("01-good.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
 
-    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    let out = bin()
+        .args(["check", "--format", "json"])
+        .arg(&d)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v.as_array().unwrap();
-    assert_eq!(files.len(), 2, "the good and the bad report are both checked");
-    let bad_file = files.iter().find(|f| f["file"].as_str().unwrap().ends_with("02-bad.html")).unwrap();
-    let d0 = bad_file["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "T3002").unwrap();
+    assert_eq!(
+        files.len(),
+        2,
+        "the good and the bad report are both checked"
+    );
+    let bad_file = files
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("02-bad.html"))
+        .unwrap();
+    let d0 = bad_file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "T3002")
+        .unwrap();
     assert_eq!(d0["severity"], "error");
-    assert!(d0["cells"].as_array().unwrap().iter().any(|c| c == "t3.total_processed.total"));
+    assert!(d0["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "t3.total_processed.total"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("03-not-a-report.txt") && stderr.contains("未识别"), "{stderr}");
+    assert!(
+        stderr.contains("03-not-a-report.txt") && stderr.contains("未识别"),
+        "{stderr}"
+    );
 
-    let missing = bin().args(["check"]).arg(d.join("nope.txt")).output().unwrap();
+    let missing = bin()
+        .args(["check"])
+        .arg(d.join("nope.txt"))
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    let parse_bad = bin().args(["parse"]).arg(d.join("03-not-a-report.txt")).output().unwrap();
+    let parse_bad = bin()
+        .args(["parse"])
+        .arg(d.join("03-not-a-report.txt"))
+        .output()
+        .unwrap();
     assert_eq!(parse_bad.status.code(), Some(1));
 }
 
@@ -93,19 +150,35 @@ fn check_exit_codes_and_batch_continues_past_bad_files() {
 fn human_output_marks_the_number_and_rules_explain() {
     let d = tmp("human");
     let mut bad = report(5);
-    bad.inject(Defect::ContradictingSentence, &mut fastrand::Rng::with_seed(2));
+    bad.inject(
+        Defect::ContradictingSentence,
+        &mut fastrand::Rng::with_seed(2),
+    );
     let f = d.join("x.txt");
     std::fs::write(&f, bad.render(Layout::Pipe)).unwrap();
     let out = bin().arg("check").arg(&f).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[X1001]") && text.contains("^^^") && text.contains("帮助："), "{text}");
+    assert!(
+        text.contains("error[X1001]") && text.contains("^^^") && text.contains("帮助："),
+        "{text}"
+    );
 
     let rules = bin().arg("rules").output().unwrap();
     let list = String::from_utf8(rules.stdout).unwrap();
     assert!(list.lines().count() >= 20 && list.contains("T3001\terror"));
     let explain = bin().args(["explain", "t3001"]).output().unwrap();
-    assert!(String::from_utf8(explain.stdout).unwrap().contains("## 如何修改"));
-    assert_eq!(bin().args(["explain", "Z9999"]).output().unwrap().status.code(), Some(2));
+    assert!(String::from_utf8(explain.stdout)
+        .unwrap()
+        .contains("## 如何修改"));
+    assert_eq!(
+        bin()
+            .args(["explain", "Z9999"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -113,14 +186,34 @@ fn docx_files_are_read_and_found_in_directories() {
     let d = tmp("docx");
     let r = report(6);
     std::fs::write(d.join("报告.docx"), r.render_docx(&Default::default())).unwrap();
-    let out = bin().args(["parse", "--format", "cells"]).arg(d.join("报告.docx")).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["parse", "--format", "cells"])
+        .arg(d.join("报告.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains(&format!("t3.total_processed.total\t{}", r.get("t3.total_processed.total"))));
-    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    assert!(text.contains(&format!(
+        "t3.total_processed.total\t{}",
+        r.get("t3.total_processed.total")
+    )));
+    let out = bin()
+        .args(["check", "--format", "json"])
+        .arg(&d)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
-    std::fs::write(d.join("坏.docx"), b"PK\x03\x04 not really a zip word/document.xml").unwrap();
+    std::fs::write(
+        d.join("坏.docx"),
+        b"PK\x03\x04 not really a zip word/document.xml",
+    )
+    .unwrap();
     let bad = bin().arg("parse").arg(d.join("坏.docx")).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("DOCX"));
@@ -134,33 +227,83 @@ fn pages_joined_pdf_scans_and_legacy_doc() {
     let text = r.render(Layout::Pipe);
     let lines: Vec<&str> = text.lines().collect();
     let third = lines.len() / 3;
-    for (i, chunk) in [&lines[..third], &lines[third..2 * third], &lines[2 * third..]].iter().enumerate() {
-        std::fs::write(d.join(format!("p{i}.txt")), format!("首页 > 政务公开\n{}\n第{}页/共3页\n", chunk.join("\n"), i + 1)).unwrap();
+    for (i, chunk) in [
+        &lines[..third],
+        &lines[third..2 * third],
+        &lines[2 * third..],
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(
+            d.join(format!("p{i}.txt")),
+            format!(
+                "首页 > 政务公开\n{}\n第{}页/共3页\n",
+                chunk.join("\n"),
+                i + 1
+            ),
+        )
+        .unwrap();
     }
-    let out = bin().args(["parse", "--join"]).args((0..3).map(|i| d.join(format!("p{i}.txt")))).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["parse", "--join"])
+        .args((0..3).map(|i| d.join(format!("p{i}.txt"))))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cells = String::from_utf8(out.stdout).unwrap();
     assert_eq!(cells.lines().filter(|l| l.starts_with('t')).count(), 200);
 
     // A PDF (needs poppler's pdftotext, which .ci/run installs).
     if Command::new("pdftotext").arg("-v").output().is_ok() {
         std::fs::write(d.join("r.pdf"), r.render_pdf(&Default::default())).unwrap();
-        let out = bin().args(["parse", "--format", "cells"]).arg(d.join("r.pdf")).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8(out.stdout).unwrap().contains(&format!("t3.new.total\t{}", r.get("t3.new.total"))));
+        let out = bin()
+            .args(["parse", "--format", "cells"])
+            .arg(d.join("r.pdf"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(&format!("t3.new.total\t{}", r.get("t3.new.total"))));
         // A scan: pages with drawings and no text.
         let scan = nianbao_core::render::pdf::write_pdf(
-            &[nianbao_core::render::docx::DocBlock::Table(vec![vec![nianbao_core::render::docx::DocCell { text: String::new(), colspan: 1, rowspan: 1 }]])],
+            &[nianbao_core::render::docx::DocBlock::Table(vec![vec![
+                nianbao_core::render::docx::DocCell {
+                    text: String::new(),
+                    colspan: 1,
+                    rowspan: 1,
+                },
+            ]])],
             &Default::default(),
         );
         // Remove the page-number text so that nothing is left to read.
-        let scan = String::from_utf8_lossy(&scan).replace("Tj", "n").into_bytes();
+        let scan = String::from_utf8_lossy(&scan)
+            .replace("Tj", "n")
+            .into_bytes();
         std::fs::write(d.join("scan.pdf"), scan).unwrap();
         let out = bin().arg("parse").arg(d.join("scan.pdf")).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("扫描件"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("扫描件"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     } else {
-        assert!(std::env::var_os("CI").is_none(), "pdftotext is required in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI"
+        );
     }
 
     // A legacy .doc: converted by LibreOffice when installed, else a clear message.
@@ -176,18 +319,50 @@ fn pages_joined_pdf_scans_and_legacy_doc() {
 #[test]
 fn generate_writes_every_container_and_rejects_bad_arguments() {
     let d = tmp("generate");
-    for (args, ext) in [(vec!["--layout", "tabs"], "txt"), (vec!["--layout", "html"], "html"), (vec!["--as", "docx"], "docx"), (vec!["--as", "pdf"], "pdf")] {
-        let out = bin().args(["generate", "-n", "2", "-o"]).arg(&d).args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let n = std::fs::read_dir(&d).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == ext)).count();
+    for (args, ext) in [
+        (vec!["--layout", "tabs"], "txt"),
+        (vec!["--layout", "html"], "html"),
+        (vec!["--as", "docx"], "docx"),
+        (vec!["--as", "pdf"], "pdf"),
+    ] {
+        let out = bin()
+            .args(["generate", "-n", "2", "-o"])
+            .arg(&d)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n = std::fs::read_dir(&d)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+            .count();
         assert!(n >= 2, "{args:?}: {n} .{ext} files");
     }
-    let bad = bin().args(["generate", "-n", "1", "-o"]).arg(&d).args(["--layout", "nope"]).output().unwrap();
+    let bad = bin()
+        .args(["generate", "-n", "1", "-o"])
+        .arg(&d)
+        .args(["--layout", "nope"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("版式应为"));
-    let out = bin().args(["check", "--format", "json"]).arg(&d).output().unwrap();
+    let out = bin()
+        .args(["check", "--format", "json"])
+        .arg(&d)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let expected = if Command::new("pdftotext").arg("-v").output().is_ok() { 8 } else { 6 };
+    let expected = if Command::new("pdftotext").arg("-v").output().is_ok() {
+        8
+    } else {
+        6
+    };
     assert!(v.as_array().unwrap().len() >= expected);
 }
 
@@ -199,11 +374,29 @@ fn docx_findings_name_the_place_in_the_original() {
     std::fs::write(d.join("bad.docx"), bad.render_docx(&Default::default())).unwrap();
     let out = bin().arg("check").arg(d.join("bad.docx")).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[T3002]") && text.contains("原文第") && text.contains("个表格第"), "{text}");
-    let out = bin().args(["check", "--format", "json"]).arg(d.join("bad.docx")).output().unwrap();
+    assert!(
+        text.contains("error[T3002]") && text.contains("原文第") && text.contains("个表格第"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["check", "--format", "json"])
+        .arg(d.join("bad.docx"))
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let d0 = v[0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "T3002").unwrap();
-    assert!(d0["span"]["location"].as_str().unwrap().contains("个表格第"), "{d0}");
+    let d0 = v[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "T3002")
+        .unwrap();
+    assert!(
+        d0["span"]["location"]
+            .as_str()
+            .unwrap()
+            .contains("个表格第"),
+        "{d0}"
+    );
 }
 
 #[test]
@@ -214,15 +407,30 @@ fn deadline_explains_the_due_date() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("答复期限：2024年11月1日"), "{text}");
     assert!(text.contains("国庆节放假"), "{text}");
-    let out = bin().args(["deadline", "2024-09-30", "--extended", "2024-10-20:25"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "an extension over 20 working days is refused");
+    let out = bin()
+        .args(["deadline", "2024-09-30", "--extended", "2024-10-20:25"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an extension over 20 working days is refused"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("超过"));
     let out = bin().args(["deadline", "2024-13-01"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a bad date is a usage error");
     // An edited calendar: a made-up holiday moves the date.
     let cal = tmp("deadline").join("cal.tsv");
     std::fs::write(&cal, "@2024\t测试\n2024-10-08\toff\t测试假日\n").unwrap();
-    let out = bin().args(["deadline", "2024-09-30", "--calendar", cal.to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args([
+            "deadline",
+            "2024-09-30",
+            "--calendar",
+            cal.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("答复期限：2024年10月29日"), "{text}");
 }
@@ -243,12 +451,29 @@ fn register_csv_gives_tables_and_lists_bad_rows() {
          A6,2024-01-15,自然人,,\n",
     )
     .unwrap();
-    let out = bin().args(["register", reqs.to_str().unwrap(), "--year", "2024", "--format", "cells"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args([
+            "register",
+            reqs.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--format",
+            "cells",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cells: std::collections::HashMap<String, String> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
-        .filter_map(|l| l.split_once('\t').map(|(k, v)| (k.to_string(), v.to_string())))
+        .filter_map(|l| {
+            l.split_once('\t')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
         .collect();
     for (key, want) in [
         ("t3.new.total", "4"),
@@ -263,16 +488,25 @@ fn register_csv_gives_tables_and_lists_bad_rows() {
     ] {
         assert_eq!(cells.get(key).map(String::as_str), Some(want), "{key}");
     }
-    let out = bin().args(["register", reqs.to_str().unwrap(), "--year", "2024"]).output().unwrap();
+    let out = bin()
+        .args(["register", reqs.to_str().unwrap(), "--year", "2024"])
+        .output()
+        .unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("超过法定期限答复：1 件：A2"), "{md}");
     assert!(md.contains("其中已超期 1 件：A6"), "{md}");
 
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "收到日期,申请人类型,答复日期,办理结果\n2024-13-01,个人,,\n2024-02-01,自然人,2024-02-03,批准\n").unwrap();
-    let out = bin().args(["register", bad.to_str().unwrap(), "--year", "2024"]).output().unwrap();
+    let out = bin()
+        .args(["register", bad.to_str().unwrap(), "--year", "2024"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "no tables from a register with errors");
+    assert!(
+        out.stdout.is_empty(),
+        "no tables from a register with errors"
+    );
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("第 2 行：“收到日期”应为日期"), "{err}");
     assert!(err.contains("第 2 行：“个人”不是申请人类型"), "{err}");

@@ -12,15 +12,23 @@ fn browser_end_to_end() {
     let e2e = root.join("e2e");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let missing: Vec<&str> = [
-        (!e2e.join("node_modules/playwright-core").exists()).then_some("e2e/node_modules（在 e2e/ 中运行 npm ci）"),
+        (!e2e.join("node_modules/playwright-core").exists())
+            .then_some("e2e/node_modules（在 e2e/ 中运行 npm ci）"),
         (!Path::new(&chromium).exists()).then_some("/usr/bin/chromium（apt-get install chromium）"),
-        Command::new("node").arg("--version").output().is_err().then_some("node"),
+        Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+            .then_some("node"),
     ]
     .into_iter()
     .flatten()
     .collect();
     if !missing.is_empty() {
-        assert!(std::env::var_os("CI").is_none(), "CI must run the browser tests; missing: {missing:?}");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser tests; missing: {missing:?}"
+        );
         eprintln!("browser tests not run here; missing: {missing:?}");
         return;
     }
@@ -33,5 +41,9 @@ fn browser_end_to_end() {
         .env("CHROMIUM", &chromium)
         .status()
         .expect("node runs");
-    assert!(status.success(), "browser end-to-end tests failed (screenshots in {})", out.display());
+    assert!(
+        status.success(),
+        "browser end-to-end tests failed (screenshots in {})",
+        out.display()
+    );
 }

@@ -3,7 +3,11 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: stages DIR");
-    let files: Vec<Vec<u8>> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| std::fs::read(e.path()).unwrap()).collect();
+    let files: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read(e.path()).unwrap())
+        .collect();
     let bytes: usize = files.iter().map(Vec::len).sum();
     let mut t = [Duration::ZERO; 4];
     for b in &files {
@@ -21,6 +25,10 @@ fn main() {
         t[3] += s.elapsed();
     }
     for (name, d) in ["decode", "extract", "align", "check"].iter().zip(t) {
-        println!("{name:<8} {:>8.3} s  {:>8.1} MB/s", d.as_secs_f64(), bytes as f64 / 1e6 / d.as_secs_f64());
+        println!(
+            "{name:<8} {:>8.3} s  {:>8.1} MB/s",
+            d.as_secs_f64(),
+            bytes as f64 / 1e6 / d.as_secs_f64()
+        );
     }
 }

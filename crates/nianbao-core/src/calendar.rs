@@ -46,7 +46,10 @@ impl Calendar {
     /// The project's table (`data/holidays.tsv`), 2019 onward.
     pub fn official() -> &'static Calendar {
         static CAL: OnceLock<Calendar> = OnceLock::new();
-        CAL.get_or_init(|| Calendar::from_tsv(Calendar::official_text()).expect("the shipped holiday table is valid"))
+        CAL.get_or_init(|| {
+            Calendar::from_tsv(Calendar::official_text())
+                .expect("the shipped holiday table is valid")
+        })
     }
 
     /// The project's table as text (the starting point of an edited one).
@@ -62,21 +65,30 @@ impl Calendar {
         let mut days = BTreeMap::new();
         let mut notices = BTreeMap::new();
         for (i, line) in text.lines().enumerate() {
-            let err = |message: String| CalendarError { line: i + 1, message };
+            let err = |message: String| CalendarError {
+                line: i + 1,
+                message,
+            };
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let fields: Vec<&'static str> = line.split('\t').collect();
             if let Some(year) = fields[0].strip_prefix('@') {
-                let year: i16 = year.trim().parse().map_err(|_| err(format!("年度“{year}”不是数字")))?;
+                let year: i16 = year
+                    .trim()
+                    .parse()
+                    .map_err(|_| err(format!("年度“{year}”不是数字")))?;
                 notices.insert(year, fields.get(1).copied().unwrap_or("").trim());
                 continue;
             }
             let [date, kind, name, ..] = fields[..] else {
                 return Err(err("应为：日期、off 或 work、节日名称，以制表符分隔".into()));
             };
-            let date: Date = date.trim().parse().map_err(|_| err(format!("日期“{date}”应写作 YYYY-MM-DD")))?;
+            let date: Date = date
+                .trim()
+                .parse()
+                .map_err(|_| err(format!("日期“{date}”应写作 YYYY-MM-DD")))?;
             let working = match kind.trim() {
                 "off" => false,
                 "work" => true,
@@ -96,8 +108,16 @@ impl Calendar {
     pub fn day(&self, date: Date) -> DayKind {
         let covered = self.notices.contains_key(&date.year());
         match self.days.get(&date) {
-            Some(&(working, name)) => DayKind { working, holiday: Some(name), covered },
-            None => DayKind { working: !is_weekend(date), holiday: None, covered },
+            Some(&(working, name)) => DayKind {
+                working,
+                holiday: Some(name),
+                covered,
+            },
+            None => DayKind {
+                working: !is_weekend(date),
+                holiday: None,
+                covered,
+            },
         }
     }
 
@@ -141,7 +161,11 @@ impl Calendar {
 
     /// The days of the table in `from..=to` (every day of a holiday, and the 调休
     /// workdays): (date, working, holiday), for explanations.
-    pub fn special_days(&self, from: Date, to: Date) -> impl Iterator<Item = (Date, bool, &'static str)> + '_ {
+    pub fn special_days(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> impl Iterator<Item = (Date, bool, &'static str)> + '_ {
         self.days.range(from..=to).map(|(d, (w, n))| (*d, *w, *n))
     }
 }
@@ -187,19 +211,34 @@ mod tests {
     fn holidays_and_makeup_days() {
         let cal = Calendar::official();
         assert!(!cal.is_working_day(date(2024, 10, 1)), "国庆节");
-        assert!(cal.is_working_day(date(2024, 10, 12)), "a Saturday made a working day");
+        assert!(
+            cal.is_working_day(date(2024, 10, 12)),
+            "a Saturday made a working day"
+        );
         assert_eq!(cal.day(date(2024, 10, 12)).holiday, Some("国庆节"));
-        assert!(!cal.is_working_day(date(2020, 1, 31)), "the 2020 春节 extension");
-        assert!(cal.is_working_day(date(2023, 6, 25)), "端午 2023: Sunday worked");
+        assert!(
+            !cal.is_working_day(date(2020, 1, 31)),
+            "the 2020 春节 extension"
+        );
+        assert!(
+            cal.is_working_day(date(2023, 6, 25)),
+            "端午 2023: Sunday worked"
+        );
         assert!(cal.day(date(2019, 3, 1)).covered);
         let outside = cal.day(date(2031, 3, 3));
-        assert!(outside.working && !outside.covered, "outside the table: Mon–Fri, flagged");
+        assert!(
+            outside.working && !outside.covered,
+            "outside the table: Mon–Fri, flagged"
+        );
         assert!(cal.years().eq(2019..=2026));
     }
 
     #[test]
     fn an_edited_table_is_checked() {
-        let ok = Calendar::from_tsv("@2030\t测试通知\n2030-10-01\toff\t国庆节\n2030-09-29\twork\t国庆节\n").unwrap();
+        let ok = Calendar::from_tsv(
+            "@2030\t测试通知\n2030-10-01\toff\t国庆节\n2030-09-29\twork\t国庆节\n",
+        )
+        .unwrap();
         assert!(!ok.is_working_day(date(2030, 10, 1)));
         assert!(ok.is_working_day(date(2030, 9, 29)));
         let e = Calendar::from_tsv("@2030\tx\n2030-10-02\twork\t国庆节\n").unwrap_err();

@@ -113,7 +113,13 @@ pub enum ClockError {
 }
 
 fn show(d: Date) -> String {
-    format!("{}年{}月{}日（{}）", d.year(), d.month(), d.day(), weekday_name(d))
+    format!(
+        "{}年{}月{}日（{}）",
+        d.year(),
+        d.month(),
+        d.day(),
+        weekday_name(d)
+    )
 }
 
 /// The day by which `n` working days after `start` have passed (start not counted),
@@ -145,7 +151,11 @@ fn crossed(cal: &Calendar, from: Date, to: Date) -> String {
     let mut run: Option<(Date, Date, &str)> = None;
     let close = |run: Option<(Date, Date, &str)>, parts: &mut Vec<String>| {
         if let Some((a, b, name)) = run {
-            parts.push(if a == b { format!("{}{name}放假", md(a)) } else { format!("{}至{}{name}放假", md(a), md(b)) });
+            parts.push(if a == b {
+                format!("{}{name}放假", md(a))
+            } else {
+                format!("{}至{}{name}放假", md(a), md(b))
+            });
         }
     };
     for (d, working, name) in cal.special_days(from.tomorrow().unwrap_or(from), to) {
@@ -167,13 +177,24 @@ fn crossed(cal: &Calendar, from: Date, to: Date) -> String {
 }
 
 /// Computes a request's deadline from its receipt date (as art. 31 fixes it) and its events.
-pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result<Deadline, ClockError> {
+pub fn deadline(
+    cal: &Calendar,
+    received: Date,
+    events: &[ClockEvent],
+) -> Result<Deadline, ClockError> {
     let mut events = events.to_vec();
     if let Some(e) = events.iter().find(|e| e.date() < received) {
-        return Err(ClockError::OutOfOrder(format!("{} 早于收到申请之日 {}", show(e.date()), show(received))));
+        return Err(ClockError::OutOfOrder(format!(
+            "{} 早于收到申请之日 {}",
+            show(e.date()),
+            show(received)
+        )));
     }
     events.sort_by_key(|e| e.date());
-    let mut explanation = vec![format!("收到申请：{}（《条例》第三十一条确定的收到日；期限自次日起算，只计工作日）", show(received))];
+    let mut explanation = vec![format!(
+        "收到申请：{}（《条例》第三十一条确定的收到日；期限自次日起算，只计工作日）",
+        show(received)
+    )];
     let (correction_notice_due, mut uncovered) = count(cal, received, CORRECTION_NOTICE_DAYS, &[]);
     let mut warnings = Vec::new();
     let mut start = received;
@@ -185,17 +206,29 @@ pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result
     for e in &events {
         match *e {
             ClockEvent::CorrectionRequested(d) => {
-                explanation.push(format!("{}：发出补正通知，答复期限停止，待收到补正后的申请重新计算（第三十条）", show(d)));
+                explanation.push(format!(
+                    "{}：发出补正通知，答复期限停止，待收到补正后的申请重新计算（第三十条）",
+                    show(d)
+                ));
                 if d > correction_notice_due {
-                    warnings.push(format!("补正通知晚于收到申请后第 7 个工作日（{}）", show(correction_notice_due)));
+                    warnings.push(format!(
+                        "补正通知晚于收到申请后第 7 个工作日（{}）",
+                        show(correction_notice_due)
+                    ));
                 }
                 waiting = Some("等待申请人补正".into());
             }
             ClockEvent::CorrectionReceived(d) => {
                 if waiting.is_none() {
-                    return Err(ClockError::OutOfOrder(format!("{} 收到补正，但此前没有补正通知", show(d))));
+                    return Err(ClockError::OutOfOrder(format!(
+                        "{} 收到补正，但此前没有补正通知",
+                        show(d)
+                    )));
                 }
-                explanation.push(format!("{}：收到补正后的申请，答复期限自次日起重新计算 20 个工作日", show(d)));
+                explanation.push(format!(
+                    "{}：收到补正后的申请，答复期限自次日起重新计算 20 个工作日",
+                    show(d)
+                ));
                 waiting = None;
                 start = d;
                 // Pauses before the restart no longer matter.
@@ -214,9 +247,15 @@ pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result
             }
             ClockEvent::ConsultationAnswered(d) => {
                 let Some(s) = open_pause.take() else {
-                    return Err(ClockError::OutOfOrder(format!("{} 收到征求意见的答复，但此前没有征求意见", show(d))));
+                    return Err(ClockError::OutOfOrder(format!(
+                        "{} 收到征求意见的答复，但此前没有征求意见",
+                        show(d)
+                    )));
                 };
-                explanation.push(format!("{}：收到征求意见的答复，答复期限自次日起继续计算", show(d)));
+                explanation.push(format!(
+                    "{}：收到征求意见的答复，答复期限自次日起继续计算",
+                    show(d)
+                ));
                 pauses.push((s, d));
             }
             ClockEvent::Extended { on, days } => {
@@ -226,9 +265,16 @@ pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result
                 }
                 let (due_before, _) = count(cal, start, ANSWER_DAYS + extension - days, &pauses);
                 if on > due_before {
-                    warnings.push(format!("延期于 {} 批准，晚于原答复期限 {}", show(on), show(due_before)));
+                    warnings.push(format!(
+                        "延期于 {} 批准，晚于原答复期限 {}",
+                        show(on),
+                        show(due_before)
+                    ));
                 }
-                explanation.push(format!("{}：经批准延长答复期限 {days} 个工作日（第三十三条，合计不超过 20 个工作日）", show(on)));
+                explanation.push(format!(
+                    "{}：经批准延长答复期限 {days} 个工作日（第三十三条，合计不超过 20 个工作日）",
+                    show(on)
+                ));
             }
         }
     }
@@ -240,8 +286,16 @@ pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result
     } else {
         let (due, u) = count(cal, start, ANSWER_DAYS + extension, &pauses);
         uncovered |= u;
-        let mut line = format!("答复期限：{}，即自 {} 次日起第 {} 个工作日", show(due), show(start), ANSWER_DAYS + extension);
-        let paused: i64 = pauses.iter().map(|(s, e)| (*e - *s).get_days() as i64).sum();
+        let mut line = format!(
+            "答复期限：{}，即自 {} 次日起第 {} 个工作日",
+            show(due),
+            show(start),
+            ANSWER_DAYS + extension
+        );
+        let paused: i64 = pauses
+            .iter()
+            .map(|(s, e)| (*e - *s).get_days() as i64)
+            .sum();
         if paused > 0 {
             line.push_str(&format!("（另有 {paused} 天征求意见期间不计）"));
         }
@@ -253,9 +307,19 @@ pub fn deadline(cal: &Calendar, received: Date, events: &[ClockEvent]) -> Result
         Some(due)
     };
     if uncovered {
-        explanation.push("注意：部分日期超出节假日表覆盖的年度，仅按周一至周五计算，请核对当年的放假安排".into());
+        explanation.push(
+            "注意：部分日期超出节假日表覆盖的年度，仅按周一至周五计算，请核对当年的放假安排".into(),
+        );
     }
-    Ok(Deadline { due, waiting, correction_notice_due, reply_due, warnings, uncovered, explanation })
+    Ok(Deadline {
+        due,
+        waiting,
+        correction_notice_due,
+        reply_due,
+        warnings,
+        uncovered,
+        explanation,
+    })
 }
 
 #[cfg(test)]
@@ -290,17 +354,34 @@ mod tests {
     /// (5–9), 02-24…02-28 (10–14), 03-03…03-07 (15–19), 03-10 (20) → Monday 10 March 2025.
     #[test]
     fn a_correction_restarts_the_clock() {
-        let waiting = deadline(cal(), date(2025, 1, 20), &[ClockEvent::CorrectionRequested(date(2025, 1, 22))]).unwrap();
+        let waiting = deadline(
+            cal(),
+            date(2025, 1, 20),
+            &[ClockEvent::CorrectionRequested(date(2025, 1, 22))],
+        )
+        .unwrap();
         assert_eq!(waiting.correction_notice_due, date(2025, 2, 5));
         assert_eq!(waiting.due, None);
         assert_eq!(waiting.waiting.as_deref(), Some("等待申请人补正"));
-        let events = [ClockEvent::CorrectionRequested(date(2025, 1, 22)), ClockEvent::CorrectionReceived(date(2025, 2, 10))];
+        let events = [
+            ClockEvent::CorrectionRequested(date(2025, 1, 22)),
+            ClockEvent::CorrectionReceived(date(2025, 2, 10)),
+        ];
         let d = deadline(cal(), date(2025, 1, 20), &events).unwrap();
         assert_eq!(d.due, Some(date(2025, 3, 10)));
         assert!(d.warnings.is_empty());
         // A notice after the seventh working day is flagged.
-        let late = [ClockEvent::CorrectionRequested(date(2025, 2, 6)), ClockEvent::CorrectionReceived(date(2025, 2, 10))];
-        assert_eq!(deadline(cal(), date(2025, 1, 20), &late).unwrap().warnings.len(), 1);
+        let late = [
+            ClockEvent::CorrectionRequested(date(2025, 2, 6)),
+            ClockEvent::CorrectionReceived(date(2025, 2, 10)),
+        ];
+        assert_eq!(
+            deadline(cal(), date(2025, 1, 20), &late)
+                .unwrap()
+                .warnings
+                .len(),
+            1
+        );
     }
 
     /// Received Wednesday 1 April 2026. Counting from 2 April: 04-02 (1), 04-03 (2),
@@ -316,7 +397,10 @@ mod tests {
         let events = [
             ClockEvent::ConsultationSent(date(2026, 4, 8)),
             ClockEvent::ConsultationAnswered(date(2026, 4, 20)),
-            ClockEvent::Extended { on: date(2026, 4, 28), days: 10 },
+            ClockEvent::Extended {
+                on: date(2026, 4, 28),
+                days: 10,
+            },
         ];
         let d = deadline(cal(), date(2026, 4, 1), &events).unwrap();
         assert_eq!(d.reply_due, Some(date(2026, 4, 29)));
@@ -334,10 +418,32 @@ mod tests {
     #[test]
     fn impossible_events_are_refused() {
         let r = date(2024, 3, 1);
-        assert!(matches!(deadline(cal(), r, &[ClockEvent::CorrectionReceived(date(2024, 3, 5))]), Err(ClockError::OutOfOrder(_))));
-        assert!(matches!(deadline(cal(), r, &[ClockEvent::ConsultationSent(date(2024, 2, 1))]), Err(ClockError::OutOfOrder(_))));
-        let too_long = [ClockEvent::Extended { on: date(2024, 3, 20), days: 15 }, ClockEvent::Extended { on: date(2024, 3, 21), days: 6 }];
-        assert_eq!(deadline(cal(), r, &too_long), Err(ClockError::ExtensionTooLong(21)));
+        assert!(matches!(
+            deadline(
+                cal(),
+                r,
+                &[ClockEvent::CorrectionReceived(date(2024, 3, 5))]
+            ),
+            Err(ClockError::OutOfOrder(_))
+        ));
+        assert!(matches!(
+            deadline(cal(), r, &[ClockEvent::ConsultationSent(date(2024, 2, 1))]),
+            Err(ClockError::OutOfOrder(_))
+        ));
+        let too_long = [
+            ClockEvent::Extended {
+                on: date(2024, 3, 20),
+                days: 15,
+            },
+            ClockEvent::Extended {
+                on: date(2024, 3, 21),
+                days: 6,
+            },
+        ];
+        assert_eq!(
+            deadline(cal(), r, &too_long),
+            Err(ClockError::ExtensionTooLong(21))
+        );
     }
 
     #[test]
@@ -345,6 +451,10 @@ mod tests {
         let d = deadline(cal(), date(2031, 3, 3), &[]).unwrap();
         assert!(d.uncovered);
         assert!(d.explanation.last().unwrap().contains("超出节假日表"));
-        assert_eq!(d.due, Some(date(2031, 3, 31)), "Mon–Fri only: 20 working days after Monday 3 March");
+        assert_eq!(
+            d.due,
+            Some(date(2031, 3, 31)),
+            "Mon–Fri only: 20 working days after Monday 3 March"
+        );
     }
 }

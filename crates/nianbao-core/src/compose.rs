@@ -38,9 +38,14 @@ pub fn t2_entries() -> Vec<(CellId, String)> {
     let mut out = Vec::new();
     for block in &T2_BLOCKS {
         for row in block.rows {
-            let Some(label) = row.label_2021 else { continue };
+            let Some(label) = row.label_2021 else {
+                continue;
+            };
             for col in block.columns(Format::V2021) {
-                out.push((CellId::t2(row.key, col.key), format!("{label} · {}", col.label)));
+                out.push((
+                    CellId::t2(row.key, col.key),
+                    format!("{label} · {}", col.label),
+                ));
             }
         }
     }
@@ -60,9 +65,27 @@ pub fn fee_statement(paid: usize, yuan: u64) -> String {
 /// The narrative a report starts from, before the agency edits it: section 一's account of
 /// requests stated from table 三 (so the text agrees with the table), the 行政规范性文件
 /// figures from table 二, and the fee statement; sections 五 and 六 left for the agency.
-pub fn default_sections(agency: &str, year: u16, values: &BTreeMap<CellId, Number>, fee: &str) -> [Vec<String>; 6] {
-    let g = |k: &str| CellId::from_key(k).and_then(|id| values.get(&id)).copied().unwrap_or(Number::ZERO);
-    let family = |f: &str| Number::sum(T3_ROWS.iter().filter(|r| r.family == f && r.in_2021).map(|r| g(&format!("t3.{}.total", r.key)))).unwrap_or(Number::ZERO);
+pub fn default_sections(
+    agency: &str,
+    year: u16,
+    values: &BTreeMap<CellId, Number>,
+    fee: &str,
+) -> [Vec<String>; 6] {
+    let g = |k: &str| {
+        CellId::from_key(k)
+            .and_then(|id| values.get(&id))
+            .copied()
+            .unwrap_or(Number::ZERO)
+    };
+    let family = |f: &str| {
+        Number::sum(
+            T3_ROWS
+                .iter()
+                .filter(|r| r.family == f && r.in_2021)
+                .map(|r| g(&format!("t3.{}.total", r.key))),
+        )
+        .unwrap_or(Number::ZERO)
+    };
     [
         vec![
             format!("{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，依法做好政府信息公开工作。"),
@@ -99,7 +122,10 @@ fn print(values: &BTreeMap<CellId, Number>, id: CellId) -> layout::LayoutCell {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A section to write: heading, paragraphs, table.
@@ -124,18 +150,48 @@ impl Composed {
 
     /// The sections in order: (heading `一、总体情况`, paragraphs, table).
     fn parts(&self) -> Vec<Part<'_>> {
-        SECTIONS.iter().map(|def| (def.canonical, self.sections[usize::from(def.number - 1)].as_slice(), self.table(def.number))).collect()
+        SECTIONS
+            .iter()
+            .map(|def| {
+                (
+                    def.canonical,
+                    self.sections[usize::from(def.number - 1)].as_slice(),
+                    self.table(def.number),
+                )
+            })
+            .collect()
     }
 
     /// Document blocks for DOCX and PDF.
     pub fn blocks(&self) -> Vec<DocBlock> {
-        let mut out = vec![DocBlock::Title(self.title()), DocBlock::Para(format!("发布机构：{}　发布日期：{}", self.agency, self.published))];
+        let mut out = vec![
+            DocBlock::Title(self.title()),
+            DocBlock::Para(format!(
+                "发布机构：{}　发布日期：{}",
+                self.agency, self.published
+            )),
+        ];
         for (heading, paras, table) in self.parts() {
             let (numeral, text) = heading.split_once('、').unwrap_or(("", heading));
-            out.push(DocBlock::Heading { numeral: numeral.chars().next(), text: text.to_string() });
+            out.push(DocBlock::Heading {
+                numeral: numeral.chars().next(),
+                text: text.to_string(),
+            });
             out.extend(paras.iter().map(|p| DocBlock::Para(p.clone())));
             if let Some(rows) = table {
-                out.push(DocBlock::Table(rows.into_iter().map(|r| r.into_iter().map(|c| DocCell { text: c.text, colspan: c.colspan, rowspan: c.rowspan }).collect()).collect()));
+                out.push(DocBlock::Table(
+                    rows.into_iter()
+                        .map(|r| {
+                            r.into_iter()
+                                .map(|c| DocCell {
+                                    text: c.text,
+                                    colspan: c.colspan,
+                                    rowspan: c.rowspan,
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                ));
             }
         }
         out
@@ -198,14 +254,23 @@ impl Composed {
     /// Sections with no text, by number (sections 二, 三 and 四 are their tables, and
     /// never empty); a report is not published while any remain.
     pub fn empty_sections(&self) -> Vec<u8> {
-        (1..=6u8).filter(|n| !(2..=4).contains(n) && self.sections[usize::from(n - 1)].iter().all(|p| p.trim().is_empty())).collect()
+        (1..=6u8)
+            .filter(|n| {
+                !(2..=4).contains(n)
+                    && self.sections[usize::from(n - 1)]
+                        .iter()
+                        .all(|p| p.trim().is_empty())
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::{table3, table4, Applicant, Request, ReviewCase, ReviewKind, ReviewResult};
+    use crate::register::{
+        table3, table4, Applicant, Request, ReviewCase, ReviewKind, ReviewResult,
+    };
     use jiff::civil::date;
     use jiff::ToSpan;
 
@@ -214,23 +279,59 @@ mod tests {
         let outcomes: Vec<&str> = crate::register::outcomes().collect();
         let requests: Vec<Request> = (0..300)
             .map(|_| {
-                let received = date(2023, 11, 1).checked_add(rng.i64(0..420).days()).unwrap();
-                let answered = (rng.u8(0..8) > 0).then(|| (received.checked_add(rng.i64(0..40).days()).unwrap(), outcomes[rng.usize(..outcomes.len())]));
-                Request { applicant: Applicant::ALL[rng.usize(..6)], received, answered }
+                let received = date(2023, 11, 1)
+                    .checked_add(rng.i64(0..420).days())
+                    .unwrap();
+                let answered = (rng.u8(0..8) > 0).then(|| {
+                    (
+                        received.checked_add(rng.i64(0..40).days()).unwrap(),
+                        outcomes[rng.usize(..outcomes.len())],
+                    )
+                });
+                Request {
+                    applicant: Applicant::ALL[rng.usize(..6)],
+                    received,
+                    answered,
+                }
             })
             .collect();
         let reviews = [
-            ReviewCase { kind: ReviewKind::Review, filed: date(2024, 2, 1), decided: Some((date(2024, 4, 1), ReviewResult::Upheld)) },
-            ReviewCase { kind: ReviewKind::SuitDirect, filed: date(2024, 11, 1), decided: None },
+            ReviewCase {
+                kind: ReviewKind::Review,
+                filed: date(2024, 2, 1),
+                decided: Some((date(2024, 4, 1), ReviewResult::Upheld)),
+            },
+            ReviewCase {
+                kind: ReviewKind::SuitDirect,
+                filed: date(2024, 11, 1),
+                decided: None,
+            },
         ];
-        let mut values: BTreeMap<CellId, Number> = table3(&requests, 2024).unwrap().into_iter().chain(table4(&reviews, 2024).unwrap()).collect();
+        let mut values: BTreeMap<CellId, Number> = table3(&requests, 2024)
+            .unwrap()
+            .into_iter()
+            .chain(table4(&reviews, 2024).unwrap())
+            .collect();
         for (i, (id, _)) in t2_entries().into_iter().enumerate() {
             values.insert(id, Number::new(i as i64 % 7, 0));
         }
-        let mut sections = default_sections("测试县人民政府办公室", 2024, &values, &fee_statement(2, 3100));
+        let mut sections = default_sections(
+            "测试县人民政府办公室",
+            2024,
+            &values,
+            &fee_statement(2, 3100),
+        );
         sections[1].push("本年度主动公开政府信息情况见下表。".into());
-        sections[4].push("（一）存在的主要问题：政策解读形式较为单一。（二）改进情况：丰富解读形式。".into());
-        Composed { agency: "测试县人民政府办公室".into(), year: 2024, published: "2025-01-20".into(), values, sections }
+        sections[4].push(
+            "（一）存在的主要问题：政策解读形式较为单一。（二）改进情况：丰富解读形式。".into(),
+        );
+        Composed {
+            agency: "测试县人民政府办公室".into(),
+            year: 2024,
+            published: "2025-01-20".into(),
+            values,
+            sections,
+        }
     }
 
     /// Clean by construction: the published page reads back with every cell as counted,
@@ -240,12 +341,18 @@ mod tests {
         let c = composed();
         assert!(c.empty_sections().is_empty());
         let (report, found) = c.read_back().unwrap();
-        let serious: Vec<_> = found.iter().filter(|d| d.severity >= crate::Severity::Warning).map(|d| (d.code, d.message.clone())).collect();
+        let serious: Vec<_> = found
+            .iter()
+            .filter(|d| d.severity >= crate::Severity::Warning)
+            .map(|d| (d.code, d.message.clone()))
+            .collect();
         assert!(serious.is_empty(), "{serious:?}");
         assert_eq!(report.year(), Some(2024));
         assert_eq!(report.agency(), Some("测试县人民政府办公室"));
         for (id, v) in &c.values {
-            let got = report.cell(*id).unwrap_or_else(|| panic!("{} not read back", id.key()));
+            let got = report
+                .cell(*id)
+                .unwrap_or_else(|| panic!("{} not read back", id.key()));
             assert_eq!(got.value, *v, "{}", id.key());
         }
         for n in 1..=6 {
@@ -262,7 +369,10 @@ mod tests {
             assert_eq!(report.cell(*id).map(|x| x.value), Some(*v), "{}", id.key());
         }
         let md = c.markdown().unwrap();
-        assert!(md.contains("## 六、其他需要报告的事项") && md.contains("3100元"), "{md}");
+        assert!(
+            md.contains("## 六、其他需要报告的事项") && md.contains("3100元"),
+            "{md}"
+        );
     }
 
     #[test]

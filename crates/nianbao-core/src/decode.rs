@@ -40,13 +40,23 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         return finish(text.into_owned(), enc, EncodingEvidence::Bom, had_errors);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded { text: s.to_owned(), encoding: "UTF-8", evidence: EncodingEvidence::ValidUtf8, replacements: 0 };
+        return Decoded {
+            text: s.to_owned(),
+            encoding: "UTF-8",
+            evidence: EncodingEvidence::ValidUtf8,
+            replacements: 0,
+        };
     }
     if let Some(enc) = meta_charset(bytes) {
         // A page that declares UTF-8 but is not valid UTF-8 was mislabelled: detect instead.
         if enc != UTF_8 && enc != UTF_16LE && enc != UTF_16BE {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            return finish(text.into_owned(), enc, EncodingEvidence::MetaCharset, had_errors);
+            return finish(
+                text.into_owned(),
+                enc,
+                EncodingEvidence::MetaCharset,
+                had_errors,
+            );
         }
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -57,12 +67,31 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         enc = GB18030;
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    finish(text.into_owned(), enc, EncodingEvidence::Detected, had_errors)
+    finish(
+        text.into_owned(),
+        enc,
+        EncodingEvidence::Detected,
+        had_errors,
+    )
 }
 
-fn finish(text: String, enc: &'static Encoding, evidence: EncodingEvidence, had_errors: bool) -> Decoded {
-    let replacements = if had_errors { text.chars().filter(|&c| c == '\u{FFFD}').count() } else { 0 };
-    Decoded { text, encoding: enc.name(), evidence, replacements }
+fn finish(
+    text: String,
+    enc: &'static Encoding,
+    evidence: EncodingEvidence,
+    had_errors: bool,
+) -> Decoded {
+    let replacements = if had_errors {
+        text.chars().filter(|&c| c == '\u{FFFD}').count()
+    } else {
+        0
+    };
+    Decoded {
+        text,
+        encoding: enc.name(),
+        evidence,
+        replacements,
+    }
 }
 
 /// Finds `<meta charset=…>` or `<meta http-equiv content="…charset=…">` in the first 4 KiB.
@@ -76,11 +105,17 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             i += 1;
         }
         let start = i;
-        while i < lower.len() && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_')) {
+        while i < lower.len()
+            && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_'))
+        {
             i += 1;
         }
         if let Some(enc) = Encoding::for_label(&lower[start..i]) {
-            return Some(if enc.name() == "GBK" || enc.name() == "gb2312" { GB18030 } else { enc });
+            return Some(if enc.name() == "GBK" || enc.name() == "gb2312" {
+                GB18030
+            } else {
+                enc
+            });
         }
         from = i.max(from + pos + 1);
     }
@@ -99,7 +134,11 @@ pub fn looks_like_html(text: &str) -> bool {
     if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
         return true;
     }
-    ["<table", "<body", "<p>", "<p ", "<div", "<tr", "<td", "<br"].iter().filter(|t| head.contains(*t)).count() >= 2
+    ["<table", "<body", "<p>", "<p ", "<div", "<tr", "<td", "<br"]
+        .iter()
+        .filter(|t| head.contains(*t))
+        .count()
+        >= 2
         || text.contains("<table") && text.contains("</td>")
 }
 
@@ -134,7 +173,8 @@ pub fn mojibake_ratio(text: &str) -> f64 {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 42 |";
+    const SAMPLE: &str =
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 42 |";
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -162,7 +202,8 @@ mod tests {
         let d = decode(&bytes);
         assert_eq!(d.text, SAMPLE);
         assert_eq!(d.encoding, "gb18030");
-        let html = format!("<html><head><meta charset=\"gbk\"></head><body><p>{SAMPLE}</p></body></html>");
+        let html =
+            format!("<html><head><meta charset=\"gbk\"></head><body><p>{SAMPLE}</p></body></html>");
         let (bytes, _, _) = GB18030.encode(&html);
         let d = decode(&bytes);
         assert_eq!(d.text, html);
@@ -172,15 +213,22 @@ mod tests {
     #[test]
     fn sniffs_html() {
         assert!(looks_like_html("<!DOCTYPE html><html>"));
-        assert!(looks_like_html("<p>一、总体情况</p><table><tr><td>1</td></tr></table>"));
+        assert!(looks_like_html(
+            "<p>一、总体情况</p><table><tr><td>1</td></tr></table>"
+        ));
         assert!(!looks_like_html(SAMPLE));
     }
 
     #[test]
     fn mojibake_is_noticed() {
-        let (bytes, _, _) = UTF_8.encode("政府信息公开工作年度报告，本年度共收到政府信息公开申请件，办理结果如下");
+        let (bytes, _, _) =
+            UTF_8.encode("政府信息公开工作年度报告，本年度共收到政府信息公开申请件，办理结果如下");
         let (wrong, _) = GB18030.decode_without_bom_handling(&bytes);
         assert!(mojibake_ratio(&wrong) > 0.15, "{}", mojibake_ratio(&wrong));
-        assert!(mojibake_ratio("政府信息公开工作年度报告，本年度共收到政府信息公开申请件，办理结果如下") < 0.05);
+        assert!(
+            mojibake_ratio(
+                "政府信息公开工作年度报告，本年度共收到政府信息公开申请件，办理结果如下"
+            ) < 0.05
+        );
     }
 }

@@ -94,7 +94,10 @@ impl Diagnostic {
 
     /// Adds a secondary location.
     pub fn note(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.notes.push(Note { span, text: text.into() });
+        self.notes.push(Note {
+            span,
+            text: text.into(),
+        });
         self
     }
 

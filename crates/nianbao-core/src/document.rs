@@ -139,7 +139,6 @@ impl Document {
             .min_by_key(|l| l.span.len())
             .map(|l| l.path.as_str())
     }
-
 }
 
 /// Line numbers of many byte offsets of one text: the line starts, found once, then a
@@ -149,7 +148,11 @@ pub struct LineIndex(Vec<usize>);
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
-        LineIndex(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+        LineIndex(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
     }
 
     /// One-based line of `offset`.

@@ -69,25 +69,50 @@ fn tiers(first: u32, last: u32, rate: impl Fn(u32) -> u32, unit: &str) -> Fee {
         }
         match parts.last_mut() {
             Some(p) if p.rate == r && p.to + 1 == n => p.to = n,
-            _ => parts.push(FeePart { from: n, to: n, rate: r }),
+            _ => parts.push(FeePart {
+                from: n,
+                to: n,
+                rate: r,
+            }),
         }
     }
-    let yuan = parts.iter().map(|p| u64::from(p.units()) * u64::from(p.rate)).sum();
+    let yuan = parts
+        .iter()
+        .map(|p| u64::from(p.units()) * u64::from(p.rate))
+        .sum();
     let explanation = if parts.is_empty() {
         format!("第{first}—{last}{unit}在免费范围内，不收费")
     } else {
-        let terms: Vec<String> =
-            parts.iter().map(|p| format!("第{}—{}{unit} {}{unit}×{}元", p.from, p.to, p.units(), p.rate)).collect();
+        let terms: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                format!(
+                    "第{}—{}{unit} {}{unit}×{}元",
+                    p.from,
+                    p.to,
+                    p.units(),
+                    p.rate
+                )
+            })
+            .collect();
         format!("{} = {yuan}元", terms.join(" + "))
     };
-    Fee { yuan, parts, explanation }
+    Fee {
+        yuan,
+        parts,
+        explanation,
+    }
 }
 
 /// 按件计收: the fee for `items` 件 of an applicant who has already made `earlier` 件 in
 /// the same natural month (their cumulative count decides the tier).
 pub fn per_item(earlier: u32, items: u32) -> Fee {
     if items == 0 {
-        return Fee { yuan: 0, parts: Vec::new(), explanation: "没有申请件".into() };
+        return Fee {
+            yuan: 0,
+            parts: Vec::new(),
+            explanation: "没有申请件".into(),
+        };
     }
     tiers(earlier + 1, earlier + items, item_rate, "件")
 }
@@ -95,7 +120,11 @@ pub fn per_item(earlier: u32, items: u32) -> Fee {
 /// 按量计收: the fee for an application of `pages` 页.
 pub fn per_page(pages: u32) -> Fee {
     if pages == 0 {
-        return Fee { yuan: 0, parts: Vec::new(), explanation: "没有页数".into() };
+        return Fee {
+            yuan: 0,
+            parts: Vec::new(),
+            explanation: "没有页数".into(),
+        };
     }
     tiers(1, pages, page_rate, "页")
 }
@@ -110,9 +139,26 @@ mod tests {
     fn worked_examples() {
         let f = per_item(0, 35);
         assert_eq!(f.yuan, 3000);
-        assert_eq!(f.explanation, "第11—30件 20件×100元 + 第31—35件 5件×200元 = 3000元");
+        assert_eq!(
+            f.explanation,
+            "第11—30件 20件×100元 + 第31—35件 5件×200元 = 3000元"
+        );
         assert_eq!(per_page(150).yuan, 1700);
-        assert_eq!(per_page(150).parts, vec![FeePart { from: 31, to: 100, rate: 10 }, FeePart { from: 101, to: 150, rate: 20 }]);
+        assert_eq!(
+            per_page(150).parts,
+            vec![
+                FeePart {
+                    from: 31,
+                    to: 100,
+                    rate: 10
+                },
+                FeePart {
+                    from: 101,
+                    to: 150,
+                    rate: 20
+                }
+            ]
+        );
     }
 
     #[test]
@@ -123,7 +169,10 @@ mod tests {
         assert_eq!(per_item(40, 1).yuan, 300);
         assert_eq!(per_item(50, 10).yuan, 10 * 400);
         // Splitting a month's requests changes nothing: the tiers follow the cumulative count.
-        assert_eq!(per_item(0, 20).yuan + per_item(20, 25).yuan, per_item(0, 45).yuan);
+        assert_eq!(
+            per_item(0, 20).yuan + per_item(20, 25).yuan,
+            per_item(0, 45).yuan
+        );
         assert_eq!(per_page(30).yuan, 0);
         assert_eq!(per_page(31).yuan, 10);
         assert_eq!(per_page(200).yuan, 70 * 10 + 100 * 20);

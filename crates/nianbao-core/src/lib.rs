@@ -41,8 +41,8 @@ pub mod metric;
 pub mod narrative;
 pub mod number;
 pub mod place;
-pub mod render;
 pub mod register;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod synth;
@@ -69,7 +69,9 @@ pub enum ParseError {
     #[error("{0}")]
     Docx(#[from] extract::docx::DocxError),
     /// A PDF without a text layer (a scan).
-    #[error("PDF 没有文字层（可能是扫描件），无法读取；请提供含文字层的 PDF，或先做文字识别（OCR）")]
+    #[error(
+        "PDF 没有文字层（可能是扫描件），无法读取；请提供含文字层的 PDF，或先做文字识别（OCR）"
+    )]
     NoTextLayer,
     /// Nothing in the text resembles an annual report.
     #[error("未识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到统计表格")]
@@ -104,7 +106,9 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
         }
     }
     let mut report = recognised(report)?;
-    report.diagnostics.extend(rules::decoding_findings(&decoded, &report));
+    report
+        .diagnostics
+        .extend(rules::decoding_findings(&decoded, &report));
     Ok(report)
 }
 
@@ -124,7 +128,11 @@ pub fn parse_pages(pages: &[&[u8]]) -> Result<Report, ParseError> {
         joined.push_str(&decoded.text);
         joined.push('\n');
     }
-    let doc = if decode::looks_like_html(&joined) { extract::extract_html(&joined) } else { extract::extract_text(&joined) };
+    let doc = if decode::looks_like_html(&joined) {
+        extract::extract_html(&joined)
+    } else {
+        extract::extract_text(&joined)
+    };
     recognised(align::align(doc, encoding))
 }
 
@@ -135,7 +143,10 @@ pub fn parse_pdf_tsv(tsv: &str) -> Result<Report, ParseError> {
     if words.is_empty() {
         return Err(ParseError::NoTextLayer);
     }
-    recognised(align::align(extract::pdf::document_from_words(&words), "PDF"))
+    recognised(align::align(
+        extract::pdf::document_from_words(&words),
+        "PDF",
+    ))
 }
 
 fn recognised(report: Report) -> Result<Report, ParseError> {

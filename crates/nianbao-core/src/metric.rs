@@ -85,7 +85,11 @@ pub static METRICS: &[Metric] = &[
         name: "unavailable_share",
         title: "无法提供率（%）",
         definition: "表三“（四）无法提供”3 项之和 ÷“（七）总计”（总计列），×100",
-        numerator: &["t3.unavailable.not_held.total", "t3.unavailable.need_creation.total", "t3.unavailable.unclear.total"],
+        numerator: &[
+            "t3.unavailable.not_held.total",
+            "t3.unavailable.need_creation.total",
+            "t3.unavailable.unclear.total",
+        ],
         denominator: PROCESSED,
         scale: 100.0,
         cell: None,
@@ -117,7 +121,8 @@ pub static METRICS: &[Metric] = &[
     Metric {
         name: "carry_forward_share",
         title: "结转率（%）",
-        definition: "表三“四、结转下年度继续办理”÷（“一、本年新收”+“二、上年结转”）（总计列），×100",
+        definition:
+            "表三“四、结转下年度继续办理”÷（“一、本年新收”+“二、上年结转”）（总计列），×100",
         numerator: &["t3.carried_forward.total"],
         denominator: &["t3.new.total", "t3.carried_over.total"],
         scale: 100.0,

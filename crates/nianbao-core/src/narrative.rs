@@ -113,7 +113,22 @@ const OTHER_TOPICS: [(&str, Topic); 6] = [
 
 /// Words that make a figure something other than the count itself.
 const NOT_A_COUNT: [&str; 16] = [
-    "同比", "增长", "增加", "减少", "下降", "上升", "较上年", "比上年", "占", "%", "％", "来信", "咨询", "留言", "建议", "提案",
+    "同比",
+    "增长",
+    "增加",
+    "减少",
+    "下降",
+    "上升",
+    "较上年",
+    "比上年",
+    "占",
+    "%",
+    "％",
+    "来信",
+    "咨询",
+    "留言",
+    "建议",
+    "提案",
 ];
 
 /// Extracts the figures of a section's paragraphs.
@@ -154,12 +169,22 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
             }
             let clause_start = last_end.max(sentence_start);
             let clause = &text[clause_start..i];
-            let span = if p.verbatim { Span::new(p.span.start + i, p.span.start + i + num_len) } else { p.span };
+            let span = if p.verbatim {
+                Span::new(p.span.start + i, p.span.start + i + num_len)
+            } else {
+                p.span
+            };
             for topic in topics_of(clause, about_applications, last_topic) {
-                out.push(Figure { topic, value, span, clause: format!("{clause}{}", &text[i..i + num_len]) });
+                out.push(Figure {
+                    topic,
+                    value,
+                    span,
+                    clause: format!("{clause}{}", &text[i..i + num_len]),
+                });
                 last_topic = Some(topic);
             }
-            let unit_end = i + num_len + (after.len() - after_trim.len()) + unit.map_or(0, str::len);
+            let unit_end =
+                i + num_len + (after.len() - after_trim.len()) + unit.map_or(0, str::len);
             last_end = unit_end;
             i = unit_end;
         }
@@ -168,7 +193,12 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
 }
 
 const NOT_ABOUT_APPLICATIONS: [&str; 4] = ["其中", "投诉", "举报", "信访"];
-const BOTH: [&str; 4] = ["收到并办结", "受理并办结", "收到并全部办结", "受理并全部办结"];
+const BOTH: [&str; 4] = [
+    "收到并办结",
+    "受理并办结",
+    "收到并全部办结",
+    "受理并全部办结",
+];
 const CASE_DETAIL: [&str; 7] = ["纠正", "纠错", "维持", "撤销", "败诉", "胜诉", "审结"];
 
 /// What a lexicon word says about a clause (bit flags).
@@ -211,7 +241,15 @@ fn lexicon() -> &'static Lexicon {
             add(w, Some((t, true)), 0);
         }
         for (w, t) in OTHER_TOPICS {
-            add(w, Some((t, false)), if w == "依申请公开" { APPLICATION } else { 0 });
+            add(
+                w,
+                Some((t, false)),
+                if w == "依申请公开" {
+                    APPLICATION
+                } else {
+                    0
+                },
+            );
         }
         for w in NOT_A_COUNT {
             add(w, None, NOT_COUNT);
@@ -234,8 +272,14 @@ fn lexicon() -> &'static Lexicon {
         add("规范性文件", None, 0);
         add("申请", None, APPLICATION);
         add("决定", None, DECISION);
-        let ac = aho_corasick::AhoCorasick::new(&words).expect("narrative words build an automaton");
-        Lexicon { ac, topic, flags, normative }
+        let ac =
+            aho_corasick::AhoCorasick::new(&words).expect("narrative words build an automaton");
+        Lexicon {
+            ac,
+            topic,
+            flags,
+            normative,
+        }
     })
 }
 
@@ -253,7 +297,8 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
             normative = normative.max(Some(m.end()));
         }
         if let Some((t, needs_applications)) = lex.topic[i] {
-            if (!needs_applications || about_applications) && best.is_none_or(|(e, _)| m.end() > e) {
+            if (!needs_applications || about_applications) && best.is_none_or(|(e, _)| m.end() > e)
+            {
                 best = Some((m.end(), t));
             }
         }
@@ -276,11 +321,16 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
         }
     } else if best.is_none() {
         // `…制发行政规范性文件14件，失效及废止34件`: the qualifier alone continues the topic.
-        if matches!(previous, Some(Topic::NormativeIssued | Topic::NormativeRepealed | Topic::NormativeInForce)) {
+        if matches!(
+            previous,
+            Some(Topic::NormativeIssued | Topic::NormativeRepealed | Topic::NormativeInForce)
+        ) {
             return qualifier.into_iter().collect();
         }
     }
-    let Some((_, topic)) = best else { return Vec::new() };
+    let Some((_, topic)) = best else {
+        return Vec::new();
+    };
     match topic {
         Topic::Received | Topic::Processed => {
             // `收到` is generic: the clause itself must be about applications. `办结` is
@@ -317,7 +367,13 @@ fn number_at(text: &str, i: usize) -> Option<(u64, usize)> {
         }
         // A thousands-separated number such as 1,234 is read whole.
         let mut len = digits;
-        while rest[len..].starts_with(',') && rest[len + 1..].bytes().take_while(|b| b.is_ascii_digit()).count() == 3 {
+        while rest[len..].starts_with(',')
+            && rest[len + 1..]
+                .bytes()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+                == 3
+        {
             len += 4;
         }
         let v: String = rest[..len].chars().filter(|c| c.is_ascii_digit()).collect();
@@ -339,17 +395,32 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Vec<(Topic, u64)> {
-        let p = SectionPara { text: text.into(), span: Span::new(0, text.len()), verbatim: true };
-        figures(&[p]).into_iter().map(|f| (f.topic, f.value)).collect()
+        let p = SectionPara {
+            text: text.into(),
+            span: Span::new(0, text.len()),
+            verbatim: true,
+        };
+        figures(&[p])
+            .into_iter()
+            .map(|f| (f.topic, f.value))
+            .collect()
     }
 
     #[test]
     fn application_figures() {
         assert_eq!(
             read("2023年，全区依申请公开93件，上年结转0件，现已办结80件，结转下年度继续办理13件。"),
-            vec![(Topic::Received, 93), (Topic::CarriedOver, 0), (Topic::Processed, 80), (Topic::CarriedForward, 13)]
+            vec![
+                (Topic::Received, 93),
+                (Topic::CarriedOver, 0),
+                (Topic::Processed, 80),
+                (Topic::CarriedForward, 13)
+            ]
         );
-        assert_eq!(read("全年共收到并办结政府信息公开申请42件。"), vec![(Topic::Received, 42), (Topic::Processed, 42)]);
+        assert_eq!(
+            read("全年共收到并办结政府信息公开申请42件。"),
+            vec![(Topic::Received, 42), (Topic::Processed, 42)]
+        );
         assert_eq!(
             read("申请办理结果：“予以公开”的32件，“区分处理后公开”的2件，“不予公开”的1件，“无法提供”的二十一件。"),
             vec![

@@ -19,11 +19,17 @@ pub struct Number {
 
 impl Number {
     /// Zero, the value of a blank cell.
-    pub const ZERO: Number = Number { mantissa: 0, scale: 0 };
+    pub const ZERO: Number = Number {
+        mantissa: 0,
+        scale: 0,
+    };
 
     /// An integer.
     pub const fn int(v: i64) -> Number {
-        Number { mantissa: v, scale: 0 }
+        Number {
+            mantissa: v,
+            scale: 0,
+        }
     }
 
     /// `mantissa × 10^-scale`.
@@ -62,14 +68,19 @@ impl Number {
     /// Exact sum; `None` on overflow.
     pub fn checked_add(self, other: Number) -> Option<Number> {
         let scale = self.scale.max(other.scale);
-        let a = self.mantissa.checked_mul(10i64.checked_pow(scale - self.scale)?)?;
-        let b = other.mantissa.checked_mul(10i64.checked_pow(scale - other.scale)?)?;
+        let a = self
+            .mantissa
+            .checked_mul(10i64.checked_pow(scale - self.scale)?)?;
+        let b = other
+            .mantissa
+            .checked_mul(10i64.checked_pow(scale - other.scale)?)?;
         Some(Number::new(a.checked_add(b)?, scale))
     }
 
     /// Sum of many numbers, saturating to `None` on overflow.
     pub fn sum<I: IntoIterator<Item = Number>>(it: I) -> Option<Number> {
-        it.into_iter().try_fold(Number::ZERO, |acc, n| acc.checked_add(n))
+        it.into_iter()
+            .try_fold(Number::ZERO, |acc, n| acc.checked_add(n))
     }
 }
 
@@ -81,7 +92,13 @@ impl fmt::Display for Number {
         let sign = if self.mantissa < 0 { "-" } else { "" };
         let abs = self.mantissa.unsigned_abs();
         let div = 10u64.pow(self.scale);
-        write!(f, "{sign}{}.{:0width$}", abs / div, abs % div, width = self.scale as usize)
+        write!(
+            f,
+            "{sign}{}.{:0width$}",
+            abs / div,
+            abs % div,
+            width = self.scale as usize
+        )
     }
 }
 
@@ -113,7 +130,19 @@ pub enum CellText {
 }
 
 const UNITS: [&str; 9] = ["万元", "人次", "元", "件", "个", "项", "条", "次", "宗"];
-const BLANK_MARKERS: [&str; 11] = ["", "/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "空"];
+const BLANK_MARKERS: [&str; 11] = [
+    "",
+    "/",
+    "\\",
+    "-",
+    "--",
+    "—",
+    "——",
+    "–",
+    "无",
+    "不适用",
+    "空",
+];
 
 /// Reads one cell's text.
 pub fn read_cell_text(raw: &str) -> CellText {
@@ -125,7 +154,22 @@ pub fn read_cell_text(raw: &str) -> CellText {
     }
     if let Some(c) = t.chars().next() {
         let may_be_value = c.is_ascii()
-            || matches!(c, '０'..='９' | '＋' | '－' | '−' | '／' | '—' | '–' | '无' | '不' | '空' | '\u{200B}' | '\u{FEFF}');
+            || matches!(
+                c,
+                '０'
+                    ..='９'
+                        | '＋'
+                        | '－'
+                        | '−'
+                        | '／'
+                        | '—'
+                        | '–'
+                        | '无'
+                        | '不'
+                        | '空'
+                        | '\u{200B}'
+                        | '\u{FEFF}'
+            );
         if !may_be_value {
             return CellText::Text;
         }
@@ -230,7 +274,16 @@ mod tests {
 
     #[test]
     fn labels_are_not_numbers() {
-        for t in ["1.属于国家秘密", "3.", "1,2", "12,34", "规章", "2023年", "1.2.3", "第3页"] {
+        for t in [
+            "1.属于国家秘密",
+            "3.",
+            "1,2",
+            "12,34",
+            "规章",
+            "2023年",
+            "1.2.3",
+            "第3页",
+        ] {
             assert_eq!(num(t), None, "{t}");
         }
     }

@@ -114,7 +114,11 @@ impl Gazetteer {
             .filter_map(|l| l.split_once('\t'))
             .map(|(code, name)| Division { code, name })
             .collect();
-        let by_code = divisions.iter().enumerate().map(|(i, d)| (d.code, i)).collect();
+        let by_code = divisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.code, i))
+            .collect();
         let mut by_form: HashMap<&'static str, Vec<usize>> = HashMap::new();
         for (i, d) in divisions.iter().enumerate() {
             if d.is_placeholder() {
@@ -130,7 +134,12 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&forms)
             .expect("division names build an automaton");
-        Gazetteer { divisions, by_code, by_form, matcher }
+        Gazetteer {
+            divisions,
+            by_code,
+            by_form,
+            matcher,
+        }
     }
 
     /// The division with this code.
@@ -145,7 +154,10 @@ impl Gazetteer {
 
     /// The divisions named `name` (full name or without its generic suffix).
     pub fn named(&self, name: &str) -> Vec<&Division> {
-        self.by_form.get(name).map(|v| v.iter().map(|&i| &self.divisions[i]).collect()).unwrap_or_default()
+        self.by_form
+            .get(name)
+            .map(|v| v.iter().map(|&i| &self.divisions[i]).collect())
+            .unwrap_or_default()
     }
 
     /// The chain from the province down to `d` (placeholders left out).
@@ -183,10 +195,20 @@ impl Gazetteer {
     pub fn resolve(&self, query: &str) -> Result<&Division, String> {
         match self.lookup(query).as_slice() {
             [one] => Ok(one),
-            [] => Err(format!("找不到地区“{query}”：请给出区划代码或带上级的全称，例如 河北省秦皇岛市山海关区")),
+            [] => Err(format!(
+                "找不到地区“{query}”：请给出区划代码或带上级的全称，例如 河北省秦皇岛市山海关区"
+            )),
             many => {
-                let list: Vec<String> = many.iter().take(12).map(|d| format!("{}（{}）", self.path(d), d.code)).collect();
-                Err(format!("“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}", many.len(), list.join("、")))
+                let list: Vec<String> = many
+                    .iter()
+                    .take(12)
+                    .map(|d| format!("{}（{}）", self.path(d), d.code))
+                    .collect();
+                Err(format!(
+                    "“{query}”有 {} 处同名地区，请写明上级或用区划代码：{}",
+                    many.len(),
+                    list.join("、")
+                ))
             }
         }
     }
@@ -199,13 +221,30 @@ impl Gazetteer {
         for (at, form) in self.mentions(text) {
             let named = self.by_form[form].iter().map(|&i| &self.divisions[i]);
             match &mut chain {
-                None => chain = Some(Chain { end: at + form.len(), form, divisions: named.collect(), parents: Vec::new() }),
+                None => {
+                    chain = Some(Chain {
+                        end: at + form.len(),
+                        form,
+                        divisions: named.collect(),
+                        parents: Vec::new(),
+                    })
+                }
                 Some(c) => {
-                    let within: Vec<&Division> =
-                        named.filter(|d| c.divisions.iter().any(|p| d.code.starts_with(p.code) && d.code != p.code)).collect();
+                    let within: Vec<&Division> = named
+                        .filter(|d| {
+                            c.divisions
+                                .iter()
+                                .any(|p| d.code.starts_with(p.code) && d.code != p.code)
+                        })
+                        .collect();
                     if !within.is_empty() {
                         c.parents.push(c.form);
-                        *c = Chain { end: at + form.len(), form, divisions: within, parents: std::mem::take(&mut c.parents) };
+                        *c = Chain {
+                            end: at + form.len(),
+                            form,
+                            divisions: within,
+                            parents: std::mem::take(&mut c.parents),
+                        };
                     }
                 }
             }
@@ -215,7 +254,10 @@ impl Gazetteer {
 
     /// Place names in `text`, left to right, longest first: `(byte offset, form)`.
     fn mentions<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
-        self.matcher.find_iter(text).map(|m| (m.start(), &text[m.start()..m.end()])).collect()
+        self.matcher
+            .find_iter(text)
+            .map(|m| (m.start(), &text[m.start()..m.end()]))
+            .collect()
     }
 }
 
@@ -346,7 +388,9 @@ impl Placement {
 
 /// The agency's name with spaces and brackets of a publisher line removed.
 pub fn normalise_name(name: &str) -> String {
-    name.chars().filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"')).collect()
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"'))
+        .collect()
 }
 
 /// Places the agency of a report. See the module doc for the method.
@@ -362,7 +406,11 @@ pub fn place(clues: &Clues<'_>) -> Placement {
             candidates: Vec::new(),
         };
     };
-    let mut evidence: Vec<String> = chain.parents.iter().map(|p| format!("机构名称中的上级区划“{p}”")).collect();
+    let mut evidence: Vec<String> = chain
+        .parents
+        .iter()
+        .map(|p| format!("机构名称中的上级区划“{p}”"))
+        .collect();
     let (last, mut candidates) = (chain.form, chain.divisions);
     let kind = kind_of(&name[chain.end..]);
 
@@ -373,7 +421,11 @@ pub fn place(clues: &Clues<'_>) -> Placement {
         }
     }
     if candidates.len() > 1 {
-        let sources = [("标题", clues.title.unwrap_or("")), ("来源地址", clues.origin.unwrap_or("")), ("正文", clues.text)];
+        let sources = [
+            ("标题", clues.title.unwrap_or("")),
+            ("来源地址", clues.origin.unwrap_or("")),
+            ("正文", clues.text),
+        ];
         if let Some((chosen, why)) = decide_by_parent_mentions(g, &candidates, &sources) {
             evidence.push(why);
             candidates = vec![chosen];
@@ -390,11 +442,26 @@ pub fn place(clues: &Clues<'_>) -> Placement {
                     evidence.push(code_clue);
                 }
             }
-            Placement { resolution: Resolution::Resolved, division: Some(one), kind, evidence, candidates: Vec::new() }
+            Placement {
+                resolution: Resolution::Resolved,
+                division: Some(one),
+                kind,
+                evidence,
+                candidates: Vec::new(),
+            }
         }
         _ => {
-            evidence.push(format!("“{last}”有 {} 处同名区划，报告中没有能区分它们的上级地名或代码", candidates.len()));
-            Placement { resolution: Resolution::Ambiguous, division: None, kind, evidence, candidates }
+            evidence.push(format!(
+                "“{last}”有 {} 处同名区划，报告中没有能区分它们的上级地名或代码",
+                candidates.len()
+            ));
+            Placement {
+                resolution: Resolution::Ambiguous,
+                division: None,
+                kind,
+                evidence,
+                candidates,
+            }
         }
     }
 }
@@ -411,9 +478,15 @@ fn kind_of(rest: &str) -> AgencyKind {
 
 /// A division code inside the 索引号 (e.g. the 统一社会信用代码 `11331024…` carries 331024)
 /// that only one candidate lies within.
-fn decide_by_index_number(candidates: &[&'static Division], index: Option<&str>) -> Option<(&'static Division, String)> {
+fn decide_by_index_number(
+    candidates: &[&'static Division],
+    index: Option<&str>,
+) -> Option<(&'static Division, String)> {
     let index = index?;
-    let digits: Vec<String> = index.split(|c: char| !c.is_ascii_alphanumeric()).map(str::to_string).collect();
+    let digits: Vec<String> = index
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_string)
+        .collect();
     let fits = |d: &Division| {
         let county = &d.code[..d.code.len().min(6)];
         let county6 = format!("{county:0<6}");
@@ -440,7 +513,12 @@ fn decide_by_parent_mentions(
     for &d in candidates {
         let ancestors = g.ancestry(d);
         let mut depth_found = None;
-        for (depth, a) in ancestors.iter().enumerate().take(ancestors.len().saturating_sub(1)).rev() {
+        for (depth, a) in ancestors
+            .iter()
+            .enumerate()
+            .take(ancestors.len().saturating_sub(1))
+            .rev()
+        {
             if let Some((where_, _)) = sources.iter().find(|(_, s)| s.contains(a.name)) {
                 depth_found = Some((depth + 1, format!("{where_}提到上级区划“{}”", a.name)));
                 break;
@@ -462,13 +540,19 @@ mod tests {
 
     fn resolved(clues: Clues<'_>) -> (String, Placement) {
         let p = place(&clues);
-        let path = p.division.map(|d| Gazetteer::get().path(d)).unwrap_or_default();
+        let path = p
+            .division
+            .map(|d| Gazetteer::get().path(d))
+            .unwrap_or_default();
         (path, p)
     }
 
     #[test]
     fn a_unique_name_resolves_alone() {
-        let (path, p) = resolved(Clues { agency: "泉港区人民政府办公室", ..Default::default() });
+        let (path, p) = resolved(Clues {
+            agency: "泉港区人民政府办公室",
+            ..Default::default()
+        });
         assert_eq!(path, "福建省泉州市泉港区");
         assert_eq!(p.kind, AgencyKind::Government);
         assert!(p.evidence[0].contains("唯一"), "{:?}", p.evidence);
@@ -478,14 +562,23 @@ mod tests {
     fn name_variants_are_one_agency() {
         let keys: Vec<String> = ["泉港区人民政府", "泉港区", "泉港区人民政府办公室"]
             .into_iter()
-            .map(|n| place(&Clues { agency: n, ..Default::default() }).agency_key(n))
+            .map(|n| {
+                place(&Clues {
+                    agency: n,
+                    ..Default::default()
+                })
+                .agency_key(n)
+            })
             .collect();
         assert!(keys.iter().all(|k| k == "350505/人民政府"), "{keys:?}");
     }
 
     #[test]
     fn a_parent_in_the_name_decides() {
-        let (path, p) = resolved(Clues { agency: "山海关区南关街道办事处", ..Default::default() });
+        let (path, p) = resolved(Clues {
+            agency: "山海关区南关街道办事处",
+            ..Default::default()
+        });
         assert_eq!(path, "河北省秦皇岛市山海关区南关街道");
         assert_eq!(p.division.unwrap().level(), Level::Township);
         assert!(p.evidence.iter().any(|e| e.contains("山海关区")));
@@ -494,29 +587,54 @@ mod tests {
     #[test]
     fn a_parent_in_the_text_decides_and_without_it_nothing_is_guessed() {
         let text = "西大街街道按照文峰区政府关于政府信息公开工作的部署……";
-        let (path, p) = resolved(Clues { agency: "西大街", text, ..Default::default() });
+        let (path, p) = resolved(Clues {
+            agency: "西大街",
+            text,
+            ..Default::default()
+        });
         assert_eq!(path, "河南省安阳市文峰区西大街街道");
-        assert!(p.evidence.iter().any(|e| e.contains("正文") && e.contains("文峰区")), "{:?}", p.evidence);
+        assert!(
+            p.evidence
+                .iter()
+                .any(|e| e.contains("正文") && e.contains("文峰区")),
+            "{:?}",
+            p.evidence
+        );
 
-        let p = place(&Clues { agency: "西大街", text: "本街道认真落实……", ..Default::default() });
+        let p = place(&Clues {
+            agency: "西大街",
+            text: "本街道认真落实……",
+            ..Default::default()
+        });
         assert_eq!(p.resolution, Resolution::Ambiguous);
         assert!(p.division.is_none());
         assert!(p.candidates.len() >= 7, "{:?}", p.candidates);
         // Two candidates equally supported (both in 河南省) still decide nothing.
-        let p = place(&Clues { agency: "西大街", text: "河南省", ..Default::default() });
+        let p = place(&Clues {
+            agency: "西大街",
+            text: "河南省",
+            ..Default::default()
+        });
         assert_eq!(p.resolution, Resolution::Ambiguous);
     }
 
     #[test]
     fn the_index_number_carries_a_division_code() {
-        let p = place(&Clues { agency: "南关街道", index_number: Some("11130303000000000X/2024-1"), ..Default::default() });
+        let p = place(&Clues {
+            agency: "南关街道",
+            index_number: Some("11130303000000000X/2024-1"),
+            ..Default::default()
+        });
         assert_eq!(p.division.unwrap().code, "130303001");
         assert!(p.evidence.iter().any(|e| e.contains("130303")));
     }
 
     #[test]
     fn departments_are_told_from_the_government() {
-        let p = place(&Clues { agency: "仙居县审计局", ..Default::default() });
+        let p = place(&Clues {
+            agency: "仙居县审计局",
+            ..Default::default()
+        });
         assert_eq!(p.division.unwrap().code, "331024");
         assert_eq!(p.kind, AgencyKind::Department("审计局".into()));
         assert_eq!(p.agency_key("仙居县审计局"), "331024/审计局");
@@ -524,7 +642,10 @@ mod tests {
 
     #[test]
     fn names_without_a_place_are_unresolved() {
-        let p = place(&Clues { agency: "某某委员会", ..Default::default() });
+        let p = place(&Clues {
+            agency: "某某委员会",
+            ..Default::default()
+        });
         assert_eq!(p.resolution, Resolution::Unresolved);
         assert_eq!(p.agency_key("某某委员会"), "?/某某委员会");
     }

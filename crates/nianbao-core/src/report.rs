@@ -135,15 +135,36 @@ impl Report {
     /// A report made of values alone, with no source document: a roll-up of several
     /// reports, or figures computed from a register. Rendered and checked like any other;
     /// its spans are empty.
-    pub fn from_values(year: Option<u16>, agency: &str, format: Format, values: impl IntoIterator<Item = (CellId, Number)>) -> Report {
-        let cells = values.into_iter().map(|(id, value)| CellValue { id, value, blank: false, raw: value.to_string(), span: Span::default() });
+    pub fn from_values(
+        year: Option<u16>,
+        agency: &str,
+        format: Format,
+        values: impl IntoIterator<Item = (CellId, Number)>,
+    ) -> Report {
+        let cells = values.into_iter().map(|(id, value)| CellValue {
+            id,
+            value,
+            blank: false,
+            raw: value.to_string(),
+            span: Span::default(),
+        });
         Report::from_cells(year, agency, format, cells.collect())
     }
 
     /// A report made of cells read before (e.g. from the corpus store), keeping their
     /// spans into a source that is not at hand.
-    pub fn from_cells(year: Option<u16>, agency: &str, format: Format, mut cells: Vec<CellValue>) -> Report {
-        let document = Document { source: String::new(), kind: crate::document::SourceKind::Text, blocks: Vec::new(), locations: Vec::new() };
+    pub fn from_cells(
+        year: Option<u16>,
+        agency: &str,
+        format: Format,
+        mut cells: Vec<CellValue>,
+    ) -> Report {
+        let document = Document {
+            source: String::new(),
+            kind: crate::document::SourceKind::Text,
+            blocks: Vec::new(),
+            locations: Vec::new(),
+        };
         cells.sort_by_key(|c| c.id.index());
         cells.dedup_by_key(|c| c.id);
         let mut parts: Vec<(String, Format)> = Vec::new();
@@ -157,9 +178,17 @@ impl Report {
                 parts.push((part, format));
             }
         }
-        let located = |value: String| Located { value, span: Span::default(), source: "values" };
+        let located = |value: String| Located {
+            value,
+            span: Span::default(),
+            source: "values",
+        };
         let meta = Meta {
-            year: year.map(|y| Located { value: y, span: Span::default(), source: "values" }),
+            year: year.map(|y| Located {
+                value: y,
+                span: Span::default(),
+                source: "values",
+            }),
             agency: Some(located(agency.to_string())),
             ..Meta::default()
         };
@@ -232,6 +261,8 @@ impl Report {
 
     /// True when the report has any cell of table 三's row `row` (e.g. `other`).
     pub fn has_t3_row(&self, row: &str) -> bool {
-        self.cells.iter().any(|c| c.id.def().table == crate::template::TableId::T3 && c.id.def().row == row)
+        self.cells
+            .iter()
+            .any(|c| c.id.def().table == crate::template::TableId::T3 && c.id.def().row == row)
     }
 }

@@ -89,7 +89,11 @@ pub struct SectionDef {
 
 /// The six sections in order.
 pub static SECTIONS: [SectionDef; 6] = [
-    SectionDef { number: 1, canonical: "一、总体情况", keys: &[&["总体情况"], &["概述"]] },
+    SectionDef {
+        number: 1,
+        canonical: "一、总体情况",
+        keys: &[&["总体情况"], &["概述"]],
+    },
     SectionDef {
         number: 2,
         canonical: "二、主动公开政府信息情况",
@@ -98,7 +102,11 @@ pub static SECTIONS: [SectionDef; 6] = [
     SectionDef {
         number: 3,
         canonical: "三、收到和处理政府信息公开申请情况",
-        keys: &[&["收到和处理政府信息公开申请"], &["收到", "处理", "申请情况"], &["依申请公开"]],
+        keys: &[
+            &["收到和处理政府信息公开申请"],
+            &["收到", "处理", "申请情况"],
+            &["依申请公开"],
+        ],
     },
     SectionDef {
         number: 4,
@@ -118,7 +126,8 @@ pub static SECTIONS: [SectionDef; 6] = [
 ];
 
 /// Chinese numerals 一…十 used to number sections.
-pub const SECTION_NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+pub const SECTION_NUMERALS: [char; 10] =
+    ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 // ---------------------------------------------------------------------------
 // Columns and rows
@@ -181,7 +190,11 @@ pub struct T2Row {
 pub static T2_BLOCKS: [T2Block; 5] = [
     T2Block {
         item: "第二十条第（一）项",
-        columns_2021: &[col("issued", "本年制发件数"), col("repealed", "本年废止件数"), col("in_force", "现行有效件数")],
+        columns_2021: &[
+            col("issued", "本年制发件数"),
+            col("repealed", "本年废止件数"),
+            col("in_force", "现行有效件数"),
+        ],
         columns_2019: &[
             col("new_made", "本年新制作数量"),
             col("new_published", "本年新公开数量"),
@@ -190,7 +203,12 @@ pub static T2_BLOCKS: [T2Block; 5] = [
         header_2021: &["制发件数", "废止件数", "现行有效"],
         header_2019: &["新制作数量", "新公开数量", "对外公开总数量"],
         rows: &[
-            T2Row { key: "regulations", label_2021: Some("规章"), label_2019: Some("规章"), keys: &["规章"] },
+            T2Row {
+                key: "regulations",
+                label_2021: Some("规章"),
+                label_2019: Some("规章"),
+                keys: &["规章"],
+            },
             T2Row {
                 key: "normative_docs",
                 label_2021: Some("行政规范性文件"),
@@ -202,11 +220,20 @@ pub static T2_BLOCKS: [T2Block; 5] = [
     T2Block {
         item: "第二十条第（五）项",
         columns_2021: &[col("decisions", "本年处理决定数量")],
-        columns_2019: &[col("prev_items", "上一年项目数量"), col("change", "本年增/减"), col("decisions", "处理决定数量")],
+        columns_2019: &[
+            col("prev_items", "上一年项目数量"),
+            col("change", "本年增/减"),
+            col("decisions", "处理决定数量"),
+        ],
         header_2021: &["本年处理决定数量"],
         header_2019: &["上一年项目数量", "本年增/减"],
         rows: &[
-            T2Row { key: "licensing", label_2021: Some("行政许可"), label_2019: Some("行政许可"), keys: &["行政许可"] },
+            T2Row {
+                key: "licensing",
+                label_2021: Some("行政许可"),
+                label_2019: Some("行政许可"),
+                keys: &["行政许可"],
+            },
             T2Row {
                 key: "other_services",
                 label_2021: None,
@@ -218,18 +245,35 @@ pub static T2_BLOCKS: [T2Block; 5] = [
     T2Block {
         item: "第二十条第（六）项",
         columns_2021: &[col("decisions", "本年处理决定数量")],
-        columns_2019: &[col("prev_items", "上一年项目数量"), col("change", "本年增/减"), col("decisions", "处理决定数量")],
+        columns_2019: &[
+            col("prev_items", "上一年项目数量"),
+            col("change", "本年增/减"),
+            col("decisions", "处理决定数量"),
+        ],
         header_2021: &["本年处理决定数量"],
         header_2019: &["上一年项目数量", "本年增/减"],
         rows: &[
-            T2Row { key: "punishment", label_2021: Some("行政处罚"), label_2019: Some("行政处罚"), keys: &["行政处罚"] },
-            T2Row { key: "coercion", label_2021: Some("行政强制"), label_2019: Some("行政强制"), keys: &["行政强制"] },
+            T2Row {
+                key: "punishment",
+                label_2021: Some("行政处罚"),
+                label_2019: Some("行政处罚"),
+                keys: &["行政处罚"],
+            },
+            T2Row {
+                key: "coercion",
+                label_2021: Some("行政强制"),
+                label_2019: Some("行政强制"),
+                keys: &["行政强制"],
+            },
         ],
     },
     T2Block {
         item: "第二十条第（八）项",
         columns_2021: &[col("amount", "本年收费金额（单位：万元）")],
-        columns_2019: &[col("prev_items", "上一年项目数量"), col("change", "本年增/减")],
+        columns_2019: &[
+            col("prev_items", "上一年项目数量"),
+            col("change", "本年增/减"),
+        ],
         header_2021: &["收费金额"],
         header_2019: &["上一年项目数量", "本年增/减"],
         rows: &[T2Row {
@@ -314,32 +358,266 @@ const OTHER: Option<&str> = Some("（六）其他处理");
 
 /// 收到和处理政府信息公开申请情况 — the rows of table 三 in template order (both formats).
 pub static T3_ROWS: [T3Row; 26] = [
-    t3!("new", "一、本年新收政府信息公开申请数量", None, true, true, ["本年新收", "新收政府信息公开申请"], New, "new"),
-    t3!("carried_over", "二、上年结转政府信息公开申请数量", None, true, true, ["上年结转", "上年度结转"], CarriedOver, "carried_over"),
-    t3!("granted", "（一）予以公开", Some("三、本年度办理结果"), true, true, ["予以公开"], Outcome, "granted"),
-    t3!("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None, true, true, ["部分公开", "区分处理的"], Outcome, "partial"),
-    t3!("denied.state_secret", "1.属于国家秘密", DENIED, true, true, ["国家秘密"], Outcome, "denied"),
-    t3!("denied.law_prohibited", "2.其他法律行政法规禁止公开", DENIED, true, true, ["法律行政法规禁止"], Outcome, "denied"),
-    t3!("denied.three_safeties", "3.危及“三安全一稳定”", DENIED, true, true, ["三安全一稳定"], Outcome, "denied"),
-    t3!("denied.third_party", "4.保护第三方合法权益", DENIED, true, true, ["第三方合法权益"], Outcome, "denied"),
-    t3!("denied.internal_affairs", "5.属于三类内部事务信息", DENIED, true, true, ["内部事务"], Outcome, "denied"),
-    t3!("denied.process_info", "6.属于四类过程性信息", DENIED, true, true, ["过程性信息"], Outcome, "denied"),
-    t3!("denied.enforcement_file", "7.属于行政执法案卷", DENIED, true, true, ["行政执法案卷"], Outcome, "denied"),
-    t3!("denied.inquiry", "8.属于行政查询事项", DENIED, true, true, ["行政查询"], Outcome, "denied"),
-    t3!("unavailable.not_held", "1.本机关不掌握相关政府信息", UNAVAILABLE, true, true, ["不掌握"], Outcome, "unavailable"),
-    t3!("unavailable.need_creation", "2.没有现成信息需要另行制作", UNAVAILABLE, true, true, ["另行制作", "没有现成信息"], Outcome, "unavailable"),
-    t3!("unavailable.unclear", "3.补正后申请内容仍不明确", UNAVAILABLE, true, true, ["仍不明确"], Outcome, "unavailable"),
-    t3!("not_processed.petition", "1.信访举报投诉类申请", NOT_PROCESSED, true, true, ["信访举报投诉"], Outcome, "not_processed"),
-    t3!("not_processed.duplicate", "2.重复申请", NOT_PROCESSED, true, true, ["重复申请"], Outcome, "not_processed"),
-    t3!("not_processed.publication", "3.要求提供公开出版物", NOT_PROCESSED, true, true, ["公开出版物"], Outcome, "not_processed"),
-    t3!("not_processed.mass_repeat", "4.无正当理由大量反复申请", NOT_PROCESSED, true, true, ["大量反复"], Outcome, "not_processed"),
-    t3!("not_processed.confirm", "5.要求行政机关确认或重新出具已获取信息", NOT_PROCESSED, true, true, ["重新出具", "确认或重新"], Outcome, "not_processed"),
-    t3!("other", "（六）其他处理", None, false, true, ["其他处理"], Outcome, "other"),
-    t3!("other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", OTHER, true, false, ["逾期不补正"], Outcome, "other"),
-    t3!("other.unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", OTHER, true, false, ["收费通知", "缴纳费用"], Outcome, "other"),
-    t3!("other.other", "3.其他", OTHER, true, false, ["3.其他"], Outcome, "other"),
-    t3!("total_processed", "（七）总计", None, true, true, ["(七)总计", "七)总计", "(七)合计", "七、总计"], TotalProcessed, "total_processed"),
-    t3!("carried_forward", "四、结转下年度继续办理", None, true, true, ["结转下年"], CarriedForward, "carried_forward"),
+    t3!(
+        "new",
+        "一、本年新收政府信息公开申请数量",
+        None,
+        true,
+        true,
+        ["本年新收", "新收政府信息公开申请"],
+        New,
+        "new"
+    ),
+    t3!(
+        "carried_over",
+        "二、上年结转政府信息公开申请数量",
+        None,
+        true,
+        true,
+        ["上年结转", "上年度结转"],
+        CarriedOver,
+        "carried_over"
+    ),
+    t3!(
+        "granted",
+        "（一）予以公开",
+        Some("三、本年度办理结果"),
+        true,
+        true,
+        ["予以公开"],
+        Outcome,
+        "granted"
+    ),
+    t3!(
+        "partial",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        None,
+        true,
+        true,
+        ["部分公开", "区分处理的"],
+        Outcome,
+        "partial"
+    ),
+    t3!(
+        "denied.state_secret",
+        "1.属于国家秘密",
+        DENIED,
+        true,
+        true,
+        ["国家秘密"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.law_prohibited",
+        "2.其他法律行政法规禁止公开",
+        DENIED,
+        true,
+        true,
+        ["法律行政法规禁止"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.three_safeties",
+        "3.危及“三安全一稳定”",
+        DENIED,
+        true,
+        true,
+        ["三安全一稳定"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.third_party",
+        "4.保护第三方合法权益",
+        DENIED,
+        true,
+        true,
+        ["第三方合法权益"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.internal_affairs",
+        "5.属于三类内部事务信息",
+        DENIED,
+        true,
+        true,
+        ["内部事务"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.process_info",
+        "6.属于四类过程性信息",
+        DENIED,
+        true,
+        true,
+        ["过程性信息"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.enforcement_file",
+        "7.属于行政执法案卷",
+        DENIED,
+        true,
+        true,
+        ["行政执法案卷"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "denied.inquiry",
+        "8.属于行政查询事项",
+        DENIED,
+        true,
+        true,
+        ["行政查询"],
+        Outcome,
+        "denied"
+    ),
+    t3!(
+        "unavailable.not_held",
+        "1.本机关不掌握相关政府信息",
+        UNAVAILABLE,
+        true,
+        true,
+        ["不掌握"],
+        Outcome,
+        "unavailable"
+    ),
+    t3!(
+        "unavailable.need_creation",
+        "2.没有现成信息需要另行制作",
+        UNAVAILABLE,
+        true,
+        true,
+        ["另行制作", "没有现成信息"],
+        Outcome,
+        "unavailable"
+    ),
+    t3!(
+        "unavailable.unclear",
+        "3.补正后申请内容仍不明确",
+        UNAVAILABLE,
+        true,
+        true,
+        ["仍不明确"],
+        Outcome,
+        "unavailable"
+    ),
+    t3!(
+        "not_processed.petition",
+        "1.信访举报投诉类申请",
+        NOT_PROCESSED,
+        true,
+        true,
+        ["信访举报投诉"],
+        Outcome,
+        "not_processed"
+    ),
+    t3!(
+        "not_processed.duplicate",
+        "2.重复申请",
+        NOT_PROCESSED,
+        true,
+        true,
+        ["重复申请"],
+        Outcome,
+        "not_processed"
+    ),
+    t3!(
+        "not_processed.publication",
+        "3.要求提供公开出版物",
+        NOT_PROCESSED,
+        true,
+        true,
+        ["公开出版物"],
+        Outcome,
+        "not_processed"
+    ),
+    t3!(
+        "not_processed.mass_repeat",
+        "4.无正当理由大量反复申请",
+        NOT_PROCESSED,
+        true,
+        true,
+        ["大量反复"],
+        Outcome,
+        "not_processed"
+    ),
+    t3!(
+        "not_processed.confirm",
+        "5.要求行政机关确认或重新出具已获取信息",
+        NOT_PROCESSED,
+        true,
+        true,
+        ["重新出具", "确认或重新"],
+        Outcome,
+        "not_processed"
+    ),
+    t3!(
+        "other",
+        "（六）其他处理",
+        None,
+        false,
+        true,
+        ["其他处理"],
+        Outcome,
+        "other"
+    ),
+    t3!(
+        "other.no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        OTHER,
+        true,
+        false,
+        ["逾期不补正"],
+        Outcome,
+        "other"
+    ),
+    t3!(
+        "other.unpaid_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        OTHER,
+        true,
+        false,
+        ["收费通知", "缴纳费用"],
+        Outcome,
+        "other"
+    ),
+    t3!(
+        "other.other",
+        "3.其他",
+        OTHER,
+        true,
+        false,
+        ["3.其他"],
+        Outcome,
+        "other"
+    ),
+    t3!(
+        "total_processed",
+        "（七）总计",
+        None,
+        true,
+        true,
+        ["(七)总计", "七)总计", "(七)合计", "七、总计"],
+        TotalProcessed,
+        "total_processed"
+    ),
+    t3!(
+        "carried_forward",
+        "四、结转下年度继续办理",
+        None,
+        true,
+        true,
+        ["结转下年"],
+        CarriedForward,
+        "carried_forward"
+    ),
 ];
 
 /// The three groups of table 四 (行政复议 and the two kinds of 行政诉讼).
@@ -435,7 +713,13 @@ impl CellId {
     pub fn from_key(key: &str) -> Option<CellId> {
         static BY_KEY: OnceLock<std::collections::HashMap<&'static str, CellId>> = OnceLock::new();
         BY_KEY
-            .get_or_init(|| catalogue().iter().enumerate().map(|(i, d)| (d.key.as_str(), CellId(i as u16))).collect())
+            .get_or_init(|| {
+                catalogue()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (d.key.as_str(), CellId(i as u16)))
+                    .collect()
+            })
             .get(key)
             .copied()
     }
@@ -458,8 +742,10 @@ impl CellId {
     /// The cell of table 三 at `row`, `column` (keys from [`T3_ROWS`] and [`T3_COLUMNS`]).
     pub fn t3(row: &str, column: &str) -> CellId {
         // The catalogue lays table 三 out row by row after table 二.
-        let r = key_position(T3_ROWS.iter().map(|x| x.key), row).unwrap_or_else(|| panic!("no row t3.{row}"));
-        let c = key_position(T3_COLUMNS.iter().map(|x| x.key), column).unwrap_or_else(|| panic!("no column {column}"));
+        let r = key_position(T3_ROWS.iter().map(|x| x.key), row)
+            .unwrap_or_else(|| panic!("no row t3.{row}"));
+        let c = key_position(T3_COLUMNS.iter().map(|x| x.key), column)
+            .unwrap_or_else(|| panic!("no column {column}"));
         CellId((t3_base() + r * T3_COLUMNS.len() + c) as u16)
     }
 
@@ -471,20 +757,32 @@ impl CellId {
 
     /// The cell of table 四 at `group`, `column`.
     pub fn t4(group: &str, column: &str) -> CellId {
-        let g = T4_GROUPS.iter().position(|x| x.key == group).unwrap_or_else(|| panic!("no group t4.{group}"));
-        let c = T4_COLUMNS.iter().position(|x| x.key == column).unwrap_or_else(|| panic!("no column {column}"));
+        let g = T4_GROUPS
+            .iter()
+            .position(|x| x.key == group)
+            .unwrap_or_else(|| panic!("no group t4.{group}"));
+        let c = T4_COLUMNS
+            .iter()
+            .position(|x| x.key == column)
+            .unwrap_or_else(|| panic!("no column {column}"));
         CellId((t3_base() + T3_ROWS.len() * T3_COLUMNS.len() + g * T4_COLUMNS.len() + c) as u16)
     }
 
     /// The cell of table 二 at `row`, `column`.
     pub fn t2(row: &str, column: &str) -> CellId {
-        Self::from_key(&format!("t2.{row}.{column}")).unwrap_or_else(|| panic!("no cell t2.{row}.{column}"))
+        Self::from_key(&format!("t2.{row}.{column}"))
+            .unwrap_or_else(|| panic!("no cell t2.{row}.{column}"))
     }
 
     /// A short Chinese description, e.g. `表三「（一）予以公开」行「自然人」列`.
     pub fn describe(self) -> String {
         let d = self.def();
-        format!("表{}「{}」行「{}」列", d.table.numeral(), d.row_label, d.column_label)
+        format!(
+            "表{}「{}」行「{}」列",
+            d.table.numeral(),
+            d.row_label,
+            d.column_label
+        )
     }
 }
 
@@ -503,13 +801,20 @@ impl serde::Serialize for CellId {
 /// Position of `key` among `keys`. Callers mostly pass the template's own `&'static str`,
 /// so the address is compared first and the text only when that finds nothing.
 fn key_position<'a>(keys: impl Iterator<Item = &'a str> + Clone, key: &str) -> Option<usize> {
-    keys.clone().position(|k| std::ptr::eq(k.as_ptr(), key.as_ptr()) && k.len() == key.len()).or_else(|| keys.into_iter().position(|k| k == key))
+    keys.clone()
+        .position(|k| std::ptr::eq(k.as_ptr(), key.as_ptr()) && k.len() == key.len())
+        .or_else(|| keys.into_iter().position(|k| k == key))
 }
 
 /// Index of the first table 三 cell in the catalogue.
 fn t3_base() -> usize {
     static BASE: OnceLock<usize> = OnceLock::new();
-    *BASE.get_or_init(|| catalogue().iter().position(|d| d.table == TableId::T3).unwrap_or(0))
+    *BASE.get_or_init(|| {
+        catalogue()
+            .iter()
+            .position(|d| d.table == TableId::T3)
+            .unwrap_or(0)
+    })
 }
 
 fn catalogue() -> &'static [CellDef] {
@@ -605,15 +910,36 @@ mod tests {
         // 2021: 10 + 25×7 + 15; 2019: 22 + 23×7 + 15 (template.md §1.4–1.6, §2).
         assert_eq!(n21, 10 + 175 + 15);
         assert_eq!(n19, 22 + 161 + 15);
-        assert_eq!(CellId::from_key("t3.denied.state_secret.natural").unwrap().key(), "t3.denied.state_secret.natural");
-        assert!(CellId::from_key("t2.licensing.decisions").unwrap().def().in_2019);
-        assert!(CellId::from_key("t2.licensing.decisions").unwrap().def().in_2021);
+        assert_eq!(
+            CellId::from_key("t3.denied.state_secret.natural")
+                .unwrap()
+                .key(),
+            "t3.denied.state_secret.natural"
+        );
+        assert!(
+            CellId::from_key("t2.licensing.decisions")
+                .unwrap()
+                .def()
+                .in_2019
+        );
+        assert!(
+            CellId::from_key("t2.licensing.decisions")
+                .unwrap()
+                .def()
+                .in_2021
+        );
         for row in &T3_ROWS {
             for c in &T3_COLUMNS {
-                assert_eq!(CellId::t3(row.key, c.key).key(), format!("t3.{}.{}", row.key, c.key));
+                assert_eq!(
+                    CellId::t3(row.key, c.key).key(),
+                    format!("t3.{}.{}", row.key, c.key)
+                );
             }
         }
-        assert_eq!(CellId::t4("suit_after_review", "total").key(), "t4.suit_after_review.total");
+        assert_eq!(
+            CellId::t4("suit_after_review", "total").key(),
+            "t4.suit_after_review.total"
+        );
     }
 
     #[test]

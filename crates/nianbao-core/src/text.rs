@@ -68,13 +68,27 @@ pub fn is_page_furniture(text: &str) -> bool {
     }
     if text.chars().count() <= 60 {
         let breadcrumb = text.contains("首页") && text.contains(['>', '›', '»', '＞']);
-        let pager = ["上一页", "下一页", "尾页", "打印本页", "关闭窗口", "【打印】", "【关闭】", "返回顶部"].iter().any(|w| text.contains(w));
+        let pager = [
+            "上一页",
+            "下一页",
+            "尾页",
+            "打印本页",
+            "关闭窗口",
+            "【打印】",
+            "【关闭】",
+            "返回顶部",
+        ]
+        .iter()
+        .any(|w| text.contains(w));
         if breadcrumb || pager {
             return true;
         }
     }
     // Page furniture is short and carries a digit.
-    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９']) {
+    if text.len() > 40
+        || !text.bytes().any(|b| b.is_ascii_digit())
+            && !text.contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９'])
+    {
         return false;
     }
     let t: String = fold_width(text).split_whitespace().collect();
@@ -204,10 +218,16 @@ mod tests {
     #[test]
     fn labels_normalise_brackets_spaces_quotes_and_enumerators() {
         assert_eq!(normalize_label("（三） 不予公开"), "(三)不予公开");
-        assert_eq!(normalize_label("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
+        assert_eq!(
+            normalize_label("3.危及“三安全一稳定”"),
+            "3.危及三安全一稳定"
+        );
         assert_eq!(normalize_label("商业 企业"), "商业企业");
         assert_eq!(normalize_label("3、其他"), "3.其他");
-        assert_eq!(normalize_label("第二十\u{a0}条第(一)项"), "第二十条第(一)项");
+        assert_eq!(
+            normalize_label("第二十\u{a0}条第(一)项"),
+            "第二十条第(一)项"
+        );
     }
 
     #[test]

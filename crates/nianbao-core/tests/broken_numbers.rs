@@ -15,9 +15,15 @@ use proptest::prelude::*;
 /// cell lost without a finding.
 fn read_back(r: &SynthReport, layout: Layout) -> Result<(usize, usize), TestCaseError> {
     let text = r.render(layout);
-    let report = nianbao_core::parse(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+    let report = nianbao_core::parse(text.as_bytes())
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
     let got: HashMap<&str, _> = report.cells.iter().map(|c| (c.id.key(), c.value)).collect();
-    let uncertain: Vec<&str> = report.diagnostics.iter().filter(|d| d.code == "E0002").flat_map(|d| d.cells.iter().map(|c| c.key())).collect();
+    let uncertain: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0002")
+        .flat_map(|d| d.cells.iter().map(|c| c.key()))
+        .collect();
     let (mut right, mut reported) = (0, 0);
     for (id, want, _) in r.expected_cells() {
         match got.get(id.key()) {
@@ -26,15 +32,33 @@ fn read_back(r: &SynthReport, layout: Layout) -> Result<(usize, usize), TestCase
                 right += 1;
             }
             None => {
-                prop_assert!(uncertain.contains(&id.key()), "{} lost without a finding ({:?})\n{}", id.key(), layout, text);
+                prop_assert!(
+                    uncertain.contains(&id.key()),
+                    "{} lost without a finding ({:?})\n{}",
+                    id.key(),
+                    layout,
+                    text
+                );
                 reported += 1;
             }
         }
     }
     // Every recovered row says so.
-    let recovered = report.diagnostics.iter().filter(|d| d.code == "E0006").count();
-    prop_assert!(layout != Layout::Glued || recovered > 0, "a glued report with nothing recovered\n{}", text);
-    prop_assert!(report.diagnostics.iter().filter(|d| d.code == "E0006").all(|d| d.severity == Severity::Info));
+    let recovered = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0006")
+        .count();
+    prop_assert!(
+        layout != Layout::Glued || recovered > 0,
+        "a glued report with nothing recovered\n{}",
+        text
+    );
+    prop_assert!(report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0006")
+        .all(|d| d.severity == Severity::Info));
     Ok((right, reported))
 }
 
@@ -64,12 +88,24 @@ fn most_broken_rows_come_back() {
             reported += b;
             let text = r.render(layout);
             let report = nianbao_core::parse(text.as_bytes()).unwrap();
-            t34_all += r.expected_cells().iter().filter(|(id, _, _)| !id.key().starts_with("t2.")).count();
-            t34_right += report.cells.iter().filter(|c| !c.id.key().starts_with("t2.")).count();
+            t34_all += r
+                .expected_cells()
+                .iter()
+                .filter(|(id, _, _)| !id.key().starts_with("t2."))
+                .count();
+            t34_right += report
+                .cells
+                .iter()
+                .filter(|c| !c.id.key().starts_with("t2."))
+                .count();
         }
         let share = t34_right as f64 / t34_all as f64;
         eprintln!("{layout:?}: {right} cells right, {reported} reported uncertain; tables 三/四 {:.1} % read", share * 100.0);
-        assert!(share > 0.9, "{layout:?}: only {:.1} % of tables 三/四 read", share * 100.0);
+        assert!(
+            share > 0.9,
+            "{layout:?}: only {:.1} % of tables 三/四 read",
+            share * 100.0
+        );
     }
 }
 
@@ -81,19 +117,48 @@ fn unambiguous_text_stands_and_errors_are_not_repaired() {
     let head = "2024年某县人民政府办公室政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n本列数据的勾稽关系 | 申请人情况\n自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计\n";
     let text = format!("{head}一、本年新收政府信息公开申请数量 | 1000002 |\n");
     let report = nianbao_core::parse(text.as_bytes()).unwrap();
-    assert!(report.cell_by_key("t3.new.natural").is_none() && report.cell_by_key("t3.new.total").is_none(), "a reading whose total fails is never taken");
-    let d = report.diagnostics.iter().find(|d| d.code == "E0002").unwrap();
-    assert!(d.message.contains("没有一种读法使本行总计等于各列之和"), "{}", d.message);
+    assert!(
+        report.cell_by_key("t3.new.natural").is_none()
+            && report.cell_by_key("t3.new.total").is_none(),
+        "a reading whose total fails is never taken"
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0002")
+        .unwrap();
+    assert!(
+        d.message.contains("没有一种读法使本行总计等于各列之和"),
+        "{}",
+        d.message
+    );
     assert!(!report.diagnostics.iter().any(|d| d.code == "E0006"));
 
     // 80 1 0 0 0 0 81 is the one reading whose total holds; 80 1 0 0 0 0 82 has none.
-    let ok = nianbao_core::parse(format!("{head}一、本年新收政府信息公开申请数量 | 801000081 |\n").as_bytes()).unwrap();
+    let ok = nianbao_core::parse(
+        format!("{head}一、本年新收政府信息公开申请数量 | 801000081 |\n").as_bytes(),
+    )
+    .unwrap();
     let v = |k: &str| ok.cell_by_key(k).map(|c| c.value.as_i64().unwrap());
-    assert_eq!((v("t3.new.natural"), v("t3.new.commercial"), v("t3.new.total")), (Some(80), Some(1), Some(81)));
-    let bad = nianbao_core::parse(format!("{head}一、本年新收政府信息公开申请数量 | 801000082 |\n").as_bytes()).unwrap();
+    assert_eq!(
+        (
+            v("t3.new.natural"),
+            v("t3.new.commercial"),
+            v("t3.new.total")
+        ),
+        (Some(80), Some(1), Some(81))
+    );
+    let bad = nianbao_core::parse(
+        format!("{head}一、本年新收政府信息公开申请数量 | 801000082 |\n").as_bytes(),
+    )
+    .unwrap();
     assert!(bad.cell_by_key("t3.new.total").is_none());
     let d = bad.diagnostics.iter().find(|d| d.code == "E0002").unwrap();
-    assert!(d.message.contains("没有一种读法使本行总计等于各列之和"), "{}", d.message);
+    assert!(
+        d.message.contains("没有一种读法使本行总计等于各列之和"),
+        "{}",
+        d.message
+    );
 }
 
 proptest! {

@@ -35,14 +35,32 @@ fn text_and_html_reports_match_their_labels() {
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(dir.join("labels")).unwrap().flatten() {
         let label_path = entry.path();
-        let stem = label_path.file_stem().unwrap().to_str().unwrap().to_string();
+        let stem = label_path
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let Some(raw) = raws.get(&stem) else { continue };
-        let ext = raw.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = raw
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let parsed = match ext.as_str() {
-            "pdf" => match std::process::Command::new("pdftotext").args(["-tsv", "-enc", "UTF-8"]).arg(raw).arg("-").output() {
-                Ok(out) if out.status.success() => nianbao_core::parse_pdf_tsv(&String::from_utf8_lossy(&out.stdout)),
+            "pdf" => match std::process::Command::new("pdftotext")
+                .args(["-tsv", "-enc", "UTF-8"])
+                .arg(raw)
+                .arg("-")
+                .output()
+            {
+                Ok(out) if out.status.success() => {
+                    nianbao_core::parse_pdf_tsv(&String::from_utf8_lossy(&out.stdout))
+                }
                 _ => {
-                    eprintln!("{stem}: pdftotext (poppler-utils) is not installed: PDF not compared");
+                    eprintln!(
+                        "{stem}: pdftotext (poppler-utils) is not installed: PDF not compared"
+                    );
                     continue;
                 }
             },
@@ -58,20 +76,41 @@ fn text_and_html_reports_match_their_labels() {
         };
         let cells: BTreeMap<String, String> = nianbao_core::render::cells::render(&report)
             .lines()
-            .filter_map(|l| l.split_once('\t').map(|(k, v)| (k.to_string(), v.to_string())))
+            .filter_map(|l| {
+                l.split_once('\t')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
             .collect();
         for line in std::fs::read_to_string(&label_path).unwrap().lines() {
-            let Some((key, want)) = line.split_once('\t') else { continue };
+            let Some((key, want)) = line.split_once('\t') else {
+                continue;
+            };
             let ok = match key.strip_suffix('~') {
                 Some(k) => cells.get(k).is_some_and(|v| v.contains(want)),
-                None if key.starts_with("meta.") => cells.get(key).map(String::as_str) == Some(want),
-                None => cells.get(key).and_then(|v| v.parse::<f64>().ok()) == want.parse::<f64>().ok() && cells.contains_key(key),
+                None if key.starts_with("meta.") => {
+                    cells.get(key).map(String::as_str) == Some(want)
+                }
+                None => {
+                    cells.get(key).and_then(|v| v.parse::<f64>().ok()) == want.parse::<f64>().ok()
+                        && cells.contains_key(key)
+                }
             };
             if !ok {
-                failures.push(format!("{stem}: {key} want {want} got {:?}", cells.get(key.trim_end_matches('~'))));
+                failures.push(format!(
+                    "{stem}: {key} want {want} got {:?}",
+                    cells.get(key.trim_end_matches('~'))
+                ));
             }
         }
     }
-    assert!(compared > 0, "the corpus has labels but no text or HTML report to compare");
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        compared > 0,
+        "the corpus has labels but no text or HTML report to compare"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -11,13 +11,27 @@ use nianbao_core::template::Format;
 fn exercise_report(report: &nianbao_core::Report) {
     let diags = nianbao_core::check(report, Some(report));
     let _ = nianbao_core::render::human::render("fuzz", &report.document.source, &diags);
-    let _ = serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", report)).unwrap();
+    let _ =
+        serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", report)).unwrap();
 }
 
 /// PDF words as `pdftotext -tsv` prints them: report-like text at random, overlapping,
 /// out-of-range positions, and malformed rows.
 fn random_tsv(rng: &mut fastrand::Rng) -> String {
-    let words = ["一、本年新收政府信息公开申请数量", "（七）总计", "12", "0", "-3-", "行政复议", "三、收到和处理政府信息公开申请情况", "第二十条第（一）项", "规章", "１２", "|", "NaN"];
+    let words = [
+        "一、本年新收政府信息公开申请数量",
+        "（七）总计",
+        "12",
+        "0",
+        "-3-",
+        "行政复议",
+        "三、收到和处理政府信息公开申请情况",
+        "第二十条第（一）项",
+        "规章",
+        "１２",
+        "|",
+        "NaN",
+    ];
     let mut tsv = String::from("level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n");
     for _ in 0..rng.usize(0..400) {
         let coord = |rng: &mut fastrand::Rng| match rng.u8(0..10) {
@@ -28,7 +42,11 @@ fn random_tsv(rng: &mut fastrand::Rng) -> String {
         };
         let (l, t, w, h) = (coord(rng), coord(rng), coord(rng), coord(rng));
         let level = if rng.u8(0..10) == 0 { rng.u8(0..9) } else { 5 };
-        tsv.push_str(&format!("{level}\t{}\t0\t0\t0\t0\t{l}\t{t}\t{w}\t{h}\t100\t{}\n", rng.u32(0..4), words[rng.usize(..words.len())]));
+        tsv.push_str(&format!(
+            "{level}\t{}\t0\t0\t0\t0\t{l}\t{t}\t{w}\t{h}\t100\t{}\n",
+            rng.u32(0..4),
+            words[rng.usize(..words.len())]
+        ));
     }
     tsv
 }
@@ -37,7 +55,8 @@ fn exercise(bytes: &[u8]) {
     if let Ok(report) = nianbao_core::parse(bytes) {
         let diags = nianbao_core::check(&report, Some(&report));
         let _ = nianbao_core::render::human::render("fuzz", &report.document.source, &diags);
-        let _ = serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", &report)).unwrap();
+        let _ = serde_json::to_string(&nianbao_core::render::json::parse_output("fuzz", &report))
+            .unwrap();
         let _ = nianbao_core::render::markdown::render(&report);
         let _ = nianbao_core::render::cells::render(&report);
     }
@@ -64,7 +83,17 @@ fn mangle(rng: &mut fastrand::Rng, mut b: Vec<u8>) -> Vec<u8> {
             }
             4 => b.truncate(at),
             5 => {
-                let junk = ["|", "\t", "<td rowspan=99999>", "</table>", "（七）总计", "一、", "999999999999999999", "\u{FEFF}", "\r"];
+                let junk = [
+                    "|",
+                    "\t",
+                    "<td rowspan=99999>",
+                    "</table>",
+                    "（七）总计",
+                    "一、",
+                    "999999999999999999",
+                    "\u{FEFF}",
+                    "\r",
+                ];
                 let j = junk[rng.usize(..junk.len())].as_bytes();
                 b.splice(at..at, j.iter().copied());
             }
@@ -89,7 +118,8 @@ fn remangle_docx(rng: &mut fastrand::Rng, docx: &[u8]) -> Vec<u8> {
         if name.ends_with(".xml") && rng.bool() {
             content = mangle(rng, content);
         }
-        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         zout.write_all(&content).unwrap();
     }
     zout.finish().unwrap().into_inner()
@@ -97,7 +127,10 @@ fn remangle_docx(rng: &mut fastrand::Rng, docx: &[u8]) -> Vec<u8> {
 
 #[test]
 fn no_input_makes_anything_panic() {
-    let secs: u64 = std::env::var("NIANBAO_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let secs: u64 = std::env::var("NIANBAO_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut seed = 1u64;
     let mut runs = 0;
@@ -124,7 +157,11 @@ fn no_input_makes_anything_panic() {
                     mangle(&mut rng, r.render_docx(&Default::default()))
                 }
                 _ => {
-                    let format = if rng.bool() { Format::V2021 } else { Format::V2019 };
+                    let format = if rng.bool() {
+                        Format::V2021
+                    } else {
+                        Format::V2019
+                    };
                     let layout = Layout::ALL[rng.usize(..Layout::ALL.len())];
                     let text = SynthReport::random(&mut rng, format).render(layout);
                     let bytes = if rng.u8(0..4) == 0 {

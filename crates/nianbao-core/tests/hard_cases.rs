@@ -47,10 +47,16 @@ fn labels_broken_over_lines() {
     let r = base(2);
     let mut out = Vec::new();
     for l in lines(&r.render(Layout::Pipe)) {
-        if let Some(rest) = l.strip_prefix("（二）部分公开（区分处理的，只计这一情形，不计其他情形） | ") {
+        if let Some(rest) =
+            l.strip_prefix("（二）部分公开（区分处理的，只计这一情形，不计其他情形） | ")
+        {
             out.push("（二）部分公开（区分处理的，只计这一情".to_string());
             out.push("形，不计其他情形）".to_string());
-            out.push(rest.replace(" | ", " ").trim_end_matches(['|', ' ']).to_string());
+            out.push(
+                rest.replace(" | ", " ")
+                    .trim_end_matches(['|', ' '])
+                    .to_string(),
+            );
         } else {
             out.push(l);
         }
@@ -67,10 +73,17 @@ fn table_4_flattened() {
     let end = text.find("五、存在的主要问题").unwrap();
     let nums: Vec<String> = nianbao_core::template::T4_GROUPS
         .iter()
-        .flat_map(|g| nianbao_core::template::T4_COLUMNS.iter().map(move |c| format!("t4.{}.{}", g.key, c.key)))
+        .flat_map(|g| {
+            nianbao_core::template::T4_COLUMNS
+                .iter()
+                .map(move |c| format!("t4.{}.{}", g.key, c.key))
+        })
         .map(|k| r.get(&k).to_string())
         .collect();
-    let flat = format!("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉\n{}\n", nums.join(" "));
+    let flat = format!(
+        "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉\n{}\n",
+        nums.join(" ")
+    );
     let text = format!("{}{}{}", &text[..start], flat, &text[end..]);
     cells_match(&r, &text);
 }
@@ -86,10 +99,22 @@ fn values_and_junk_characters() {
     let get = |k: &str| report.cell_by_key(k).map(|c| (c.value, c.blank));
     assert_eq!(get("t2.regulations.issued"), Some((Number::ZERO, true)));
     assert_eq!(get("t2.regulations.repealed"), Some((Number::ZERO, true)));
-    assert_eq!(get("t2.regulations.in_force"), Some((Number::int(1234), false)));
-    assert_eq!(get("t2.normative_docs.issued"), Some((Number::int(3), false)));
-    assert_eq!(get("t2.normative_docs.repealed"), Some((Number::int(11_398_889), false)));
-    assert_eq!(get("t2.normative_docs.in_force"), Some((Number::int(7), false)));
+    assert_eq!(
+        get("t2.regulations.in_force"),
+        Some((Number::int(1234), false))
+    );
+    assert_eq!(
+        get("t2.normative_docs.issued"),
+        Some((Number::int(3), false))
+    );
+    assert_eq!(
+        get("t2.normative_docs.repealed"),
+        Some((Number::int(11_398_889), false))
+    );
+    assert_eq!(
+        get("t2.normative_docs.in_force"),
+        Some((Number::int(7), false))
+    );
     assert_eq!(get("t2.fees.amount"), Some((Number::new(25, 1), false)));
 }
 
@@ -97,12 +122,24 @@ fn values_and_junk_characters() {
 #[test]
 fn totals_are_never_repaired() {
     let mut r = base(4);
-    r.values.insert(nianbao_core::template::CellId::t4("review", "upheld"), Number::int(10));
-    r.values.insert(nianbao_core::template::CellId::t4("review", "corrected"), Number::int(1));
-    r.values.insert(nianbao_core::template::CellId::t4("review", "total"), Number::ZERO);
+    r.values.insert(
+        nianbao_core::template::CellId::t4("review", "upheld"),
+        Number::int(10),
+    );
+    r.values.insert(
+        nianbao_core::template::CellId::t4("review", "corrected"),
+        Number::int(1),
+    );
+    r.values.insert(
+        nianbao_core::template::CellId::t4("review", "total"),
+        Number::ZERO,
+    );
     let text = r.render(Layout::Html);
     let report = nianbao_core::parse(text.as_bytes()).unwrap();
-    assert_eq!(report.cell_by_key("t4.review.total").unwrap().value, Number::ZERO);
+    assert_eq!(
+        report.cell_by_key("t4.review.total").unwrap().value,
+        Number::ZERO
+    );
     let diags = nianbao_core::check(&report, None);
     assert!(diags.iter().any(|d| d.code == "T4001"));
 }
@@ -126,7 +163,11 @@ fn a_short_row_is_reported_not_guessed() {
     }
     let report = nianbao_core::parse(out.join("\n").as_bytes()).unwrap();
     assert!(report.cell_by_key("t3.granted.natural").is_none());
-    let d = report.diagnostics.iter().find(|d| d.code == "E0002").unwrap();
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0002")
+        .unwrap();
     assert!(d.message.contains("予以公开"), "{}", d.message);
 }
 
@@ -143,7 +184,10 @@ fn headings_in_the_introduction_do_not_start_sections() {
     let report = nianbao_core::parse(text.as_bytes()).unwrap();
     let numbers: Vec<u8> = report.sections.iter().map(|s| s.number).collect();
     assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6]);
-    assert_eq!(report.section(2).unwrap().heading, "二、主动公开政府信息情况");
+    assert_eq!(
+        report.section(2).unwrap().heading,
+        "二、主动公开政府信息情况"
+    );
     cells_match(&r, &text);
 }
 
@@ -153,10 +197,20 @@ fn headings_in_the_introduction_do_not_start_sections() {
 fn variant_table_3_with_subtotals() {
     use nianbao_core::template::{T3_COLUMNS, T3_ROWS};
     let r = base(7);
-    let col = |row: &str| -> Vec<i64> { T3_COLUMNS.iter().map(|c| r.get(&format!("t3.{row}.{}", c.key)).as_i64().unwrap()).collect() };
+    let col = |row: &str| -> Vec<i64> {
+        T3_COLUMNS
+            .iter()
+            .map(|c| r.get(&format!("t3.{row}.{}", c.key)).as_i64().unwrap())
+            .collect()
+    };
     let family_sum = |fam: &str| -> Vec<i64> {
-        let rows: Vec<_> = T3_ROWS.iter().filter(|x| x.family == fam && x.in_2021).collect();
-        (0..7).map(|i| rows.iter().map(|x| col(x.key)[i]).sum()).collect()
+        let rows: Vec<_> = T3_ROWS
+            .iter()
+            .filter(|x| x.family == fam && x.in_2021)
+            .collect();
+        (0..7)
+            .map(|i| rows.iter().map(|x| col(x.key)[i]).sum())
+            .collect()
     };
     // The 法人小计 column goes after 其他; a subtotal row opens each group.
     let with_legal = |v: Vec<i64>| -> String {
@@ -173,7 +227,9 @@ fn variant_table_3_with_subtotals() {
             out.push(l.replace("其他 |", "其他 | 小计 |"));
             continue;
         }
-        let row = T3_ROWS.iter().find(|x| x.in_2021 && l.contains(&format!("{} |", x.label)));
+        let row = T3_ROWS
+            .iter()
+            .find(|x| x.in_2021 && l.contains(&format!("{} |", x.label)));
         match row {
             Some(x) => {
                 let group_open = match x.key {
@@ -200,7 +256,11 @@ fn variant_table_3_with_subtotals() {
     for (id, v, _) in r.expected_cells() {
         assert_eq!(report.cell(id).map(|c| c.value), Some(v), "{id}\n{text}");
     }
-    assert_eq!(report.template().as_str(), "2021", "the （六） subtotal is not the 2019 single row");
+    assert_eq!(
+        report.template().as_str(),
+        "2021",
+        "the （六） subtotal is not the 2019 single row"
+    );
     assert!(report.subtotals.len() >= 4 * 7 + 25);
     let diags = nianbao_core::check(&report, None);
     let wrong: Vec<_> = diags.iter().filter(|d| d.code == "T3004").collect();
@@ -241,16 +301,27 @@ fn a_number_split_over_lines_is_never_misread_and_within_a_line_joined() {
             }
             done.then(|| out.join("\n"))
         };
-        let (Some(over_lines), Some(in_line)) = (split(true), split(false)) else { continue };
+        let (Some(over_lines), Some(in_line)) = (split(true), split(false)) else {
+            continue;
+        };
         let report = nianbao_core::parse(over_lines.as_bytes()).unwrap();
         let expected = r.expected_cells();
         for c in &report.cells {
-            let want = expected.iter().find(|(id, _, _)| *id == c.id).map(|(_, v, _)| *v);
+            let want = expected
+                .iter()
+                .find(|(id, _, _)| *id == c.id)
+                .map(|(_, v, _)| *v);
             assert_eq!(Some(c.value), want, "{} misread\n{over_lines}", c.id.key());
         }
         cells_match(&r, &in_line);
         let report = nianbao_core::parse(in_line.as_bytes()).unwrap();
-        assert!(report.diagnostics.iter().any(|d| d.code == "E0006" && d.message.contains("一、本年新收")), "{in_line}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "E0006" && d.message.contains("一、本年新收")),
+            "{in_line}"
+        );
         return;
     }
     panic!("no seed gave a multi-digit value in row 一");

@@ -18,9 +18,18 @@ fn formats() -> impl Strategy<Value = Format> {
 
 fn assert_reads_back(r: &SynthReport, layout: Layout) -> Result<(), TestCaseError> {
     let text = r.render(layout);
-    let report = nianbao_core::parse(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-    let got: Vec<(String, Number, bool)> = report.cells.iter().map(|c| (c.id.key().to_string(), c.value, c.blank)).collect();
-    let want: Vec<(String, Number, bool)> = r.expected_cells().into_iter().map(|(id, v, b)| (id.key().to_string(), v, b)).collect();
+    let report = nianbao_core::parse(text.as_bytes())
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+    let got: Vec<(String, Number, bool)> = report
+        .cells
+        .iter()
+        .map(|c| (c.id.key().to_string(), c.value, c.blank))
+        .collect();
+    let want: Vec<(String, Number, bool)> = r
+        .expected_cells()
+        .into_iter()
+        .map(|(id, v, b)| (id.key().to_string(), v, b))
+        .collect();
     prop_assert_eq!(&got, &want, "layout {:?}\n{}", layout, text);
     prop_assert_eq!(report.year(), Some(r.year));
     prop_assert_eq!(report.agency(), Some(r.agency.as_str()));
@@ -67,7 +76,12 @@ fn changing_any_number_of_tables_3_and_4_is_an_error_naming_it() {
     for layout in [Layout::Pipe, Layout::Html, Layout::CellPerLine] {
         let mut r = SynthReport::random(&mut fastrand::Rng::with_seed(11), Format::V2021);
         r.blanks.clear();
-        let ids: Vec<_> = r.values.keys().copied().filter(|id| !id.key().starts_with("t2.")).collect();
+        let ids: Vec<_> = r
+            .values
+            .keys()
+            .copied()
+            .filter(|id| !id.key().starts_with("t2."))
+            .collect();
         assert_eq!(ids.len(), 175 + 15);
         for id in ids {
             let mut m = r.clone();
@@ -75,10 +89,16 @@ fn changing_any_number_of_tables_3_and_4_is_an_error_naming_it() {
             m.values.insert(id, v.checked_add(Number::int(1)).unwrap());
             let text = m.render(layout);
             let report = nianbao_core::parse(text.as_bytes()).unwrap();
-            assert_eq!(report.cell(id).unwrap().value, m.values[&id], "{id} not read back in {layout:?}");
+            assert_eq!(
+                report.cell(id).unwrap().value,
+                m.values[&id],
+                "{id} not read back in {layout:?}"
+            );
             let diags = nianbao_core::check(&report, None);
             assert!(
-                diags.iter().any(|d| d.severity == Severity::Error && d.cells.contains(&id)),
+                diags
+                    .iter()
+                    .any(|d| d.severity == Severity::Error && d.cells.contains(&id)),
                 "changing {id} in {layout:?} went unnoticed: {diags:?}"
             );
         }
@@ -98,18 +118,29 @@ fn docx_reads_back_exactly_in_every_variant() {
                 layout_table: variant & 4 != 0,
                 split_tables: variant & 8 != 0,
             };
-            let r = SynthReport::random(&mut fastrand::Rng::with_seed(variant as u64 + 100), format);
+            let r =
+                SynthReport::random(&mut fastrand::Rng::with_seed(variant as u64 + 100), format);
             let bytes = r.render_docx(&opts);
             let report = nianbao_core::parse(&bytes).unwrap_or_else(|e| panic!("{opts:?}: {e}"));
-            let got: Vec<(String, Number, bool)> = report.cells.iter().map(|c| (c.id.key().to_string(), c.value, c.blank)).collect();
-            let want: Vec<(String, Number, bool)> =
-                r.expected_cells().into_iter().map(|(id, v, b)| (id.key().to_string(), v, b)).collect();
+            let got: Vec<(String, Number, bool)> = report
+                .cells
+                .iter()
+                .map(|c| (c.id.key().to_string(), c.value, c.blank))
+                .collect();
+            let want: Vec<(String, Number, bool)> = r
+                .expected_cells()
+                .into_iter()
+                .map(|(id, v, b)| (id.key().to_string(), v, b))
+                .collect();
             assert_eq!(got, want, "{opts:?}\n{}", report.document.source);
             assert_eq!(report.year(), Some(r.year));
             assert_eq!(report.agency(), Some(r.agency.as_str()));
             assert_eq!(report.sections.len(), 6, "{opts:?}");
             if r.blanks.is_empty() {
-                let errors: Vec<_> = nianbao_core::check(&report, None).into_iter().filter(|d| d.severity == Severity::Error).collect();
+                let errors: Vec<_> = nianbao_core::check(&report, None)
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect();
                 assert!(errors.is_empty(), "{opts:?}: {errors:?}");
             }
         }

@@ -11,10 +11,30 @@ fn report(seed: u64) -> SynthReport {
 }
 
 fn same_cells(r: &SynthReport, got: &Report) {
-    let missing: Vec<String> = r.expected_cells().iter().filter(|(id, _, _)| got.cell(*id).is_none()).map(|(id, _, _)| id.key().to_string()).collect();
-    assert!(missing.is_empty(), "missing {missing:?}; reader findings: {:?}", got.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
-    let got: Vec<(String, Number, bool)> = got.cells.iter().map(|c| (c.id.key().to_string(), c.value, c.blank)).collect();
-    let want: Vec<(String, Number, bool)> = r.expected_cells().into_iter().map(|(id, v, b)| (id.key().to_string(), v, b)).collect();
+    let missing: Vec<String> = r
+        .expected_cells()
+        .iter()
+        .filter(|(id, _, _)| got.cell(*id).is_none())
+        .map(|(id, _, _)| id.key().to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing {missing:?}; reader findings: {:?}",
+        got.diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let got: Vec<(String, Number, bool)> = got
+        .cells
+        .iter()
+        .map(|c| (c.id.key().to_string(), c.value, c.blank))
+        .collect();
+    let want: Vec<(String, Number, bool)> = r
+        .expected_cells()
+        .into_iter()
+        .map(|(id, v, b)| (id.key().to_string(), v, b))
+        .collect();
     assert_eq!(got, want);
 }
 
@@ -29,7 +49,12 @@ fn report_inside_a_json_document() {
 fn report_inside_a_javascript_string() {
     let r = report(2);
     let html = r.render(Layout::Html);
-    let escaped = html.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('<', "\\u003c").replace('>', "\\u003e");
+    let escaped = html
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e");
     let page = format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府信息公开</title></head><body>\
          <div class=\"nav\">首页 &gt; 政务公开</div><div id=\"content\">加载中……</div>\
@@ -57,9 +82,9 @@ fn report_split_over_several_pages() {
         let p1 = chrome(1, &lines[..a].join("\n"));
         let p2 = chrome(2, &lines[a..b].join("\n"));
         let p3 = chrome(3, &lines[b..].join("\n"));
-        let report = nianbao_core::parse_pages(&[p1.as_bytes(), p2.as_bytes(), p3.as_bytes()]).unwrap();
+        let report =
+            nianbao_core::parse_pages(&[p1.as_bytes(), p2.as_bytes(), p3.as_bytes()]).unwrap();
         assert_eq!(report.sections.len(), 6, "{layout:?}");
         same_cells(&r, &report);
     }
 }
-

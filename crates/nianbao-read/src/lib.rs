@@ -37,7 +37,12 @@ pub fn kind_of(bytes: &[u8], report: Option<&Report>) -> &'static str {
         Some(SourceKind::Pdf) => "pdf",
         None if bytes.starts_with(b"%PDF") => "pdf",
         None if bytes.starts_with(b"PK") => "docx",
-        None if nianbao_core::decode::looks_like_html(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)])) => "html",
+        None if nianbao_core::decode::looks_like_html(&String::from_utf8_lossy(
+            &bytes[..bytes.len().min(4096)],
+        )) =>
+        {
+            "html"
+        }
         None => "text",
     }
 }

@@ -17,7 +17,11 @@ pub fn is_ole(bytes: &[u8]) -> bool {
 /// Converts a .doc/.wps file's bytes to DOCX bytes.
 pub fn to_docx(bytes: &[u8]) -> Result<Vec<u8>, String> {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("nianbao-office-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-office-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建临时目录：{e}"))?;
     let result = convert_in(&dir, bytes);
     let _ = std::fs::remove_dir_all(&dir);
@@ -39,5 +43,6 @@ fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
         "DOC/WPS 文件需要 LibreOffice 转换后读取（Debian/Ubuntu：apt-get install libreoffice-writer），或另存为 DOCX",
     )?;
     crate::subprocess::wait_with_limit(&mut child, TIMEOUT, "LibreOffice 转换")?;
-    std::fs::read(dir.join("report.docx")).map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
+    std::fs::read(dir.join("report.docx"))
+        .map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
 }

@@ -40,7 +40,10 @@ pub fn tsv(bytes: &[u8]) -> Result<String, String> {
         if let Some(mut e) = child.stderr.take() {
             let _ = e.read_to_string(&mut err);
         }
-        return Err(format!("PDF 无法读取（pdftotext：{}）", err.lines().next().unwrap_or("失败").trim()));
+        return Err(format!(
+            "PDF 无法读取（pdftotext：{}）",
+            err.lines().next().unwrap_or("失败").trim()
+        ));
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
 }

@@ -15,34 +15,68 @@ pub fn rows(name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
     if is_zip || name.to_lowercase().ends_with(".xlsx") {
         xlsx_rows(name, bytes)
     } else if name.to_lowercase().ends_with(".xls") {
-        Err(format!("{name}：旧版 Excel（.xls）无法读取，请另存为 .xlsx 或 .csv"))
+        Err(format!(
+            "{name}：旧版 Excel（.xls）无法读取，请另存为 .xlsx 或 .csv"
+        ))
     } else {
         csv_rows(name, bytes)
     }
 }
 
 fn into_rows(name: &str, grid: Vec<(usize, Vec<String>)>) -> Result<Vec<SheetRow>, String> {
-    let mut grid = grid.into_iter().filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
+    let mut grid = grid
+        .into_iter()
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
     let Some((_, header)) = grid.next() else {
         return Err(format!("{name}：表格是空的"));
     };
-    let header: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
-    Ok(grid.map(|(line, r)| (line, header.iter().cloned().zip(r.into_iter().map(|c| c.trim().to_string())).filter(|(h, _)| !h.is_empty()).collect::<HashMap<_, _>>())).collect())
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    Ok(grid
+        .map(|(line, r)| {
+            (
+                line,
+                header
+                    .iter()
+                    .cloned()
+                    .zip(r.into_iter().map(|c| c.trim().to_string()))
+                    .filter(|(h, _)| !h.is_empty())
+                    .collect::<HashMap<_, _>>(),
+            )
+        })
+        .collect())
 }
 
 fn csv_rows(name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
     let text = nianbao_core::decode::decode(bytes).text;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let mut grid = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("{name}：第 {} 行无法读取（{e}）", e.position().map_or(0, |p| p.line())))?;
+        let rec = rec.map_err(|e| {
+            format!(
+                "{name}：第 {} 行无法读取（{e}）",
+                e.position().map_or(0, |p| p.line())
+            )
+        })?;
         // The record's position may sit before blank lines the reader skipped: count
         // the line from the first non-blank byte at or after it.
-        let mut at = rec.position().map_or(0, |p| p.byte() as usize).min(text.len());
+        let mut at = rec
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
         while text[at..].starts_with(['\n', '\r']) {
             at += 1;
         }
-        let line = text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = text.as_bytes()[..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         grid.push((line, rec.iter().map(str::to_string).collect()));
     }
     into_rows(name, grid)
@@ -61,7 +95,10 @@ fn cell_text(d: &Data) -> String {
             // Excel's serial day 1 is 1900-01-01, with the 1900 leap-year bug: day 60 does
             // not exist; from day 61 on, day n is 1899-12-30 + n.
             let days = dt.as_f64().floor() as i64;
-            jiff::civil::date(1899, 12, 30).checked_add(jiff::Span::new().days(days)).map(|d| d.to_string()).unwrap_or_else(|_| dt.to_string())
+            jiff::civil::date(1899, 12, 30)
+                .checked_add(jiff::Span::new().days(days))
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| dt.to_string())
         }
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
         Data::DurationIso(s) => s.clone(),
@@ -70,12 +107,17 @@ fn cell_text(d: &Data) -> String {
 }
 
 fn xlsx_rows(name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("{name}：不是可读取的 XLSX 文件（{e}）"))?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("{name}：不是可读取的 XLSX 文件（{e}）"))?;
     let Some(Ok(range)) = book.worksheet_range_at(0) else {
         return Err(format!("{name}：工作簿里没有工作表"));
     };
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let grid = range.rows().enumerate().map(|(i, r)| (first_row + i + 1, r.iter().map(cell_text).collect())).collect();
+    let grid = range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| (first_row + i + 1, r.iter().map(cell_text).collect()))
+        .collect();
     into_rows(name, grid)
 }
 
@@ -85,7 +127,11 @@ mod tests {
 
     #[test]
     fn csv_with_bom_and_blank_rows() {
-        let rows = rows("a.csv", "\u{feff}收到日期,申请人类型\n\n2024-03-01,自然人\n".as_bytes()).unwrap();
+        let rows = rows(
+            "a.csv",
+            "\u{feff}收到日期,申请人类型\n\n2024-03-01,自然人\n".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].0, 3);
         assert_eq!(rows[0].1["收到日期"], "2024-03-01");
@@ -105,9 +151,16 @@ mod tests {
         let bytes = book.save_to_buffer().unwrap();
         let rows = rows("登记.xlsx", &bytes).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].0, rows[0].1["收到日期"].as_str()), (2, "2024-09-30"));
+        assert_eq!(
+            (rows[0].0, rows[0].1["收到日期"].as_str()),
+            (2, "2024-09-30")
+        );
         assert_eq!(rows[1].1["收到日期"], "2024/10/8");
-        assert!(super::rows("x.xlsx", b"PK\x03\x04garbage").unwrap_err().contains("x.xlsx"));
-        assert!(super::rows("x.xls", b"\xd0\xcf\x11\xe0").unwrap_err().contains(".xls"));
+        assert!(super::rows("x.xlsx", b"PK\x03\x04garbage")
+            .unwrap_err()
+            .contains("x.xlsx"));
+        assert!(super::rows("x.xls", b"\xd0\xcf\x11\xe0")
+            .unwrap_err()
+            .contains(".xls"));
     }
 }

@@ -13,7 +13,11 @@ pub fn spawn(cmd: &mut Command, what: &str, missing: &str) -> Result<Child, Stri
 use std::time::{Duration, Instant};
 
 /// Waits for `child`, killing it after `limit`; `what` names the program in messages.
-pub fn wait_with_limit(child: &mut Child, limit: Duration, what: &str) -> Result<ExitStatus, String> {
+pub fn wait_with_limit(
+    child: &mut Child,
+    limit: Duration,
+    what: &str,
+) -> Result<ExitStatus, String> {
     let deadline = Instant::now() + limit;
     loop {
         match child.try_wait() {

@@ -32,7 +32,9 @@ impl Role {
 
     /// The role of a name.
     pub fn from_name(s: &str) -> Option<Role> {
-        [Role::Admin, Role::Staff, Role::Supervisor].into_iter().find(|r| r.as_str() == s)
+        [Role::Admin, Role::Staff, Role::Supervisor]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -72,11 +74,18 @@ fn hash_password(password: &str) -> Result<String> {
     getrandom::fill(&mut salt).map_err(|e| Error::Engine(format!("无法取得随机数：{e}")))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Engine(e.to_string()))?;
     // Argon2id with the crate's defaults (19 MiB, 2 passes, 1 lane: OWASP's minimum).
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| Error::Engine(e.to_string()))?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| Error::Engine(e.to_string()))?
+        .to_string())
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// How long a session lasts.
@@ -84,7 +93,14 @@ pub const SESSION_HOURS: i64 = 12;
 
 impl Store {
     /// Creates a user; `agencies` for staff, `region_code` for a supervisor.
-    pub async fn create_user(&self, name: &str, password: &str, role: Role, agencies: &[String], region_code: Option<&str>) -> Result<i64> {
+    pub async fn create_user(
+        &self,
+        name: &str,
+        password: &str,
+        role: Role,
+        agencies: &[String],
+        region_code: Option<&str>,
+    ) -> Result<i64> {
         if password.chars().count() < 10 {
             return Err(Error::Question("密码至少 10 个字符".into()));
         }
@@ -117,12 +133,21 @@ impl Store {
         let row: Option<(i64, String, String, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, name, role, region_code FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
         });
-        let Some((id, name, role, region_code)) = row else { return Ok(None) };
+        let Some((id, name, role, region_code)) = row else {
+            return Ok(None);
+        };
         let agencies: Vec<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT agency FROM user_agencies WHERE user_id = $1 ORDER BY agency").bind(id).fetch_all(pool).await?
         });
-        let role = Role::from_name(&role).ok_or_else(|| Error::Engine(format!("未知角色 {role}")))?;
-        Ok(Some(User { id, name, role, region_code, agencies }))
+        let role =
+            Role::from_name(&role).ok_or_else(|| Error::Engine(format!("未知角色 {role}")))?;
+        Ok(Some(User {
+            id,
+            name,
+            role,
+            region_code,
+            agencies,
+        }))
     }
 
     /// Checks a name and password; on success opens a session and returns its token (for
@@ -136,9 +161,12 @@ impl Store {
         static NOBODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let nobody = match NOBODY.get() {
             Some(h) => h.as_str(),
-            None => NOBODY.get_or_init(|| hash_password("nobody-has-this-password").unwrap_or_default()).as_str(),
+            None => NOBODY
+                .get_or_init(|| hash_password("nobody-has-this-password").unwrap_or_default())
+                .as_str(),
         };
-        let ok = verify_password(password, row.as_ref().map_or(nobody, |r| r.1.as_str())) && row.is_some();
+        let ok = verify_password(password, row.as_ref().map_or(nobody, |r| r.1.as_str()))
+            && row.is_some();
         let at = now();
         let Some((id, _)) = row.filter(|_| ok) else {
             on_pool!(self, pool => {
@@ -149,7 +177,8 @@ impl Store {
         };
         let token = random_token()?;
         let csrf = random_token()?;
-        let expires = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS)).to_string();
+        let expires =
+            (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS)).to_string();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO sessions (token_sha256, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -159,7 +188,10 @@ impl Store {
                 .bind(&at).bind(id).bind(format!("user:{id}")).execute(&mut *tx).await?;
             tx.commit().await?;
         });
-        let user = self.user(id).await?.ok_or_else(|| Error::Engine("用户在登录时被删除".into()))?;
+        let user = self
+            .user(id)
+            .await?
+            .ok_or_else(|| Error::Engine("用户在登录时被删除".into()))?;
         Ok(Some((token, Session { user, csrf })))
     }
 
@@ -169,8 +201,12 @@ impl Store {
             sqlx::query_as("SELECT user_id, csrf, expires_at FROM sessions WHERE token_sha256 = $1")
                 .bind(crate::sha256_hex(token.as_bytes())).fetch_optional(pool).await?
         });
-        let Some((user_id, csrf, expires)) = row else { return Ok(None) };
-        let live = expires.parse::<jiff::Timestamp>().is_ok_and(|e| e > jiff::Timestamp::now());
+        let Some((user_id, csrf, expires)) = row else {
+            return Ok(None);
+        };
+        let live = expires
+            .parse::<jiff::Timestamp>()
+            .is_ok_and(|e| e > jiff::Timestamp::now());
         if !live {
             self.logout(token).await?;
             return Ok(None);
@@ -187,7 +223,13 @@ impl Store {
     }
 
     /// Writes one line of the audit log: who did what to which subject (`case:17` …).
-    pub async fn audit(&self, user_id: Option<i64>, action: &str, subject: &str, detail: &str) -> Result<()> {
+    pub async fn audit(
+        &self,
+        user_id: Option<i64>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
         on_pool!(self, pool => {
             sqlx::query("INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
                 .bind(now()).bind(user_id).bind(action).bind(subject).bind(detail).execute(pool).await?;
@@ -196,7 +238,11 @@ impl Store {
     }
 
     /// The audit log of a subject (or all, for `None`), newest first: (at, user, action, subject, detail).
-    pub async fn audit_log(&self, subject: Option<&str>, limit: i64) -> Result<Vec<(String, Option<String>, String, String, String)>> {
+    pub async fn audit_log(
+        &self,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, String, String, String)>> {
         const SELECT: &str = "SELECT l.at, u.name, l.action, l.subject, l.detail FROM audit_log l LEFT JOIN users u ON u.id = l.user_id";
         Ok(on_pool!(self, pool => match subject {
             Some(s) => sqlx::query_as(crate::db::built(format!("{SELECT} WHERE l.subject = $1 ORDER BY l.id DESC LIMIT $2")))

@@ -32,11 +32,24 @@ impl Store {
             wanted.dedup();
             let mut cells: HashMap<i64, Vec<CellValue>> = HashMap::new();
             let mut lines: HashMap<(i64, usize), usize> = HashMap::new();
-            for (id, key, value, blank, start, end, line) in self.located_cells_of(&wanted, CROSS_YEAR_CELLS).await? {
-                let (Some(cid), Some(v)) = (CellId::from_key(&key), parse_number(&value)) else { continue };
-                let span = Span { start: start as usize, end: end as usize };
+            for (id, key, value, blank, start, end, line) in
+                self.located_cells_of(&wanted, CROSS_YEAR_CELLS).await?
+            {
+                let (Some(cid), Some(v)) = (CellId::from_key(&key), parse_number(&value)) else {
+                    continue;
+                };
+                let span = Span {
+                    start: start as usize,
+                    end: end as usize,
+                };
                 lines.insert((id, span.start), line as usize);
-                cells.entry(id).or_default().push(CellValue { id: cid, value: v, blank: blank != 0, raw: value, span });
+                cells.entry(id).or_default().push(CellValue {
+                    id: cid,
+                    value: v,
+                    blank: blank != 0,
+                    raw: value,
+                    span,
+                });
             }
             let reports: HashMap<i64, Report> = self
                 .years_of(&wanted)
@@ -45,12 +58,22 @@ impl Store {
                 .map(|(id, year, agency)| {
                     let year = year.and_then(|y| u16::try_from(y).ok());
                     let agency = agency.unwrap_or_default();
-                    (id, Report::from_cells(year, &agency, Format::V2021, cells.remove(&id).unwrap_or_default()))
+                    (
+                        id,
+                        Report::from_cells(
+                            year,
+                            &agency,
+                            Format::V2021,
+                            cells.remove(&id).unwrap_or_default(),
+                        ),
+                    )
                 })
                 .collect();
             let mut found = Vec::new();
             for (now_id, prior_id) in chunk {
-                let (Some(now), Some(prior)) = (reports.get(now_id), reports.get(prior_id)) else { continue };
+                let (Some(now), Some(prior)) = (reports.get(now_id), reports.get(prior_id)) else {
+                    continue;
+                };
                 let diags: Vec<NewDiagnostic> = nianbao_core::rules::run_across_years(now, prior)
                     .iter()
                     .map(|d| {

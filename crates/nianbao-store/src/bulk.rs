@@ -31,7 +31,13 @@ pub(crate) trait InsertCells {
 
     /// Runs `{head} VALUES (…) {tail}` for each row of `width` values in `args`.
     /// SQLite: one prepared statement stepped per row; PostgreSQL: multi-row statements.
-    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()>;
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        args: &[Arg],
+    ) -> Result<()>;
 }
 
 /// Cell rows per PostgreSQL statement.
@@ -42,10 +48,21 @@ const INSERT_FROM_JSON: &str = "INSERT INTO cells (report_id, cell, value, num, 
      (e ->> 6)::bigint, (e ->> 7)::bigint, e ->> 8 FROM jsonb_array_elements($1::jsonb) AS e";
 
 impl InsertCells for PgConnection {
-    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()> {
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        args: &[Arg],
+    ) -> Result<()> {
         for chunk in args.chunks(ROWS_PER_STATEMENT * width) {
-            let sql = format!("{head} VALUES {} {tail}", placeholders(chunk.len() / width, width));
-            bind_all!(sqlx::query(built(sql)), chunk).execute(&mut *self).await?;
+            let sql = format!(
+                "{head} VALUES {} {tail}",
+                placeholders(chunk.len() / width, width)
+            );
+            bind_all!(sqlx::query(built(sql)), chunk)
+                .execute(&mut *self)
+                .await?;
         }
         Ok(())
     }
@@ -53,7 +70,10 @@ impl InsertCells for PgConnection {
     async fn insert_cells(&mut self, rows: &[CellRow<'_>]) -> Result<()> {
         for chunk in rows.chunks(ROWS_PER_JSON) {
             let json = serde_json::to_string(chunk).map_err(|e| Error::Engine(e.to_string()))?;
-            sqlx::query(INSERT_FROM_JSON).bind(json).execute(&mut *self).await?;
+            sqlx::query(INSERT_FROM_JSON)
+                .bind(json)
+                .execute(&mut *self)
+                .await?;
         }
         Ok(())
     }
@@ -64,7 +84,13 @@ impl InsertCells for SqliteConnection {
         insert_cells_sqlite(self, rows).await
     }
 
-    async fn insert_rows(&mut self, head: &str, tail: &str, width: usize, args: &[Arg]) -> Result<()> {
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        args: &[Arg],
+    ) -> Result<()> {
         if args.is_empty() {
             return Ok(());
         }
@@ -76,15 +102,22 @@ impl InsertCells for SqliteConnection {
         // SAFETY: as in `insert_cells_sqlite`.
         unsafe {
             let mut stmt = std::ptr::null_mut();
-            check(db, ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()))?;
+            check(
+                db,
+                ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()),
+            )?;
             let result = (|| {
                 for row in args.chunks(width) {
                     for (i, arg) in row.iter().enumerate() {
                         let i = i as c_int + 1;
                         match arg {
-                            Arg::Int(v) | Arg::OptInt(Some(v)) => check(db, ffi::sqlite3_bind_int64(stmt, i, *v))?,
+                            Arg::Int(v) | Arg::OptInt(Some(v)) => {
+                                check(db, ffi::sqlite3_bind_int64(stmt, i, *v))?
+                            }
                             Arg::Text(v) | Arg::OptText(Some(v)) => bind_text(db, stmt, i, v)?,
-                            Arg::OptInt(None) | Arg::OptText(None) => check(db, ffi::sqlite3_bind_null(stmt, i))?,
+                            Arg::OptInt(None) | Arg::OptText(None) => {
+                                check(db, ffi::sqlite3_bind_null(stmt, i))?
+                            }
                         }
                     }
                     step(db, stmt)?;
@@ -115,7 +148,10 @@ async fn insert_cells_sqlite(conn: &mut SqliteConnection, rows: &[CellRow<'_>]) 
     // returning on every path; every pointer bound is copied by SQLite (SQLITE_TRANSIENT).
     unsafe {
         let mut stmt = std::ptr::null_mut();
-        check(db, ffi::sqlite3_prepare_v2(db, INSERT.as_ptr(), -1, &mut stmt, std::ptr::null_mut()))?;
+        check(
+            db,
+            ffi::sqlite3_prepare_v2(db, INSERT.as_ptr(), -1, &mut stmt, std::ptr::null_mut()),
+        )?;
         let result = (|| {
             for row in rows {
                 let (id, key, value, num, blank, start, end, line, location) = *row;
@@ -141,11 +177,18 @@ async fn insert_cells_sqlite(conn: &mut SqliteConnection, rows: &[CellRow<'_>]) 
 }
 
 /// Binds a UTF-8 string, copied by SQLite.
-unsafe fn bind_text(db: *mut ffi::sqlite3, stmt: *mut ffi::sqlite3_stmt, i: c_int, s: &str) -> Result<()> {
+unsafe fn bind_text(
+    db: *mut ffi::sqlite3,
+    stmt: *mut ffi::sqlite3_stmt,
+    i: c_int,
+    s: &str,
+) -> Result<()> {
     let len = c_int::try_from(s.len()).map_err(|_| Error::Engine("单元格文字过长".into()))?;
     // SAFETY: `s` is valid for `len` bytes during the call, and SQLITE_TRANSIENT makes
     // SQLite copy it before returning.
-    check(db, unsafe { ffi::sqlite3_bind_text(stmt, i, s.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT()) })
+    check(db, unsafe {
+        ffi::sqlite3_bind_text(stmt, i, s.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT())
+    })
 }
 
 fn check(db: *mut ffi::sqlite3, rc: c_int) -> Result<()> {
@@ -159,6 +202,8 @@ fn check(db: *mut ffi::sqlite3, rc: c_int) -> Result<()> {
 fn error(db: *mut ffi::sqlite3, rc: c_int) -> Error {
     // SAFETY: `db` is live (see `insert_cells`); sqlite3_errmsg returns a NUL-terminated
     // string owned by SQLite, copied here before any further call.
-    let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }.to_string_lossy().into_owned();
+    let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }
+        .to_string_lossy()
+        .into_owned();
     Error::Engine(format!("SQLite 错误 {rc}：{msg}"))
 }

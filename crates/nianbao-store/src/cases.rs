@@ -68,17 +68,30 @@ impl Case {
         if self.answered.is_some() {
             return None;
         }
-        lapse(calendar, &self.events, self.correction_period, self.fee.as_ref().map(|(f, _)| f), today)
+        lapse(
+            calendar,
+            &self.events,
+            self.correction_period,
+            self.fee.as_ref().map(|(f, _)| f),
+            today,
+        )
     }
 
     /// Its deadline on `calendar`.
-    pub fn deadline(&self, calendar: &Calendar) -> std::result::Result<Deadline, nianbao_core::clock::ClockError> {
+    pub fn deadline(
+        &self,
+        calendar: &Calendar,
+    ) -> std::result::Result<Deadline, nianbao_core::clock::ClockError> {
         deadline(calendar, self.received, &self.events)
     }
 
     /// As the tables count it.
     pub fn request(&self) -> Request {
-        Request { applicant: self.applicant, received: self.received, answered: self.answered }
+        Request {
+            applicant: self.applicant,
+            received: self.received,
+            answered: self.answered,
+        }
     }
 }
 
@@ -100,7 +113,10 @@ pub fn may_read(user: &User, agency: &str) -> bool {
         Role::Admin => true,
         Role::Staff => user.agencies.iter().any(|a| a == agency),
         Role::Supervisor => {
-            let placed = nianbao_core::place::place(&nianbao_core::place::Clues { agency, ..Default::default() });
+            let placed = nianbao_core::place::place(&nianbao_core::place::Clues {
+                agency,
+                ..Default::default()
+            });
             match (&user.region_code, placed.division) {
                 (Some(r), Some(d)) => d.code.starts_with(r.as_str()),
                 _ => false,
@@ -115,12 +131,25 @@ fn event_of(kind: &str, d: Date, days: Option<i64>) -> Option<ClockEvent> {
 
 /// A stored ISO date.
 pub(crate) fn date(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| Error::Engine(format!("记录中的日期“{s}”无效")))
+    s.parse()
+        .map_err(|_| Error::Engine(format!("记录中的日期“{s}”无效")))
 }
 
-type CaseRow = (i64, String, String, String, String, String, Option<String>, Option<String>, String, String);
+type CaseRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
 
-const CASE_COLUMNS: &str = "id, agency, applicant, channel, received, request, answered, outcome, applicant_name, contact";
+const CASE_COLUMNS: &str =
+    "id, agency, applicant, channel, received, request, answered, outcome, applicant_name, contact";
 
 /// Events, 补正 periods and fees of some cases.
 #[derive(Default)]
@@ -133,10 +162,21 @@ struct CaseDetails {
 impl Store {
     /// Registers a request; returns its id.
     pub async fn create_case(&self, user: &User, new: &NewCase<'_>) -> Result<i64> {
-        let NewCase { agency, applicant, applicant_name, contact, channel, received, request } = *new;
+        let NewCase {
+            agency,
+            applicant,
+            applicant_name,
+            contact,
+            channel,
+            received,
+            request,
+        } = *new;
         may_write(user, agency)?;
         if !CHANNELS.contains(&channel) {
-            return Err(Error::Question(format!("申请渠道应为 {}", CHANNELS.join("、"))));
+            return Err(Error::Question(format!(
+                "申请渠道应为 {}",
+                CHANNELS.join("、")
+            )));
         }
         let at = now();
         Ok(on_pool!(self, pool => {
@@ -157,14 +197,21 @@ impl Store {
     /// Records a clock event of a case (补正, consultation, extension); refuses one that
     /// makes the clock impossible. A 补正 notice carries the period it gave the applicant
     /// (working days), after which the case lapses into 其他处理.
-    pub async fn add_case_event(&self, user: &User, id: i64, event: ClockEvent, correction_period: Option<u32>) -> Result<()> {
+    pub async fn add_case_event(
+        &self,
+        user: &User,
+        id: i64,
+        event: ClockEvent,
+        correction_period: Option<u32>,
+    ) -> Result<()> {
         let mut case = self.case(user, id).await?;
         may_write(user, &case.agency)?;
         if case.answered.is_some() {
             return Err(Error::Question("已结案的申请不能再记录期限事件".into()));
         }
         case.events.push(event);
-        case.deadline(self.calendar().await?).map_err(|e| Error::Question(e.to_string()))?;
+        case.deadline(self.calendar().await?)
+            .map_err(|e| Error::Question(e.to_string()))?;
         let (kind, d) = (event.kind(), event.date());
         let days = match event {
             ClockEvent::Extended { days, .. } => Some(i64::from(days)),
@@ -189,7 +236,13 @@ impl Store {
     }
 
     /// Closes a case with exactly one statutory outcome (a name `outcome_by_name` takes).
-    pub async fn close_case(&self, user: &User, id: i64, answered: Date, outcome: &str) -> Result<()> {
+    pub async fn close_case(
+        &self,
+        user: &User,
+        id: i64,
+        answered: Date,
+        outcome: &str,
+    ) -> Result<()> {
         let case = self.case(user, id).await?;
         may_write(user, &case.agency)?;
         if case.answered.is_some() {
@@ -212,7 +265,18 @@ impl Store {
     }
 
     fn case_of(row: CaseRow, details: &mut CaseDetails) -> Result<Case> {
-        let (id, agency, applicant, channel, received, request, answered, outcome, applicant_name, contact) = row;
+        let (
+            id,
+            agency,
+            applicant,
+            channel,
+            received,
+            request,
+            answered,
+            outcome,
+            applicant_name,
+            contact,
+        ) = row;
         let applicant = Applicant::by_name(&applicant).map_err(Error::Engine)?;
         let answered = match (answered, outcome) {
             (Some(a), Some(o)) => Some((date(&a)?, outcome_by_name(&o).map_err(Error::Engine)?)),
@@ -242,7 +306,8 @@ impl Store {
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let sql = format!("SELECT case_id, kind, on_date, days FROM case_events WHERE case_id IN ({list}) ORDER BY id");
-        let found: Vec<(i64, String, String, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
+        let found: Vec<(i64, String, String, Option<i64>)> =
+            on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
         for (cid, k, d, n) in found {
             if let Some(e) = d.parse().ok().and_then(|d| event_of(&k, d, n)) {
                 if matches!(e, ClockEvent::CorrectionRequested(_)) {
@@ -255,13 +320,24 @@ impl Store {
             }
         }
         let sql = format!("SELECT case_id, yuan, explanation, noticed, paid FROM case_fees WHERE case_id IN ({list})");
-        let fees: Vec<(i64, i64, String, String, Option<String>)> = on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
+        let fees: Vec<(i64, i64, String, String, Option<String>)> =
+            on_pool!(self, pool => sqlx::query_as(crate::db::built(sql)).fetch_all(pool).await?);
         for (cid, yuan, explanation, noticed, paid) in fees {
             let paid = match paid {
                 Some(p) => Some(date(&p)?),
                 None => None,
             };
-            out.fees.insert(cid, (FeeNotice { noticed: date(&noticed)?, yuan: u64::try_from(yuan).unwrap_or(0), paid }, explanation));
+            out.fees.insert(
+                cid,
+                (
+                    FeeNotice {
+                        noticed: date(&noticed)?,
+                        yuan: u64::try_from(yuan).unwrap_or(0),
+                        paid,
+                    },
+                    explanation,
+                ),
+            );
         }
         Ok(out)
     }
@@ -274,7 +350,9 @@ impl Store {
             sqlx::query_as(crate::db::built(sql)).bind(id).fetch_optional(pool).await?
         });
         let Some(row) = row.filter(|r| may_read(user, &r.1)) else {
-            return Err(Error::Forbidden(format!("没有编号为 {id} 的申请，或您无权查看")));
+            return Err(Error::Forbidden(format!(
+                "没有编号为 {id} 的申请，或您无权查看"
+            )));
         };
         let mut details = self.case_details(&[id]).await?;
         Store::case_of(row, &mut details)
@@ -290,7 +368,12 @@ impl Store {
         self.cases_where(user, false, Some(agency)).await
     }
 
-    async fn cases_where(&self, user: &User, open_only: bool, agency: Option<&str>) -> Result<Vec<Case>> {
+    async fn cases_where(
+        &self,
+        user: &User,
+        open_only: bool,
+        agency: Option<&str>,
+    ) -> Result<Vec<Case>> {
         let filter = match (open_only, agency.is_some()) {
             (true, true) => "WHERE answered IS NULL AND agency = $1 ",
             (true, false) => "WHERE answered IS NULL ",
@@ -308,6 +391,8 @@ impl Store {
         let rows: Vec<CaseRow> = rows.into_iter().filter(|r| may_read(user, &r.1)).collect();
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut details = self.case_details(&ids).await?;
-        rows.into_iter().map(|r| Store::case_of(r, &mut details)).collect()
+        rows.into_iter()
+            .map(|r| Store::case_of(r, &mut details))
+            .collect()
     }
 }

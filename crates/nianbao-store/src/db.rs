@@ -9,7 +9,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::{Error, Result};
 
@@ -69,10 +71,26 @@ pub(crate) fn built(sql: String) -> sqlx::AssertSqlSafe<String> {
 /// Every migration: (version, SQLite script, PostgreSQL script). Append only; a released
 /// script never changes.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_corpus.sql"), include_str!("../migrations/postgres/0001_corpus.sql")),
-    (2, include_str!("../migrations/sqlite/0002_accounts.sql"), include_str!("../migrations/postgres/0002_accounts.sql")),
-    (3, include_str!("../migrations/sqlite/0003_cases.sql"), include_str!("../migrations/postgres/0003_cases.sql")),
-    (4, include_str!("../migrations/sqlite/0004_workbench.sql"), include_str!("../migrations/postgres/0004_workbench.sql")),
+    (
+        1,
+        include_str!("../migrations/sqlite/0001_corpus.sql"),
+        include_str!("../migrations/postgres/0001_corpus.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_cases.sql"),
+        include_str!("../migrations/postgres/0003_cases.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_workbench.sql"),
+        include_str!("../migrations/postgres/0004_workbench.sql"),
+    ),
 ];
 
 const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
@@ -85,7 +103,8 @@ impl Store {
     /// `sqlite:PATH` or a plain path for SQLite, created with its directory on first use.
     /// Brings the schema up to date.
     pub async fn open(location: &str) -> Result<Store> {
-        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://")
+        {
             let pool = PgPoolOptions::new()
                 .max_connections(4)
                 .acquire_timeout(Duration::from_secs(10))
@@ -94,9 +113,16 @@ impl Store {
                 .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
             Store::Postgres(pool)
         } else {
-            let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
-            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+            let path = location
+                .strip_prefix("sqlite://")
+                .or_else(|| location.strip_prefix("sqlite:"))
+                .unwrap_or(location);
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
             }
             let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                 .map_err(|e| Error::Open(location.to_string(), e.to_string()))?

@@ -8,22 +8,22 @@
 //! The store only persists and answers: reading files (which needs outside programs for
 //! PDF) is the caller's, so the same store serves the CLI and the web app.
 
+pub mod accounts;
 mod across_years;
 mod bulk;
-mod db;
-pub mod accounts;
 pub mod cases;
+mod db;
 pub mod measure;
 pub mod query;
 pub mod record;
-pub mod workbench;
 mod rollup;
+pub mod workbench;
 mod write;
 
 pub use db::{Store, SCHEMA_VERSION};
 pub use measure::{group_label, MeasureRow};
-pub use rollup::Rollup;
 pub use record::{NewAgency, NewCell, NewDiagnostic, NewReport, NewSection, Overrides};
+pub use rollup::Rollup;
 pub use write::{sha256_hex, Incoming, Outcome, Saved};
 
 /// Why the store failed.

@@ -24,7 +24,12 @@ pub struct MeasureRow {
 
 impl Store {
     /// The `metrics` over the reports matching `filter`, one row per group, in group order.
-    pub async fn measures(&self, filter: &Filter, group: GroupBy, metrics: &[Metric]) -> Result<Vec<MeasureRow>> {
+    pub async fn measures(
+        &self,
+        filter: &Filter,
+        group: GroupBy,
+        metrics: &[Metric],
+    ) -> Result<Vec<MeasureRow>> {
         let mut cells: Vec<&str> = metrics.iter().flat_map(|m| m.cells()).collect();
         cells.sort_unstable();
         cells.dedup();
@@ -42,7 +47,10 @@ impl Store {
             .into_iter()
             .map(|(g, s)| MeasureRow {
                 reports: n_reports.get(&g).copied().unwrap_or(0),
-                values: metrics.iter().map(|m| m.value(|k| s.get(k).copied().unwrap_or(0.0))).collect(),
+                values: metrics
+                    .iter()
+                    .map(|m| m.value(|k| s.get(k).copied().unwrap_or(0.0)))
+                    .collect(),
                 group: g,
             })
             .collect())
@@ -68,11 +76,20 @@ impl Store {
 
 /// A group's label: division codes as place paths, agency keys as names (from
 /// [`Store::agency_labels`]), anything else as it is.
-pub fn group_label(group: GroupBy, value: Option<&str>, agency_labels: &HashMap<String, String>) -> String {
+pub fn group_label(
+    group: GroupBy,
+    value: Option<&str>,
+    agency_labels: &HashMap<String, String>,
+) -> String {
     match value {
         None => "（未定位）".to_string(),
-        Some(v) if group.is_region() => Gazetteer::get().path_of(Some(v)).unwrap_or_else(|| v.to_string()),
-        Some(v) if group == GroupBy::Agency => agency_labels.get(v).cloned().unwrap_or_else(|| v.trim_start_matches("?/").to_string()),
+        Some(v) if group.is_region() => Gazetteer::get()
+            .path_of(Some(v))
+            .unwrap_or_else(|| v.to_string()),
+        Some(v) if group == GroupBy::Agency => agency_labels
+            .get(v)
+            .cloned()
+            .unwrap_or_else(|| v.trim_start_matches("?/").to_string()),
         Some(v) => v.to_string(),
     }
 }

@@ -92,7 +92,10 @@ impl Filter {
             format!("${}", args.len())
         };
         if let Some(region) = &self.region {
-            w.push(format!("a.region_code LIKE {}", next(args, Arg::Text(format!("{region}%")))));
+            w.push(format!(
+                "a.region_code LIKE {}",
+                next(args, Arg::Text(format!("{region}%")))
+            ));
         }
         if let Some(y) = self.year_from {
             w.push(format!("r.year >= {}", next(args, Arg::Int(y.into()))));
@@ -104,7 +107,10 @@ impl Filter {
             w.push(format!("a.level = {}", next(args, Arg::Text(l.clone()))));
         }
         if let Some(k) = &self.kind {
-            w.push(format!("a.kind_class = {}", next(args, Arg::Text(k.clone()))));
+            w.push(format!(
+                "a.kind_class = {}",
+                next(args, Arg::Text(k.clone()))
+            ));
         }
         if self.has_errors {
             w.push("r.n_errors > 0".into());
@@ -125,8 +131,16 @@ impl Filter {
         if let Some(id) = self.report_id {
             w.push(format!("r.id = {}", next(args, Arg::Int(id))));
         }
-        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             let p = next(args, Arg::Text(format!("%{escaped}%")));
             w.push(format!(
                 "(a.name LIKE {p} ESCAPE '\\' OR r.agency_name LIKE {p} ESCAPE '\\' OR r.title LIKE {p} ESCAPE '\\' \
@@ -201,7 +215,10 @@ impl GroupBy {
 
     /// True when group values are division codes.
     pub fn is_region(self) -> bool {
-        matches!(self, GroupBy::Province | GroupBy::City | GroupBy::County | GroupBy::Township)
+        matches!(
+            self,
+            GroupBy::Province | GroupBy::City | GroupBy::County | GroupBy::Township
+        )
     }
 }
 
@@ -288,16 +305,34 @@ impl Store {
                    (SELECT COUNT(*) FROM agencies WHERE region_code IS NULL)";
         let (sources, reports, failed, agencies, unplaced): (i64, i64, i64, i64, i64) =
             on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await?);
-        Ok(Counts { sources, reports, failed, agencies, unplaced })
+        Ok(Counts {
+            sources,
+            reports,
+            failed,
+            agencies,
+            unplaced,
+        })
     }
 
     /// The reports matching `filter`, newest year first, then by agency.
-    pub async fn reports(&self, filter: &Filter, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
-        self.reports_sorted(filter, Sort::YearDesc, limit, offset).await
+    pub async fn reports(
+        &self,
+        filter: &Filter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ReportRow>> {
+        self.reports_sorted(filter, Sort::YearDesc, limit, offset)
+            .await
     }
 
     /// The reports matching `filter` in the order `sort`.
-    pub async fn reports_sorted(&self, filter: &Filter, sort: Sort, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
+    pub async fn reports_sorted(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ReportRow>> {
         let order = sort.sql();
         let mut args = Vec::new();
         let w = filter.clause(&mut args);
@@ -330,17 +365,28 @@ impl Store {
     }
 
     /// Reports per group.
-    pub async fn count_reports(&self, filter: &Filter, group: GroupBy) -> Result<Vec<(Option<String>, i64)>> {
+    pub async fn count_reports(
+        &self,
+        filter: &Filter,
+        group: GroupBy,
+    ) -> Result<Vec<(Option<String>, i64)>> {
         let mut args = Vec::new();
         let w = filter.clause(&mut args);
         let g = group.expr();
         // Positional GROUP/ORDER BY: PostgreSQL refuses a constant (`'全部'`) there.
         let sql = format!("SELECT {g}, COUNT(*) FROM {FROM} WHERE {w} GROUP BY 1 ORDER BY 1");
-        Ok(on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?))
+        Ok(
+            on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?),
+        )
     }
 
     /// Sums of `cells` per group: (group, cell, sum, reports having the cell).
-    pub async fn cell_sums(&self, filter: &Filter, group: GroupBy, cells: &[&str]) -> Result<Vec<(Option<String>, String, f64, i64)>> {
+    pub async fn cell_sums(
+        &self,
+        filter: &Filter,
+        group: GroupBy,
+        cells: &[&str],
+    ) -> Result<Vec<(Option<String>, String, f64, i64)>> {
         let mut args = Vec::new();
         let w = filter.clause(&mut args);
         let g = group.expr();
@@ -357,11 +403,17 @@ impl Store {
              WHERE {w} AND c.cell IN ({}) GROUP BY 1, 2 ORDER BY 1, 2",
             list.join(", ")
         );
-        Ok(on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?))
+        Ok(
+            on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?),
+        )
     }
 
     /// Findings per rule (and group): (group, code, severity, findings, reports).
-    pub async fn rule_counts(&self, filter: &Filter, group: GroupBy) -> Result<Vec<(Option<String>, String, String, i64, i64)>> {
+    pub async fn rule_counts(
+        &self,
+        filter: &Filter,
+        group: GroupBy,
+    ) -> Result<Vec<(Option<String>, String, String, i64, i64)>> {
         let mut args = Vec::new();
         let w = filter.clause(&mut args);
         let g = group.expr();
@@ -370,7 +422,9 @@ impl Store {
              JOIN reports r ON r.id = d.report_id LEFT JOIN agencies a ON a.id = r.agency_id \
              WHERE {w} GROUP BY 1, 2 ORDER BY 1, 4 DESC, 2"
         );
-        Ok(on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?))
+        Ok(
+            on_pool!(self, pool => bind_all!(sqlx::query_as(built(sql)), &args).fetch_all(pool).await?),
+        )
     }
 
     /// The exact cell values of the given reports: (report, cell, value, blank).
@@ -378,14 +432,23 @@ impl Store {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = cells_sql("report_id, cell, value, blank", report_ids, &[], "ORDER BY report_id");
+        let sql = cells_sql(
+            "report_id, cell, value, blank",
+            report_ids,
+            &[],
+            "ORDER BY report_id",
+        );
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
     /// The cells of the given reports whose keys start with one of `prefixes`, with their
     /// places: (report, cell, value, blank, span start, span end, line).
     #[allow(clippy::type_complexity)]
-    pub(crate) async fn located_cells_of(&self, report_ids: &[i64], prefixes: &[&str]) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
+    pub(crate) async fn located_cells_of(
+        &self,
+        report_ids: &[i64],
+        prefixes: &[&str],
+    ) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -397,14 +460,23 @@ impl Store {
             prefixes,
             "GROUP BY report_id",
         );
-        let packed: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?);
+        let packed: Vec<(i64, String)> =
+            on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?);
         let mut out = Vec::new();
         for (id, cells) in packed {
             for cell in cells.split(';') {
                 let f: Vec<&str> = cell.split(' ').collect();
                 let int = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
                 if let [key, value, ..] = f[..] {
-                    out.push((id, key.to_string(), value.to_string(), int(2), int(3), int(4), int(5)));
+                    out.push((
+                        id,
+                        key.to_string(),
+                        value.to_string(),
+                        int(2),
+                        int(3),
+                        int(4),
+                        int(5),
+                    ));
                 }
             }
         }
@@ -412,28 +484,42 @@ impl Store {
     }
 
     /// Which of these reports have findings of the corpus stage (cross-year).
-    pub(crate) async fn with_corpus_diagnostics(&self, report_ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+    pub(crate) async fn with_corpus_diagnostics(
+        &self,
+        report_ids: &[i64],
+    ) -> Result<std::collections::HashSet<i64>> {
         if report_ids.is_empty() {
             return Ok(Default::default());
         }
         let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
         let sql = format!("SELECT DISTINCT report_id FROM diagnostics WHERE stage = 'corpus' AND report_id IN ({})", ids.join(","));
-        let found: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(built(sql)).fetch_all(pool).await?);
+        let found: Vec<i64> =
+            on_pool!(self, pool => sqlx::query_scalar(built(sql)).fetch_all(pool).await?);
         Ok(found.into_iter().collect())
     }
 
     /// Year and agency of reports: (id, year, agency name).
-    pub(crate) async fn years_of(&self, report_ids: &[i64]) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+    pub(crate) async fn years_of(
+        &self,
+        report_ids: &[i64],
+    ) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
         if report_ids.is_empty() {
             return Ok(Vec::new());
         }
         let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
-        let sql = format!("SELECT id, year, agency_name FROM reports WHERE id IN ({})", ids.join(","));
+        let sql = format!(
+            "SELECT id, year, agency_name FROM reports WHERE id IN ({})",
+            ids.join(",")
+        );
         Ok(on_pool!(self, pool => sqlx::query_as(built(sql)).fetch_all(pool).await?))
     }
 
     /// The agencies, optionally only those not placed, or only those in a region.
-    pub async fn agencies(&self, unplaced_only: bool, region: Option<&str>) -> Result<Vec<AgencyRow>> {
+    pub async fn agencies(
+        &self,
+        unplaced_only: bool,
+        region: Option<&str>,
+    ) -> Result<Vec<AgencyRow>> {
         let mut w = vec!["1 = 1".to_string()];
         let mut args = Vec::new();
         if unplaced_only {
@@ -454,7 +540,8 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let mut years: std::collections::HashMap<i64, (i64, Vec<String>)> = std::collections::HashMap::new();
+        let mut years: std::collections::HashMap<i64, (i64, Vec<String>)> =
+            std::collections::HashMap::new();
         for (agency, year, n) in per_year {
             let e = years.entry(agency).or_default();
             e.0 += n;
@@ -503,13 +590,15 @@ impl Store {
     /// changes with every import, save, reparse and cross-year pass; two cheap lookups, so
     /// a cache of figures can ask it on every request.
     pub async fn generation(&self) -> Result<(i64, i64)> {
-        let sql = "SELECT COALESCE((SELECT MAX(id) FROM reports), 0), (SELECT COUNT(*) FROM diagnostics)";
+        let sql =
+            "SELECT COALESCE((SELECT MAX(id) FROM reports), 0), (SELECT COUNT(*) FROM diagnostics)";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_one(pool).await?))
     }
 
     /// The report read from the source with this SHA-256, if stored.
     pub async fn report_of_sha256(&self, sha256: &str) -> Result<Option<i64>> {
-        let sql = "SELECT r.id FROM reports r JOIN sources s ON s.id = r.source_id WHERE s.sha256 = $1";
+        let sql =
+            "SELECT r.id FROM reports r JOIN sources s ON s.id = r.source_id WHERE s.sha256 = $1";
         Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(sha256).fetch_optional(pool).await?))
     }
 
@@ -532,19 +621,25 @@ impl Store {
     pub async fn year_pairs(&self, ids: Option<&[i64]>) -> Result<Vec<(i64, i64)>> {
         let sql = "SELECT r1.id, MIN(r0.id) FROM reports r1 JOIN reports r0 ON r0.agency_id = r1.agency_id AND r0.year = r1.year - 1 \
                    WHERE r1.status = 'ok' AND r0.status = 'ok' GROUP BY r1.id ORDER BY r1.id";
-        let all: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
+        let all: Vec<(i64, i64)> =
+            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
         // Filtering here, not in SQL: an IN list of every new report defeats the index.
         Ok(match ids {
             None => all,
             Some(ids) => {
                 let ids: std::collections::HashSet<i64> = ids.iter().copied().collect();
-                all.into_iter().filter(|(a, b)| ids.contains(a) || ids.contains(b)).collect()
+                all.into_iter()
+                    .filter(|(a, b)| ids.contains(a) || ids.contains(b))
+                    .collect()
             }
         })
     }
 
     /// Diagnostics of one report: (stage, code, severity, message, cells, line).
-    pub async fn diagnostics_of(&self, report_id: i64) -> Result<Vec<(String, String, String, String, String, Option<i64>)>> {
+    pub async fn diagnostics_of(
+        &self,
+        report_id: i64,
+    ) -> Result<Vec<(String, String, String, String, String, Option<i64>)>> {
         let sql = "SELECT stage, code, severity, message, cells, line FROM diagnostics WHERE report_id = $1 ORDER BY stage DESC, seq";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(report_id).fetch_all(pool).await?))
     }
@@ -554,7 +649,10 @@ impl Store {
 /// the catalogue keys starting with one of `prefixes` when any are given; `tail` ends it.
 fn cells_sql(columns: &str, report_ids: &[i64], prefixes: &[&str], tail: &str) -> String {
     let ids: Vec<String> = report_ids.iter().map(i64::to_string).collect();
-    let mut sql = format!("SELECT {columns} FROM cells WHERE report_id IN ({})", ids.join(","));
+    let mut sql = format!(
+        "SELECT {columns} FROM cells WHERE report_id IN ({})",
+        ids.join(",")
+    );
     if !prefixes.is_empty() {
         // The exact keys, from the catalogue: an IN list seeks the (report, cell) key in
         // both engines, where a prefix test would scan every cell of the reports.

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use nianbao_core::place::{self, Clues, Gazetteer, Placement, Resolution};
 use nianbao_core::document::LineIndex;
+use nianbao_core::place::{self, Clues, Gazetteer, Placement, Resolution};
 use nianbao_core::{Diagnostic, Report, Severity};
 
 /// A cell as stored.
@@ -64,7 +64,12 @@ impl NewDiagnostic {
             code: d.code,
             severity: d.severity.as_str(),
             message: d.message.clone(),
-            cells: d.cells.iter().map(|c| c.key()).collect::<Vec<_>>().join(" "),
+            cells: d
+                .cells
+                .iter()
+                .map(|c| c.key())
+                .collect::<Vec<_>>()
+                .join(" "),
             span: d.span.map(|s| (s.start, s.end, lines.line(s.start))),
         }
     }
@@ -127,18 +132,29 @@ pub struct NewReport {
 impl NewReport {
     /// Errors among the diagnostics.
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error.as_str()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error.as_str())
+            .count()
     }
 
     /// Warnings among the diagnostics.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning.as_str()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning.as_str())
+            .count()
     }
 }
 
 /// Builds the stored form of a report checked without a prior year; `origin` (path or
 /// URL) is a clue to its place.
-pub fn record(report: &Report, diagnostics: &[Diagnostic], origin: Option<&str>, overrides: &Overrides) -> NewReport {
+pub fn record(
+    report: &Report,
+    diagnostics: &[Diagnostic],
+    origin: Option<&str>,
+    overrides: &Overrides,
+) -> NewReport {
     let doc = &report.document;
     let lines = LineIndex::new(&doc.source);
     let cells = report
@@ -157,7 +173,11 @@ pub fn record(report: &Report, diagnostics: &[Diagnostic], origin: Option<&str>,
     let sections = report
         .sections
         .iter()
-        .map(|s| NewSection { number: s.number, heading: s.heading.clone(), body: s.text.clone() })
+        .map(|s| NewSection {
+            number: s.number,
+            heading: s.heading.clone(),
+            body: s.text.clone(),
+        })
         .collect();
     let meta = &report.meta;
     let agency = report.agency().map(|name| {
@@ -180,7 +200,10 @@ pub fn record(report: &Report, diagnostics: &[Diagnostic], origin: Option<&str>,
         title: meta.title.as_ref().map(|v| v.value.clone()),
         cells,
         sections,
-        diagnostics: diagnostics.iter().map(|d| NewDiagnostic::with_lines(d, &lines)).collect(),
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| NewDiagnostic::with_lines(d, &lines))
+            .collect(),
         agency,
     }
 }
@@ -220,7 +243,11 @@ fn from_placement(name: &str, p: &Placement) -> NewAgency {
         kind_name: p.kind.name().to_string(),
         resolution: p.resolution.as_str(),
         evidence: p.evidence.join("；"),
-        candidates: p.candidates.iter().map(|d| d.code).collect::<Vec<_>>().join(" "),
+        candidates: p
+            .candidates
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
-

@@ -106,7 +106,9 @@ fn result_key(r: ReviewResult) -> &'static str {
 /// kept) once, so a calendar costs nothing per request.
 static CALENDARS: Mutex<Option<HashMap<String, &'static Calendar>>> = Mutex::new(None);
 
-fn calendar_of(text: &str) -> std::result::Result<&'static Calendar, nianbao_core::calendar::CalendarError> {
+fn calendar_of(
+    text: &str,
+) -> std::result::Result<&'static Calendar, nianbao_core::calendar::CalendarError> {
     let mut cache = CALENDARS.lock().unwrap_or_else(|e| e.into_inner());
     let cache = cache.get_or_insert_with(HashMap::new);
     if let Some(c) = cache.get(text) {
@@ -129,7 +131,9 @@ impl Store {
     pub async fn calendar(&self) -> Result<&'static Calendar> {
         let text = self.edited_calendar().await?;
         match text {
-            Some(t) => calendar_of(&t).map_err(|e| Error::Engine(format!("保存的节假日表第 {} 行：{}", e.line, e.message))),
+            Some(t) => calendar_of(&t).map_err(|e| {
+                Error::Engine(format!("保存的节假日表第 {} 行：{}", e.line, e.message))
+            }),
             None => Ok(Calendar::official()),
         }
     }
@@ -145,9 +149,14 @@ impl Store {
 
     /// Replaces the calendar (administrator only), after checking every line; returns
     /// the open cases whose due date changed: (case, before, after).
-    pub async fn set_calendar(&self, user: &User, text: &str) -> Result<Vec<(i64, Option<Date>, Option<Date>)>> {
+    pub async fn set_calendar(
+        &self,
+        user: &User,
+        text: &str,
+    ) -> Result<Vec<(i64, Option<Date>, Option<Date>)>> {
         admin_only(user)?;
-        let new = calendar_of(text).map_err(|e| Error::Question(format!("节假日表第 {} 行：{}", e.line, e.message)))?;
+        let new = calendar_of(text)
+            .map_err(|e| Error::Question(format!("节假日表第 {} 行：{}", e.line, e.message)))?;
         let old = self.calendar().await?;
         let mut changed = Vec::new();
         for c in self.cases(user, true).await? {
@@ -173,7 +182,14 @@ impl Store {
     /// Records the fee notice of a case: computed by 国办函〔2020〕109号 — 按件 counts the
     /// applicant's earlier requests to the agency in the same natural month (same name),
     /// 按量 the pages. Returns the amount and how it was computed.
-    pub async fn record_fee(&self, user: &User, id: i64, method: FeeMethod, units: u32, noticed: Date) -> Result<(u64, String)> {
+    pub async fn record_fee(
+        &self,
+        user: &User,
+        id: i64,
+        method: FeeMethod,
+        units: u32,
+        noticed: Date,
+    ) -> Result<(u64, String)> {
         let case = self.case(user, id).await?;
         may_write(user, &case.agency)?;
         if case.answered.is_some() {
@@ -197,18 +213,26 @@ impl Store {
                         .await?
                         .iter()
                         .filter(|c| c.applicant_name == case.applicant_name && c.id != case.id)
-                        .filter(|c| (c.received.year(), c.received.month()) == (case.received.year(), case.received.month()))
+                        .filter(|c| {
+                            (c.received.year(), c.received.month())
+                                == (case.received.year(), case.received.month())
+                        })
                         .filter(|c| (c.received, c.id) < (case.received, case.id))
                         .count()
                 };
-                let mut fee = nianbao_core::fees::per_item(u32::try_from(earlier).unwrap_or(u32::MAX), units);
-                fee.explanation = format!("同一申请人本月此前已申请 {earlier} 件；{}", fee.explanation);
+                let mut fee =
+                    nianbao_core::fees::per_item(u32::try_from(earlier).unwrap_or(u32::MAX), units);
+                fee.explanation =
+                    format!("同一申请人本月此前已申请 {earlier} 件；{}", fee.explanation);
                 fee
             }
             FeeMethod::PerPage => nianbao_core::fees::per_page(units),
         };
         if fee.yuan == 0 {
-            return Err(Error::Question(format!("按规定这件申请不收费（{}），无需发收费通知", fee.explanation)));
+            return Err(Error::Question(format!(
+                "按规定这件申请不收费（{}），无需发收费通知",
+                fee.explanation
+            )));
         }
         let at = now();
         on_pool!(self, pool => {
@@ -259,7 +283,9 @@ impl Store {
         let cal = self.calendar().await?;
         let mut closed = Vec::new();
         for case in self.cases(user, true).await? {
-            let Some(l) = case.lapse(cal, today) else { continue };
+            let Some(l) = case.lapse(cal, today) else {
+                continue;
+            };
             if may_write(user, &case.agency).is_err() {
                 continue;
             }
@@ -285,7 +311,15 @@ impl Store {
 
     /// Keeps a reconsideration or suit; `case_id` links the request it arose from (which
     /// must be the same agency's). Returns its id.
-    pub async fn create_review(&self, user: &User, agency: &str, case_id: Option<i64>, kind: &str, filed: Date, note: &str) -> Result<i64> {
+    pub async fn create_review(
+        &self,
+        user: &User,
+        agency: &str,
+        case_id: Option<i64>,
+        kind: &str,
+        filed: Date,
+        note: &str,
+    ) -> Result<i64> {
         may_write(user, agency)?;
         let kind = review_kind(kind).map_err(Error::Question)?;
         if let Some(cid) = case_id {
@@ -312,7 +346,13 @@ impl Store {
     }
 
     /// Records the result of a reconsideration or suit (维持 / 纠正 / 其他), once.
-    pub async fn decide_review(&self, user: &User, id: i64, decided: Date, result: &str) -> Result<()> {
+    pub async fn decide_review(
+        &self,
+        user: &User,
+        id: i64,
+        decided: Date,
+        result: &str,
+    ) -> Result<()> {
         let r = self.review(user, id).await?;
         may_write(user, &r.agency)?;
         if r.case.decided.is_some() {
@@ -335,17 +375,31 @@ impl Store {
     }
 
     async fn review(&self, user: &User, id: i64) -> Result<Review> {
-        self.reviews_where(user, ReviewFilter::Id(id)).await?.pop().ok_or_else(|| Error::Forbidden(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
+        self.reviews_where(user, ReviewFilter::Id(id))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Forbidden(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
     }
 
     /// The reconsiderations and suits the user may read (of one agency, or all).
     pub async fn reviews(&self, user: &User, agency: Option<&str>) -> Result<Vec<Review>> {
-        self.reviews_where(user, agency.map_or(ReviewFilter::All, ReviewFilter::Agency)).await
+        self.reviews_where(user, agency.map_or(ReviewFilter::All, ReviewFilter::Agency))
+            .await
     }
 
     async fn reviews_where(&self, user: &User, filter: ReviewFilter<'_>) -> Result<Vec<Review>> {
-        type Row = (i64, String, Option<i64>, String, String, Option<String>, Option<String>, String);
-        const COLUMNS: &str = "SELECT id, agency, case_id, kind, filed, decided, result, note FROM review_cases";
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        const COLUMNS: &str =
+            "SELECT id, agency, case_id, kind, filed, decided, result, note FROM review_cases";
         let rows: Vec<Row> = on_pool!(self, pool => {
             match filter {
                 ReviewFilter::All => sqlx::query_as(crate::db::built(format!("{COLUMNS} ORDER BY filed, id"))).fetch_all(pool).await?,
@@ -362,14 +416,30 @@ impl Store {
                 (Some(d), Some(r)) => Some((date(&d)?, review_result(&r).map_err(Error::Engine)?)),
                 _ => None,
             };
-            let case = ReviewCase { kind: review_kind(&kind).map_err(Error::Engine)?, filed: date(&filed)?, decided };
-            out.push(Review { id, agency: ag, case_id, case, note });
+            let case = ReviewCase {
+                kind: review_kind(&kind).map_err(Error::Engine)?,
+                filed: date(&filed)?,
+                decided,
+            };
+            out.push(Review {
+                id,
+                agency: ag,
+                case_id,
+                case,
+                note,
+            });
         }
         Ok(out)
     }
 
     /// Sets table 二's figures of an agency's year (the cells given; others unchanged).
-    pub async fn set_figures(&self, user: &User, agency: &str, year: i16, values: &[(CellId, i64)]) -> Result<()> {
+    pub async fn set_figures(
+        &self,
+        user: &User,
+        agency: &str,
+        year: i16,
+        values: &[(CellId, i64)],
+    ) -> Result<()> {
         may_write(user, agency)?;
         let allowed: Vec<CellId> = t2_entries().into_iter().map(|(id, _)| id).collect();
         if let Some((id, _)) = values.iter().find(|(id, _)| !allowed.contains(id)) {
@@ -394,19 +464,33 @@ impl Store {
     }
 
     /// Table 二's figures of an agency's year, as entered.
-    pub async fn figures(&self, user: &User, agency: &str, year: i16) -> Result<BTreeMap<CellId, i64>> {
+    pub async fn figures(
+        &self,
+        user: &User,
+        agency: &str,
+        year: i16,
+    ) -> Result<BTreeMap<CellId, i64>> {
         if !may_read(user, agency) {
             return Err(Error::Forbidden(format!("您无权查看“{agency}”的记录")));
         }
         let rows: Vec<(String, i64)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT cell, value FROM proactive_figures WHERE agency = $1 AND year = $2").bind(agency).bind(i64::from(year)).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().filter_map(|(k, v)| Some((CellId::from_key(&k)?, v))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, v)| Some((CellId::from_key(&k)?, v)))
+            .collect())
     }
 
     /// Saves the narrative of an agency's year: the text of sections 一–六 (section 六
     /// without the fee statement, which comes from the record).
-    pub async fn save_draft(&self, user: &User, agency: &str, year: i16, sections: &[String; 6]) -> Result<()> {
+    pub async fn save_draft(
+        &self,
+        user: &User,
+        agency: &str,
+        year: i16,
+        sections: &[String; 6],
+    ) -> Result<()> {
         may_write(user, agency)?;
         let at = now();
         on_pool!(self, pool => {
@@ -428,14 +512,28 @@ impl Store {
     /// the review cases, table 二 from the figures, the narrative as saved (else the
     /// starting text), section 六 opening with the fee statement from the fees paid in
     /// the year; and the year's timeliness, open cases counted at `as_of`.
-    pub async fn annual(&self, user: &User, agency: &str, year: i16, as_of: Date) -> Result<Annual> {
+    pub async fn annual(
+        &self,
+        user: &User,
+        agency: &str,
+        year: i16,
+        as_of: Date,
+    ) -> Result<Annual> {
         if !may_read(user, agency) {
             return Err(Error::Forbidden(format!("您无权查看“{agency}”的登记")));
         }
         let cases: Vec<Case> = self.agency_cases(user, agency).await?;
         let requests: Vec<Request> = cases.iter().map(Case::request).collect();
-        let reviews: Vec<ReviewCase> = self.reviews(user, Some(agency)).await?.into_iter().map(|r| r.case).collect();
-        let mut values: BTreeMap<CellId, Number> = table3(&requests, year).map_err(|e| Error::Engine(e.to_string()))?.into_iter().collect();
+        let reviews: Vec<ReviewCase> = self
+            .reviews(user, Some(agency))
+            .await?
+            .into_iter()
+            .map(|r| r.case)
+            .collect();
+        let mut values: BTreeMap<CellId, Number> = table3(&requests, year)
+            .map_err(|e| Error::Engine(e.to_string()))?
+            .into_iter()
+            .collect();
         values.extend(table4(&reviews, year).map_err(|e| Error::Engine(e.to_string()))?);
         for (id, _) in t2_entries() {
             values.insert(id, Number::ZERO);
@@ -443,7 +541,12 @@ impl Store {
         for (id, v) in self.figures(user, agency, year).await? {
             values.insert(id, Number::new(v, 0));
         }
-        let paid: Vec<u64> = cases.iter().filter_map(|c| c.fee.as_ref()).filter(|(f, _)| f.paid.is_some_and(|p| p.year() == year)).map(|(f, _)| f.yuan).collect();
+        let paid: Vec<u64> = cases
+            .iter()
+            .filter_map(|c| c.fee.as_ref())
+            .filter(|(f, _)| f.paid.is_some_and(|p| p.year() == year))
+            .map(|(f, _)| f.yuan)
+            .collect();
         let fee = fee_statement(paid.len(), paid.iter().sum());
         let y = u16::try_from(year).map_err(|_| Error::Question(format!("年度 {year} 无效")))?;
         let saved: Vec<(i64, String)> = on_pool!(self, pool => {
@@ -453,17 +556,43 @@ impl Store {
         let mut sections = default_sections(agency, y, &values, &fee);
         if edited {
             for (n, body) in saved {
-                if let Some(slot) = usize::try_from(n - 1).ok().and_then(|i| sections.get_mut(i)) {
-                    *slot = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+                if let Some(slot) = usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| sections.get_mut(i))
+                {
+                    *slot = body
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect();
                 }
             }
             sections[5].insert(0, fee);
         }
         let published = as_of.to_string();
-        let tracked: Vec<Tracked> = cases.iter().map(|c| Tracked { id: c.id.to_string(), request: c.request(), events: c.events.clone() }).collect();
+        let tracked: Vec<Tracked> = cases
+            .iter()
+            .map(|c| Tracked {
+                id: c.id.to_string(),
+                request: c.request(),
+                events: c.events.clone(),
+            })
+            .collect();
         let end = Date::new(year, 12, 31).map_err(|e| Error::Question(e.to_string()))?;
-        let t = timeliness(self.calendar().await?, &tracked, year, as_of.min(end)).map_err(|(id, e)| Error::Engine(format!("申请 {id}：{e}")))?;
-        Ok(Annual { composed: Composed { agency: agency.to_string(), year: y, published, values, sections }, edited, timeliness: t })
+        let t = timeliness(self.calendar().await?, &tracked, year, as_of.min(end))
+            .map_err(|(id, e)| Error::Engine(format!("申请 {id}：{e}")))?;
+        Ok(Annual {
+            composed: Composed {
+                agency: agency.to_string(),
+                year: y,
+                published,
+                values,
+                sections,
+            },
+            edited,
+            timeliness: t,
+        })
     }
 
     /// Publishes an agency's year into the corpus as that agency's report (the HTML page,
@@ -475,13 +604,27 @@ impl Store {
         let c = &annual.composed;
         let empty = c.empty_sections();
         if !empty.is_empty() {
-            let names: Vec<&str> = empty.iter().map(|n| nianbao_core::template::SECTIONS[usize::from(n - 1)].canonical).collect();
-            return Err(Error::Question(format!("以下部分还没有内容，不能发布：{}", names.join("、"))));
+            let names: Vec<&str> = empty
+                .iter()
+                .map(|n| nianbao_core::template::SECTIONS[usize::from(n - 1)].canonical)
+                .collect();
+            return Err(Error::Question(format!(
+                "以下部分还没有内容，不能发布：{}",
+                names.join("、")
+            )));
         }
         let html = c.html();
-        let (report, found) = c.read_back().map_err(|e| Error::Engine(format!("生成的年报无法读取：{e}")))?;
-        if let Some(d) = found.iter().find(|d| d.severity == nianbao_core::Severity::Error) {
-            return Err(Error::Question(format!("生成的年报未通过检查：{} {}", d.code, d.message)));
+        let (report, found) = c
+            .read_back()
+            .map_err(|e| Error::Engine(format!("生成的年报无法读取：{e}")))?;
+        if let Some(d) = found
+            .iter()
+            .find(|d| d.severity == nianbao_core::Severity::Error)
+        {
+            return Err(Error::Question(format!(
+                "生成的年报未通过检查：{} {}",
+                d.code, d.message
+            )));
         }
         let origin = format!("workbench:{agency}:{year}");
         let overrides = self.overrides().await?;
@@ -490,24 +633,44 @@ impl Store {
             kind: "html",
             bytes: html.into_bytes(),
             origin: origin.clone(),
-            outcome: crate::Outcome::Parsed(Box::new(crate::record::record(&report, &found, Some(&origin), &overrides))),
+            outcome: crate::Outcome::Parsed(Box::new(crate::record::record(
+                &report,
+                &found,
+                Some(&origin),
+                &overrides,
+            ))),
         };
         let sha = incoming.sha256.clone();
         self.save(std::slice::from_ref(&incoming)).await?;
-        let id = self.report_of_sha256(&sha).await?.ok_or_else(|| Error::Engine("发布后找不到这份年报".into()))?;
+        let id = self
+            .report_of_sha256(&sha)
+            .await?
+            .ok_or_else(|| Error::Engine("发布后找不到这份年报".into()))?;
         self.check_across_years(Some(&[id])).await?;
-        self.audit(Some(user.id), "publish", &format!("report:{agency}:{year}"), &format!("语料库年报 {id}")).await?;
+        self.audit(
+            Some(user.id),
+            "publish",
+            &format!("report:{agency}:{year}"),
+            &format!("语料库年报 {id}"),
+        )
+        .await?;
         Ok(id)
     }
 
     /// Imports a register's rows (already validated by
     /// [`nianbao_core::register::import::requests`]) as cases of `agency`, with their clock
     /// events and closings, in one transaction: all rows or none. Returns the count.
-    pub async fn import_requests(&self, user: &User, agency: &str, rows: &[nianbao_core::register::import::ImportedRequest]) -> Result<usize> {
+    pub async fn import_requests(
+        &self,
+        user: &User,
+        agency: &str,
+        rows: &[nianbao_core::register::import::ImportedRequest],
+    ) -> Result<usize> {
         may_write(user, agency)?;
         let cal = self.calendar().await?;
         for r in rows {
-            nianbao_core::clock::deadline(cal, r.request.received, &r.events).map_err(|e| Error::Question(format!("第 {} 行（{}）：{e}", r.line, r.id)))?;
+            nianbao_core::clock::deadline(cal, r.request.received, &r.events)
+                .map_err(|e| Error::Question(format!("第 {} 行（{}）：{e}", r.line, r.id)))?;
         }
         let at = now();
         on_pool!(self, pool => {
@@ -536,7 +699,10 @@ impl Store {
     }
 
     /// Every user, for the administrator: (id, name, role, agencies, region code).
-    pub async fn users(&self, user: &User) -> Result<Vec<(i64, String, Role, Vec<String>, Option<String>)>> {
+    pub async fn users(
+        &self,
+        user: &User,
+    ) -> Result<Vec<(i64, String, Role, Vec<String>, Option<String>)>> {
         admin_only(user)?;
         let rows: Vec<(i64, String, String, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, name, role, region_code FROM users ORDER BY id").fetch_all(pool).await?
@@ -547,8 +713,18 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|(id, name, role, region)| {
-                let agencies = links.iter().filter(|(u, _)| *u == id).map(|(_, a)| a.clone()).collect();
-                (id, name, Role::from_name(&role).unwrap_or(Role::Staff), agencies, region)
+                let agencies = links
+                    .iter()
+                    .filter(|(u, _)| *u == id)
+                    .map(|(_, a)| a.clone())
+                    .collect();
+                (
+                    id,
+                    name,
+                    Role::from_name(&role).unwrap_or(Role::Staff),
+                    agencies,
+                    region,
+                )
             })
             .collect())
     }

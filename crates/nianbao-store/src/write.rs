@@ -41,7 +41,6 @@ pub enum Saved {
     Duplicate,
 }
 
-
 /// The hex SHA-256 of bytes: a source's identity.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -55,13 +54,29 @@ macro_rules! upsert_agencies {
         let agencies: &[&NewAgency] = $agencies;
         let mut ids: HashMap<String, i64> = HashMap::new();
         for chunk in agencies.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!("{AGENCY_INSERT} VALUES {} {AGENCY_UPSERT} RETURNING id, key", placeholders(chunk.len(), 9));
+            let sql = format!(
+                "{AGENCY_INSERT} VALUES {} {AGENCY_UPSERT} RETURNING id, key",
+                placeholders(chunk.len(), 9)
+            );
             let mut q = sqlx::query_as::<_, (i64, String)>(built(sql));
             for a in chunk {
-                q = q.bind(&a.key).bind(&a.name).bind(a.region_code.as_deref()).bind(a.level).bind(a.kind_class)
-                    .bind(&a.kind_name).bind(a.resolution).bind(&a.evidence).bind(&a.candidates);
+                q = q
+                    .bind(&a.key)
+                    .bind(&a.name)
+                    .bind(a.region_code.as_deref())
+                    .bind(a.level)
+                    .bind(a.kind_class)
+                    .bind(&a.kind_name)
+                    .bind(a.resolution)
+                    .bind(&a.evidence)
+                    .bind(&a.candidates);
             }
-            ids.extend(q.fetch_all(&mut *$tx).await?.into_iter().map(|(id, k)| (k, id)));
+            ids.extend(
+                q.fetch_all(&mut *$tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, k)| (k, id)),
+            );
         }
         ids
     }};
@@ -78,7 +93,17 @@ macro_rules! write_parts {
             .flat_map(|(id, r)| {
                 r.cells.iter().map(move |c| {
                     let num = if c.num.is_finite() { c.num } else { 0.0 };
-                    (*id, c.key, c.value.as_str(), num, i64::from(c.blank), c.span.0, c.span.1, c.line, c.location.as_deref())
+                    (
+                        *id,
+                        c.key,
+                        c.value.as_str(),
+                        num,
+                        i64::from(c.blank),
+                        c.span.0,
+                        c.span.1,
+                        c.line,
+                        c.location.as_deref(),
+                    )
                 })
             })
             .collect();
@@ -86,7 +111,12 @@ macro_rules! write_parts {
         let mut sections = Vec::new();
         for (id, r) in reports {
             for s in &r.sections {
-                sections.extend([Arg::Int(*id), Arg::Int(i64::from(s.number)), Arg::Text(s.heading.clone()), Arg::Text(s.body.clone())]);
+                sections.extend([
+                    Arg::Int(*id),
+                    Arg::Int(i64::from(s.number)),
+                    Arg::Text(s.heading.clone()),
+                    Arg::Text(s.body.clone()),
+                ]);
             }
         }
         crate::bulk::InsertCells::insert_rows(
@@ -97,8 +127,15 @@ macro_rules! write_parts {
             &sections,
         )
         .await?;
-        let diags: Vec<(i64, usize, &NewDiagnostic)> =
-            reports.iter().flat_map(|(id, r)| r.diagnostics.iter().enumerate().map(move |(k, d)| (*id, k, d))).collect();
+        let diags: Vec<(i64, usize, &NewDiagnostic)> = reports
+            .iter()
+            .flat_map(|(id, r)| {
+                r.diagnostics
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, d)| (*id, k, d))
+            })
+            .collect();
         insert_diagnostics!($tx, &diags, $stage);
     }};
 }
@@ -136,14 +173,34 @@ macro_rules! insert_diagnostics {
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameters).
 pub(crate) const ROWS_PER_STATEMENT: usize = 64;
 /// A cell row as written: report, key, value, num, blank, span start, span end, line, location.
-pub(crate) type CellRow<'a> = (i64, &'a str, &'a str, f64, i64, usize, usize, usize, Option<&'a str>);
-
-
+pub(crate) type CellRow<'a> = (
+    i64,
+    &'a str,
+    &'a str,
+    f64,
+    i64,
+    usize,
+    usize,
+    usize,
+    Option<&'a str>,
+);
 
 /// The columns of `reports` a reading sets (all but `id` and `source_id`).
 const REPORT_COLUMNS: [&str; 14] = [
-    "status", "error", "parser_version", "parsed_at", "year", "template", "agency_name", "agency_id", "published",
-    "index_number", "document_number", "title", "n_errors", "n_warnings",
+    "status",
+    "error",
+    "parser_version",
+    "parsed_at",
+    "year",
+    "template",
+    "agency_name",
+    "agency_id",
+    "published",
+    "index_number",
+    "document_number",
+    "title",
+    "n_errors",
+    "n_warnings",
 ];
 const AGENCY_INSERT: &str =
     "INSERT INTO agencies (key, name, region_code, level, kind_class, kind_name, resolution, evidence, candidates)";
@@ -172,7 +229,10 @@ impl Store {
     pub async fn source_ids(&self, hashes: &[String]) -> Result<HashMap<String, i64>> {
         let mut ids = HashMap::new();
         for chunk in hashes.chunks(1000) {
-            let sql = format!("SELECT id, sha256 FROM sources WHERE sha256 IN {}", placeholders(1, chunk.len()));
+            let sql = format!(
+                "SELECT id, sha256 FROM sources WHERE sha256 IN {}",
+                placeholders(1, chunk.len())
+            );
             let rows: Vec<(i64, String)> = on_pool!(self, pool => {
                 let mut q = sqlx::query_as(built(sql));
                 for h in chunk {
@@ -334,8 +394,10 @@ impl Store {
         }
         let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
         let ids = ids.join(",");
-        let rows: Vec<(i64, usize, &NewDiagnostic)> =
-            found.iter().flat_map(|(id, ds)| ds.iter().enumerate().map(move |(k, d)| (*id, k, d))).collect();
+        let rows: Vec<(i64, usize, &NewDiagnostic)> = found
+            .iter()
+            .flat_map(|(id, ds)| ds.iter().enumerate().map(move |(k, d)| (*id, k, d)))
+            .collect();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(built(format!("DELETE FROM diagnostics WHERE stage = 'corpus' AND report_id IN ({ids})"))).execute(&mut *tx).await?;
@@ -366,8 +428,14 @@ impl Store {
     pub async fn assign(&self, name: &str, code: &str, department: Option<&str>) -> Result<usize> {
         let name = nianbao_core::place::normalise_name(name);
         let mut overrides = Overrides::new();
-        overrides.insert(name.clone(), (code.to_string(), department.map(str::to_string)));
-        let clues = nianbao_core::place::Clues { agency: &name, ..Default::default() };
+        overrides.insert(
+            name.clone(),
+            (code.to_string(), department.map(str::to_string)),
+        );
+        let clues = nianbao_core::place::Clues {
+            agency: &name,
+            ..Default::default()
+        };
         let agency = crate::record::agency_of(&clues, &overrides);
         let n = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -393,7 +461,12 @@ impl Store {
 }
 
 /// The values of [`REPORT_COLUMNS`] for a reading, in order.
-fn report_values(outcome: &Outcome, agency_ids: &HashMap<String, i64>, parser: &str, at: &str) -> Vec<Arg> {
+fn report_values(
+    outcome: &Outcome,
+    agency_ids: &HashMap<String, i64>,
+    parser: &str,
+    at: &str,
+) -> Vec<Arg> {
     let (status, error, r) = match outcome {
         Outcome::Failed(err) => ("failed", Some(err.clone()), None),
         Outcome::Parsed(r) => ("ok", None, Some(&**r)),
@@ -406,7 +479,10 @@ fn report_values(outcome: &Outcome, agency_ids: &HashMap<String, i64>, parser: &
         Arg::OptInt(r.and_then(|r| r.year).map(i64::from)),
         Arg::OptText(r.map(|r| r.template.to_string())),
         Arg::OptText(r.and_then(|r| r.agency_name.clone())),
-        Arg::OptInt(r.and_then(|r| r.agency.as_ref()).map(|a| agency_ids[&a.key])),
+        Arg::OptInt(
+            r.and_then(|r| r.agency.as_ref())
+                .map(|a| agency_ids[&a.key]),
+        ),
         Arg::OptText(r.and_then(|r| r.published.clone())),
         Arg::OptText(r.and_then(|r| r.index_number.clone())),
         Arg::OptText(r.and_then(|r| r.document_number.clone())),

@@ -9,20 +9,36 @@ use nianbao_store::{record, sha256_hex, Incoming, Outcome, Saved, Store};
 
 /// A fresh store of each engine available.
 async fn stores() -> Vec<(Store, String)> {
-    let dir = std::env::temp_dir().join(format!("nianbao-store-test-{}-{}", std::process::id(), fastrand::u64(..)));
-    let sqlite = Store::open(&dir.join("t.db").display().to_string()).await.expect("sqlite opens");
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-store-test-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let sqlite = Store::open(&dir.join("t.db").display().to_string())
+        .await
+        .expect("sqlite opens");
     let mut out = vec![(sqlite, "sqlite".to_string())];
     match std::env::var("NIANBAO_TEST_POSTGRES") {
         Ok(url) => {
             let name = format!("nianbao_test_{}_{}", std::process::id(), fastrand::u32(..));
             let admin = Store::open(&url).await.expect("postgres opens");
             if let Store::Postgres(pool) = &admin {
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.expect("create database");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(pool)
+                    .await
+                    .expect("create database");
             }
             let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-            out.push((Store::open(&format!("{base}/{name}")).await.expect("test database opens"), "postgres".to_string()));
+            out.push((
+                Store::open(&format!("{base}/{name}"))
+                    .await
+                    .expect("test database opens"),
+                "postgres".to_string(),
+            ));
         }
-        Err(_) if std::env::var_os("CI").is_some() => panic!("CI must give NIANBAO_TEST_POSTGRES: the store is tested on both engines"),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI must give NIANBAO_TEST_POSTGRES: the store is tested on both engines")
+        }
         Err(_) => eprintln!("NIANBAO_TEST_POSTGRES not set: PostgreSQL half not run here"),
     }
     out
@@ -33,7 +49,13 @@ fn incoming(r: &SynthReport, origin: &str) -> Incoming {
     let report = nianbao_core::parse(text.as_bytes()).expect("synthetic report parses");
     let diags = nianbao_core::check(&report, None);
     let rec = record::record(&report, &diags, Some(origin), &Default::default());
-    Incoming { sha256: sha256_hex(text.as_bytes()), bytes: text.into_bytes(), kind: "text", origin: origin.into(), outcome: Outcome::Parsed(Box::new(rec)) }
+    Incoming {
+        sha256: sha256_hex(text.as_bytes()),
+        bytes: text.into_bytes(),
+        kind: "text",
+        origin: origin.into(),
+        outcome: Outcome::Parsed(Box::new(rec)),
+    }
 }
 
 /// Two agencies of 仙居县 over two years, chained.
@@ -56,29 +78,77 @@ fn corpus() -> Vec<SynthReport> {
 async fn import_is_content_addressed_and_sums_are_exact_on_every_engine() {
     for (store, engine) in stores().await {
         let reports = corpus();
-        let batch: Vec<Incoming> = reports.iter().enumerate().map(|(i, r)| incoming(r, &format!("/x/{i}.txt"))).collect();
+        let batch: Vec<Incoming> = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| incoming(r, &format!("/x/{i}.txt")))
+            .collect();
         let saved = store.save(&batch).await.unwrap();
-        assert!(saved.iter().all(|s| matches!(s, Saved::New(_))), "{engine}: {saved:?}");
+        assert!(
+            saved.iter().all(|s| matches!(s, Saved::New(_))),
+            "{engine}: {saved:?}"
+        );
 
         // The same files again, from elsewhere: nothing new, origins recorded.
-        let again: Vec<Incoming> = reports.iter().enumerate().map(|(i, r)| incoming(r, &format!("/y/{i}.txt"))).collect();
-        assert!(store.save(&again).await.unwrap().iter().all(|s| *s == Saved::Duplicate), "{engine}");
+        let again: Vec<Incoming> = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| incoming(r, &format!("/y/{i}.txt")))
+            .collect();
+        assert!(
+            store
+                .save(&again)
+                .await
+                .unwrap()
+                .iter()
+                .all(|s| *s == Saved::Duplicate),
+            "{engine}"
+        );
         let counts = store.counts().await.unwrap();
-        assert_eq!((counts.sources, counts.reports, counts.agencies), (4, 4, 2), "{engine}");
+        assert_eq!(
+            (counts.sources, counts.reports, counts.agencies),
+            (4, 4, 2),
+            "{engine}"
+        );
 
         // Both agencies placed in 仙居县; a region filter finds all four reports.
-        let f = Filter { region: Some("331024".into()), ..Default::default() };
-        assert_eq!(store.reports(&f, 100, 0).await.unwrap().len(), 4, "{engine}");
+        let f = Filter {
+            region: Some("331024".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            store.reports(&f, 100, 0).await.unwrap().len(),
+            4,
+            "{engine}"
+        );
         let agencies = store.agencies(false, Some("331024")).await.unwrap();
-        assert!(agencies.iter().any(|a| a.region_code.as_deref() == Some("331024106")), "{engine}: {agencies:?}");
+        assert!(
+            agencies
+                .iter()
+                .any(|a| a.region_code.as_deref() == Some("331024106")),
+            "{engine}: {agencies:?}"
+        );
 
         // Sums equal the sum of the reports' own values.
-        let expected: i64 = reports.iter().map(|r| r.get("t3.new.total").as_i64().unwrap()).sum();
-        let sums = store.cell_sums(&Filter::default(), GroupBy::All, &["t3.new.total"]).await.unwrap();
+        let expected: i64 = reports
+            .iter()
+            .map(|r| r.get("t3.new.total").as_i64().unwrap())
+            .sum();
+        let sums = store
+            .cell_sums(&Filter::default(), GroupBy::All, &["t3.new.total"])
+            .await
+            .unwrap();
         assert_eq!(sums.len(), 1, "{engine}");
         assert_eq!(sums[0].2 as i64, expected, "{engine}");
-        let by_year = store.count_reports(&Filter::default(), GroupBy::Year).await.unwrap();
-        assert_eq!(by_year, vec![(Some("2022".into()), 2), (Some("2023".into()), 2)], "{engine}");
+        let by_year = store
+            .count_reports(&Filter::default(), GroupBy::Year)
+            .await
+            .unwrap();
+        assert_eq!(
+            by_year,
+            vec![(Some("2022".into()), 2), (Some("2023".into()), 2)],
+            "{engine}"
+        );
 
         // Cross-year pairs: each agency's 2023 report against its 2022 one.
         assert_eq!(store.year_pairs(None).await.unwrap().len(), 2, "{engine}");
@@ -92,7 +162,11 @@ async fn import_is_content_addressed_and_sums_are_exact_on_every_engine() {
             outcome: Outcome::Failed("不是年报".into()),
         };
         store.save(&[bad]).await.unwrap();
-        assert_eq!(store.failures().await.unwrap(), vec![("/x/bad.txt".to_string(), "不是年报".to_string())], "{engine}");
+        assert_eq!(
+            store.failures().await.unwrap(),
+            vec![("/x/bad.txt".to_string(), "不是年报".to_string())],
+            "{engine}"
+        );
         assert_eq!(store.counts().await.unwrap().failed, 1, "{engine}");
     }
 }
@@ -104,27 +178,72 @@ async fn manual_placement_wins_and_survives_a_reparse() {
         let mut r = SynthReport::random(&mut rng, Format::V2021);
         r.agency = "西大街".into();
         let inc = incoming(&r, "/x/xdj.txt");
-        let Outcome::Parsed(rec) = &inc.outcome else { unreachable!() };
-        assert_eq!(rec.agency.as_ref().unwrap().resolution, "ambiguous", "{engine}");
+        let Outcome::Parsed(rec) = &inc.outcome else {
+            unreachable!()
+        };
+        assert_eq!(
+            rec.agency.as_ref().unwrap().resolution,
+            "ambiguous",
+            "{engine}"
+        );
         let id = match store.save(std::slice::from_ref(&inc)).await.unwrap()[0] {
             Saved::New(id) => id,
             Saved::Duplicate => panic!("new"),
         };
-        assert_eq!(store.agencies(true, None).await.unwrap().len(), 1, "{engine}: listed as unplaced");
+        assert_eq!(
+            store.agencies(true, None).await.unwrap().len(),
+            1,
+            "{engine}: listed as unplaced"
+        );
 
-        assert_eq!(store.assign("西大街", "410502006", None).await.unwrap(), 1, "{engine}");
-        let placed = store.reports(&Filter { region: Some("410502".into()), ..Default::default() }, 10, 0).await.unwrap();
+        assert_eq!(
+            store.assign("西大街", "410502006", None).await.unwrap(),
+            1,
+            "{engine}"
+        );
+        let placed = store
+            .reports(
+                &Filter {
+                    region: Some("410502".into()),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .unwrap();
         assert_eq!(placed.len(), 1, "{engine}");
 
         // A reparse rebuilds the record with the stored overrides: still placed.
         let overrides = store.overrides().await.unwrap();
         let report = nianbao_core::parse(&inc.bytes).unwrap();
         let rec = record::record(&report, &[], None, &overrides);
-        assert_eq!(rec.agency.as_ref().unwrap().resolution, "manual", "{engine}");
-        store.replace(id, &Outcome::Parsed(Box::new(rec))).await.unwrap();
-        let placed = store.reports(&Filter { region: Some("410502006".into()), ..Default::default() }, 10, 0).await.unwrap();
+        assert_eq!(
+            rec.agency.as_ref().unwrap().resolution,
+            "manual",
+            "{engine}"
+        );
+        store
+            .replace(id, &Outcome::Parsed(Box::new(rec)))
+            .await
+            .unwrap();
+        let placed = store
+            .reports(
+                &Filter {
+                    region: Some("410502006".into()),
+                    ..Default::default()
+                },
+                10,
+                0,
+            )
+            .await
+            .unwrap();
         assert_eq!(placed.len(), 1, "{engine}");
-        assert_eq!(store.counts().await.unwrap().reports, 1, "{engine}: reparse adds nothing");
+        assert_eq!(
+            store.counts().await.unwrap().reports,
+            1,
+            "{engine}: reparse adds nothing"
+        );
     }
 }
 
@@ -139,21 +258,53 @@ async fn the_corpus_checks_each_report_against_the_same_agencys_previous_year() 
             nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
             nianbao_core::number::Number::int(carried + 3),
         );
-        let batch: Vec<Incoming> = reports.iter().enumerate().map(|(i, r)| incoming(r, &format!("/z/{i}.txt"))).collect();
-        let ids: Vec<i64> = store.save(&batch).await.unwrap().into_iter().filter_map(|s| match s {
-            Saved::New(id) => Some(id),
-            Saved::Duplicate => None,
-        }).collect();
+        let batch: Vec<Incoming> = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| incoming(r, &format!("/z/{i}.txt")))
+            .collect();
+        let ids: Vec<i64> = store
+            .save(&batch)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|s| match s {
+                Saved::New(id) => Some(id),
+                Saved::Duplicate => None,
+            })
+            .collect();
         let found = store.check_across_years(Some(&ids)).await.unwrap();
-        assert!(found.iter().any(|d| d.code == "Y3001" && d.cells.contains("t3.carried_over.natural")), "{engine}: {found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|d| d.code == "Y3001" && d.cells.contains("t3.carried_over.natural")),
+            "{engine}: {found:?}"
+        );
         assert!(found.iter().all(|d| d.code.starts_with('Y')), "{engine}");
         let stored = store.diagnostics_of(ids[1]).await.unwrap();
-        assert!(stored.iter().any(|d| d.0 == "corpus" && d.1 == "Y3001" && d.5.is_some_and(|line| line > 1)), "{engine}: {stored:?}");
-        assert!(store.diagnostics_of(ids[3]).await.unwrap().iter().all(|d| d.0 != "corpus"), "{engine}: the consistent pair has none");
+        assert!(
+            stored
+                .iter()
+                .any(|d| d.0 == "corpus" && d.1 == "Y3001" && d.5.is_some_and(|line| line > 1)),
+            "{engine}: {stored:?}"
+        );
+        assert!(
+            store
+                .diagnostics_of(ids[3])
+                .await
+                .unwrap()
+                .iter()
+                .all(|d| d.0 != "corpus"),
+            "{engine}: the consistent pair has none"
+        );
         // Run again: the findings are replaced, not added.
         store.check_across_years(None).await.unwrap();
         let again = store.diagnostics_of(ids[1]).await.unwrap();
-        assert_eq!(again.iter().filter(|d| d.0 == "corpus").count(), stored.iter().filter(|d| d.0 == "corpus").count(), "{engine}");
+        assert_eq!(
+            again.iter().filter(|d| d.0 == "corpus").count(),
+            stored.iter().filter(|d| d.0 == "corpus").count(),
+            "{engine}"
+        );
     }
 }
 
@@ -161,12 +312,46 @@ async fn the_corpus_checks_each_report_against_the_same_agencys_previous_year() 
 async fn accounts_sessions_and_the_audit_log() {
     use nianbao_store::accounts::Role;
     for (store, engine) in stores().await {
-        assert!(store.create_user("zhang", "short", Role::Staff, &[], None).await.is_err(), "{engine}: a weak password is refused");
-        let id = store.create_user("zhang", "correct horse battery", Role::Staff, &["仙居县教育局".to_string()], None).await.unwrap();
-        assert!(store.create_user("zhang", "another long password", Role::Admin, &[], None).await.is_err(), "names are unique");
-        assert_eq!(store.login("zhang", "wrong password!!").await.unwrap(), None);
-        assert_eq!(store.login("nobody", "correct horse battery").await.unwrap(), None);
-        let (token, session) = store.login("zhang", "correct horse battery").await.unwrap().expect("logs in");
+        assert!(
+            store
+                .create_user("zhang", "short", Role::Staff, &[], None)
+                .await
+                .is_err(),
+            "{engine}: a weak password is refused"
+        );
+        let id = store
+            .create_user(
+                "zhang",
+                "correct horse battery",
+                Role::Staff,
+                &["仙居县教育局".to_string()],
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .create_user("zhang", "another long password", Role::Admin, &[], None)
+                .await
+                .is_err(),
+            "names are unique"
+        );
+        assert_eq!(
+            store.login("zhang", "wrong password!!").await.unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .login("nobody", "correct horse battery")
+                .await
+                .unwrap(),
+            None
+        );
+        let (token, session) = store
+            .login("zhang", "correct horse battery")
+            .await
+            .unwrap()
+            .expect("logs in");
         assert_eq!(session.user.id, id);
         assert_eq!(session.user.role, Role::Staff);
         assert_eq!(session.user.agencies, vec!["仙居县教育局".to_string()]);
@@ -174,12 +359,27 @@ async fn accounts_sessions_and_the_audit_log() {
         assert_eq!(store.session(&token).await.unwrap(), Some(session));
         assert_eq!(store.session("forged").await.unwrap(), None);
         store.logout(&token).await.unwrap();
-        assert_eq!(store.session(&token).await.unwrap(), None, "{engine}: logged out");
+        assert_eq!(
+            store.session(&token).await.unwrap(),
+            None,
+            "{engine}: logged out"
+        );
         let log = store.audit_log(None, 10).await.unwrap();
         let actions: Vec<&str> = log.iter().map(|l| l.2.as_str()).collect();
-        assert_eq!(actions, ["login", "login_failed", "login_failed", "create_user"], "{engine}");
+        assert_eq!(
+            actions,
+            ["login", "login_failed", "login_failed", "create_user"],
+            "{engine}"
+        );
         assert_eq!(log[0].1.as_deref(), Some("zhang"));
-        assert_eq!(store.audit_log(Some("name:nobody"), 10).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .audit_log(Some("name:nobody"), 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         store.close().await;
     }
 }
@@ -192,25 +392,115 @@ async fn the_register_keeps_cases_per_agency_on_every_engine() {
     use nianbao_store::accounts::Role;
     use nianbao_store::cases::NewCase;
     for (store, engine) in stores().await {
-        store.create_user("li", "correct horse battery", Role::Staff, &["甲局".to_string()], None).await.unwrap();
-        store.create_user("wang", "correct horse battery", Role::Staff, &["乙局".to_string()], None).await.unwrap();
-        let li = store.login("li", "correct horse battery").await.unwrap().unwrap().1.user;
-        let wang = store.login("wang", "correct horse battery").await.unwrap().unwrap().1.user;
-        let new = NewCase { agency: "甲局", applicant: Applicant::Legal, applicant_name: "某律所", contact: "", channel: "网络", received: date(2024, 9, 30), request: "某文件" };
+        store
+            .create_user(
+                "li",
+                "correct horse battery",
+                Role::Staff,
+                &["甲局".to_string()],
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .create_user(
+                "wang",
+                "correct horse battery",
+                Role::Staff,
+                &["乙局".to_string()],
+                None,
+            )
+            .await
+            .unwrap();
+        let li = store
+            .login("li", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .user;
+        let wang = store
+            .login("wang", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .user;
+        let new = NewCase {
+            agency: "甲局",
+            applicant: Applicant::Legal,
+            applicant_name: "某律所",
+            contact: "",
+            channel: "网络",
+            received: date(2024, 9, 30),
+            request: "某文件",
+        };
         let id = store.create_case(&li, &new).await.unwrap();
-        assert!(store.create_case(&li, &NewCase { agency: "乙局", ..new.clone() }).await.is_err(), "{engine}");
+        assert!(
+            store
+                .create_case(
+                    &li,
+                    &NewCase {
+                        agency: "乙局",
+                        ..new.clone()
+                    }
+                )
+                .await
+                .is_err(),
+            "{engine}"
+        );
         assert!(store.case(&wang, id).await.is_err());
         assert!(store.cases(&wang, false).await.unwrap().is_empty());
-        store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 20), days: 5 }, None).await.unwrap();
-        assert!(store.add_case_event(&li, id, ClockEvent::Extended { on: date(2024, 10, 21), days: 16 }, None).await.is_err(), "over 20 days in all");
+        store
+            .add_case_event(
+                &li,
+                id,
+                ClockEvent::Extended {
+                    on: date(2024, 10, 20),
+                    days: 5,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .add_case_event(
+                    &li,
+                    id,
+                    ClockEvent::Extended {
+                        on: date(2024, 10, 21),
+                        days: 16
+                    },
+                    None
+                )
+                .await
+                .is_err(),
+            "over 20 days in all"
+        );
         let c = store.case(&li, id).await.unwrap();
-        assert_eq!(c.deadline(nianbao_core::calendar::Calendar::official()).unwrap().due, Some(date(2024, 11, 8)), "{engine}");
-        store.close_case(&li, id, date(2024, 11, 7), "无法提供").await.unwrap_err(); // which of the three?
-        store.close_case(&li, id, date(2024, 11, 7), "本机关不掌握相关政府信息").await.unwrap();
+        assert_eq!(
+            c.deadline(nianbao_core::calendar::Calendar::official())
+                .unwrap()
+                .due,
+            Some(date(2024, 11, 8)),
+            "{engine}"
+        );
+        store
+            .close_case(&li, id, date(2024, 11, 7), "无法提供")
+            .await
+            .unwrap_err(); // which of the three?
+        store
+            .close_case(&li, id, date(2024, 11, 7), "本机关不掌握相关政府信息")
+            .await
+            .unwrap();
         let open = store.cases(&li, true).await.unwrap();
         assert!(open.is_empty());
         let all = store.cases(&li, false).await.unwrap();
-        assert_eq!(all[0].answered, Some((date(2024, 11, 7), "unavailable.not_held")));
+        assert_eq!(
+            all[0].answered,
+            Some((date(2024, 11, 7), "unavailable.not_held"))
+        );
         store.close().await;
     }
 }
@@ -229,79 +519,312 @@ async fn the_workbench_record_composes_a_clean_report_on_every_engine() {
     use nianbao_store::cases::NewCase;
     use nianbao_store::workbench::FeeMethod;
     for (store, engine) in stores().await {
-        store.create_user("admin", "correct horse battery", Role::Admin, &[], None).await.unwrap();
-        store.create_user("li", "correct horse battery", Role::Staff, &["仙居县教育局".to_string()], None).await.unwrap();
-        store.create_user("wang", "correct horse battery", Role::Staff, &["乙局".to_string()], None).await.unwrap();
-        let admin = store.login("admin", "correct horse battery").await.unwrap().unwrap().1.user;
-        let li = store.login("li", "correct horse battery").await.unwrap().unwrap().1.user;
-        let wang = store.login("wang", "correct horse battery").await.unwrap().unwrap().1.user;
+        store
+            .create_user("admin", "correct horse battery", Role::Admin, &[], None)
+            .await
+            .unwrap();
+        store
+            .create_user(
+                "li",
+                "correct horse battery",
+                Role::Staff,
+                &["仙居县教育局".to_string()],
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .create_user(
+                "wang",
+                "correct horse battery",
+                Role::Staff,
+                &["乙局".to_string()],
+                None,
+            )
+            .await
+            .unwrap();
+        let admin = store
+            .login("admin", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .user;
+        let li = store
+            .login("li", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .user;
+        let wang = store
+            .login("wang", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .user;
         let agency = "仙居县教育局";
-        let base = NewCase { agency, applicant: Applicant::Natural, applicant_name: "张三", contact: "138", channel: "网络", received: date(2024, 3, 1), request: "某文件" };
+        let base = NewCase {
+            agency,
+            applicant: Applicant::Natural,
+            applicant_name: "张三",
+            contact: "138",
+            channel: "网络",
+            received: date(2024, 3, 1),
+            request: "某文件",
+        };
         // 12 requests from one applicant in March: the 12th is the 2nd beyond 10 → 按件 100 元.
         let mut ids = Vec::new();
         for day in 1..=12 {
-            ids.push(store.create_case(&li, &NewCase { received: date(2024, 3, day), ..base.clone() }).await.unwrap());
+            ids.push(
+                store
+                    .create_case(
+                        &li,
+                        &NewCase {
+                            received: date(2024, 3, day),
+                            ..base.clone()
+                        },
+                    )
+                    .await
+                    .unwrap(),
+            );
         }
-        let (yuan, why) = store.record_fee(&li, ids[11], FeeMethod::PerItem, 1, date(2024, 3, 20)).await.unwrap();
+        let (yuan, why) = store
+            .record_fee(&li, ids[11], FeeMethod::PerItem, 1, date(2024, 3, 20))
+            .await
+            .unwrap();
         assert_eq!(yuan, 100, "{engine}: {why}");
         assert!(why.contains("此前已申请 11 件"), "{why}");
-        assert!(store.record_fee(&li, ids[0], FeeMethod::PerItem, 1, date(2024, 3, 20)).await.unwrap_err().to_string().contains("不收费"));
-        assert!(store.record_fee(&wang, ids[1], FeeMethod::PerPage, 150, date(2024, 3, 20)).await.is_err(), "{engine}: other agency");
-        let (yuan, _) = store.record_fee(&li, ids[10], FeeMethod::PerPage, 150, date(2024, 3, 20)).await.unwrap();
+        assert!(store
+            .record_fee(&li, ids[0], FeeMethod::PerItem, 1, date(2024, 3, 20))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("不收费"));
+        assert!(
+            store
+                .record_fee(&wang, ids[1], FeeMethod::PerPage, 150, date(2024, 3, 20))
+                .await
+                .is_err(),
+            "{engine}: other agency"
+        );
+        let (yuan, _) = store
+            .record_fee(&li, ids[10], FeeMethod::PerPage, 150, date(2024, 3, 20))
+            .await
+            .unwrap();
         assert_eq!(yuan, 1700);
-        store.fee_paid(&li, ids[10], date(2024, 3, 25)).await.unwrap();
-        store.close_case(&li, ids[10], date(2024, 3, 28), "予以公开").await.unwrap();
+        store
+            .fee_paid(&li, ids[10], date(2024, 3, 25))
+            .await
+            .unwrap();
+        store
+            .close_case(&li, ids[10], date(2024, 3, 28), "予以公开")
+            .await
+            .unwrap();
         // A 补正 with 10 working days, never answered.
-        store.add_case_event(&li, ids[0], ClockEvent::CorrectionRequested(date(2024, 3, 5)), Some(10)).await.unwrap();
+        store
+            .add_case_event(
+                &li,
+                ids[0],
+                ClockEvent::CorrectionRequested(date(2024, 3, 5)),
+                Some(10),
+            )
+            .await
+            .unwrap();
         for &id in &ids[1..10] {
-            store.close_case(&li, id, date(2024, 3, 25), "予以公开").await.unwrap();
+            store
+                .close_case(&li, id, date(2024, 3, 25), "予以公开")
+                .await
+                .unwrap();
         }
         // Sweeping as another agency's staff closes nothing of ours; as ours, both lapse.
-        assert!(store.sweep_lapsed(&wang, date(2024, 6, 1)).await.unwrap().is_empty());
+        assert!(store
+            .sweep_lapsed(&wang, date(2024, 6, 1))
+            .await
+            .unwrap()
+            .is_empty());
         let closed = store.sweep_lapsed(&li, date(2024, 6, 1)).await.unwrap();
         let mut got: Vec<(i64, &str)> = closed.iter().map(|(id, l)| (*id, l.outcome)).collect();
         got.sort();
-        assert_eq!(got, vec![(ids[0], "other.no_correction"), (ids[11], "other.unpaid_fee")], "{engine}");
+        assert_eq!(
+            got,
+            vec![
+                (ids[0], "other.no_correction"),
+                (ids[11], "other.unpaid_fee")
+            ],
+            "{engine}"
+        );
         // 3-05 + 10 working days = 3-19; lapsed 3-20. Fee 3-20 + 20 working days = 4-18 (清明 4-4…4-6, 4-7 Sunday a 调休 working day): lapsed 4-19.
-        assert_eq!(closed.iter().find(|(id, _)| *id == ids[0]).unwrap().1.on, date(2024, 3, 20));
-        assert_eq!(closed.iter().find(|(id, _)| *id == ids[11]).unwrap().1.on, date(2024, 4, 19));
-        assert!(store.sweep_lapsed(&li, date(2024, 6, 1)).await.unwrap().is_empty(), "once");
+        assert_eq!(
+            closed.iter().find(|(id, _)| *id == ids[0]).unwrap().1.on,
+            date(2024, 3, 20)
+        );
+        assert_eq!(
+            closed.iter().find(|(id, _)| *id == ids[11]).unwrap().1.on,
+            date(2024, 4, 19)
+        );
+        assert!(
+            store
+                .sweep_lapsed(&li, date(2024, 6, 1))
+                .await
+                .unwrap()
+                .is_empty(),
+            "once"
+        );
         // An open case for the year's end, and a review linked to a request.
-        let open = store.create_case(&li, &NewCase { received: date(2024, 12, 20), applicant: Applicant::Commercial, ..base.clone() }).await.unwrap();
-        let r = store.create_review(&li, agency, Some(ids[1]), "行政复议", date(2024, 4, 10), "复议 1 号").await.unwrap();
-        assert!(store.create_review(&wang, agency, None, "行政复议", date(2024, 4, 10), "").await.is_err());
-        assert!(store.create_review(&li, agency, Some(ids[1]), "仲裁", date(2024, 4, 10), "").await.is_err());
-        store.decide_review(&li, r, date(2024, 6, 1), "纠正").await.unwrap();
-        store.create_review(&li, agency, None, "直接起诉", date(2024, 11, 1), "").await.unwrap();
+        let open = store
+            .create_case(
+                &li,
+                &NewCase {
+                    received: date(2024, 12, 20),
+                    applicant: Applicant::Commercial,
+                    ..base.clone()
+                },
+            )
+            .await
+            .unwrap();
+        let r = store
+            .create_review(
+                &li,
+                agency,
+                Some(ids[1]),
+                "行政复议",
+                date(2024, 4, 10),
+                "复议 1 号",
+            )
+            .await
+            .unwrap();
+        assert!(store
+            .create_review(&wang, agency, None, "行政复议", date(2024, 4, 10), "")
+            .await
+            .is_err());
+        assert!(store
+            .create_review(&li, agency, Some(ids[1]), "仲裁", date(2024, 4, 10), "")
+            .await
+            .is_err());
+        store
+            .decide_review(&li, r, date(2024, 6, 1), "纠正")
+            .await
+            .unwrap();
+        store
+            .create_review(&li, agency, None, "直接起诉", date(2024, 11, 1), "")
+            .await
+            .unwrap();
         // Table 二 and the narrative.
         let issued = CellId::from_key("t2.normative_docs.issued").unwrap();
-        store.set_figures(&li, agency, 2024, &[(issued, 4)]).await.unwrap();
-        assert!(store.set_figures(&li, agency, 2024, &[(CellId::from_key("t3.new.total").unwrap(), 4)]).await.is_err());
-        let mut draft = store.annual(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
+        store
+            .set_figures(&li, agency, 2024, &[(issued, 4)])
+            .await
+            .unwrap();
+        assert!(store
+            .set_figures(
+                &li,
+                agency,
+                2024,
+                &[(CellId::from_key("t3.new.total").unwrap(), 4)]
+            )
+            .await
+            .is_err());
+        let mut draft = store
+            .annual(&li, agency, 2024, date(2025, 1, 10))
+            .await
+            .unwrap();
         assert!(!draft.edited);
-        assert!(store.publish(&li, agency, 2024, date(2025, 1, 10)).await.unwrap_err().to_string().contains("五、存在的主要问题及改进情况"), "{engine}");
-        draft.composed.sections[4] = vec!["（一）主要问题：解读不够。（二）改进：加强解读。".into()];
+        assert!(
+            store
+                .publish(&li, agency, 2024, date(2025, 1, 10))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("五、存在的主要问题及改进情况"),
+            "{engine}"
+        );
+        draft.composed.sections[4] =
+            vec!["（一）主要问题：解读不够。（二）改进：加强解读。".into()];
         draft.composed.sections[1] = vec!["本年度主动公开情况见下表。".into()];
-        let texts: [String; 6] = std::array::from_fn(|i| if i == 5 { "无其他需要报告的事项。".into() } else { draft.composed.sections[i].join("\n") });
+        let texts: [String; 6] = std::array::from_fn(|i| {
+            if i == 5 {
+                "无其他需要报告的事项。".into()
+            } else {
+                draft.composed.sections[i].join("\n")
+            }
+        });
         store.save_draft(&li, agency, 2024, &texts).await.unwrap();
-        let annual = store.annual(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
-        let v = |k: &str| annual.composed.values[&CellId::from_key(k).unwrap()].as_i64().unwrap();
-        assert_eq!((v("t3.new.total"), v("t3.granted.total"), v("t3.other.no_correction.total"), v("t3.other.unpaid_fee.total")), (13, 10, 1, 1), "{engine}");
-        assert_eq!((v("t3.carried_forward.total"), v("t3.new.commercial")), (1, 1));
-        assert_eq!((v("t4.review.corrected"), v("t4.suit_direct.pending"), v("t2.normative_docs.issued")), (1, 1, 4));
-        assert_eq!(annual.composed.sections[5], vec!["本年度收取政府信息公开信息处理费1件，共计1700元。".to_string(), "无其他需要报告的事项。".to_string()]);
+        let annual = store
+            .annual(&li, agency, 2024, date(2025, 1, 10))
+            .await
+            .unwrap();
+        let v = |k: &str| {
+            annual.composed.values[&CellId::from_key(k).unwrap()]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!(
+            (
+                v("t3.new.total"),
+                v("t3.granted.total"),
+                v("t3.other.no_correction.total"),
+                v("t3.other.unpaid_fee.total")
+            ),
+            (13, 10, 1, 1),
+            "{engine}"
+        );
+        assert_eq!(
+            (v("t3.carried_forward.total"), v("t3.new.commercial")),
+            (1, 1)
+        );
+        assert_eq!(
+            (
+                v("t4.review.corrected"),
+                v("t4.suit_direct.pending"),
+                v("t2.normative_docs.issued")
+            ),
+            (1, 1, 4)
+        );
+        assert_eq!(
+            annual.composed.sections[5],
+            vec![
+                "本年度收取政府信息公开信息处理费1件，共计1700元。".to_string(),
+                "无其他需要报告的事项。".to_string()
+            ]
+        );
         assert_eq!(annual.timeliness.open, 1);
-        let id = store.publish(&li, agency, 2024, date(2025, 1, 10)).await.unwrap();
-        let filter = Filter { report_id: Some(id), ..Default::default() };
+        let id = store
+            .publish(&li, agency, 2024, date(2025, 1, 10))
+            .await
+            .unwrap();
+        let filter = Filter {
+            report_id: Some(id),
+            ..Default::default()
+        };
         let stored = store.reports(&filter, 1, 0).await.unwrap();
-        assert_eq!((stored[0].errors, stored[0].year), (0, Some(2024)), "{engine}: published clean");
+        assert_eq!(
+            (stored[0].errors, stored[0].year),
+            (0, Some(2024)),
+            "{engine}: published clean"
+        );
         // The calendar: making 2024-12-30 a holiday moves the open case's due date.
-        let before = store.case(&li, open).await.unwrap().deadline(store.calendar().await.unwrap()).unwrap().due;
+        let before = store
+            .case(&li, open)
+            .await
+            .unwrap()
+            .deadline(store.calendar().await.unwrap())
+            .unwrap()
+            .due;
         let (text, edited) = store.calendar_text().await.unwrap();
         assert!(!edited);
         let changed_text = format!("{text}\n2024-12-30\toff\t测试假日\n");
-        assert!(store.set_calendar(&li, &changed_text).await.is_err(), "admin only");
-        assert!(store.set_calendar(&admin, "2024-13-01\toff\tx\n").await.unwrap_err().to_string().contains("第 1 行"));
+        assert!(
+            store.set_calendar(&li, &changed_text).await.is_err(),
+            "admin only"
+        );
+        assert!(store
+            .set_calendar(&admin, "2024-13-01\toff\tx\n")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("第 1 行"));
         let moved = store.set_calendar(&admin, &changed_text).await.unwrap();
         assert_eq!(moved.len(), 1, "{engine}");
         assert_eq!(moved[0].0, open);
@@ -309,8 +832,21 @@ async fn the_workbench_record_composes_a_clean_report_on_every_engine() {
         assert!(moved[0].2 > before);
         assert!(store.calendar_text().await.unwrap().1);
         let log = store.audit_log(None, 200).await.unwrap();
-        for action in ["fee_notice", "fee_paid", "auto_close", "create_review", "decide_review", "set_figures", "save_draft", "publish", "set_calendar"] {
-            assert!(log.iter().any(|l| l.2 == action), "{engine}: {action} audited");
+        for action in [
+            "fee_notice",
+            "fee_paid",
+            "auto_close",
+            "create_review",
+            "decide_review",
+            "set_figures",
+            "save_draft",
+            "publish",
+            "set_calendar",
+        ] {
+            assert!(
+                log.iter().any(|l| l.2 == action),
+                "{engine}: {action} audited"
+            );
         }
         assert_eq!(store.users(&admin).await.unwrap().len(), 3);
         assert!(store.users(&li).await.is_err());

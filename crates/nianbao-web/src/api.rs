@@ -64,12 +64,21 @@ fn given(v: &Option<String>) -> Option<&str> {
 }
 
 fn number<T: std::str::FromStr>(v: &Option<String>, what: &str) -> Result<Option<T>, ApiError> {
-    given(v).map(|s| s.parse().map_err(|_| ApiError::bad_request(format!("{what}应为数字：{s}")))).transpose()
+    given(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| ApiError::bad_request(format!("{what}应为数字：{s}")))
+        })
+        .transpose()
 }
 
 /// A place name or code → its division code.
 pub(crate) fn region_code(query: &str) -> Result<String, ApiError> {
-    Ok(Gazetteer::get().resolve(query).map_err(ApiError::bad_request)?.code.to_string())
+    Ok(Gazetteer::get()
+        .resolve(query)
+        .map_err(ApiError::bad_request)?
+        .code
+        .to_string())
 }
 
 impl ListQuery {
@@ -99,7 +108,11 @@ impl ListQuery {
             Some("errors") => f.has_errors = true,
             Some("warnings") => f.has_warnings = true,
             Some("clean") => f.clean = true,
-            Some(s) => return Err(ApiError::bad_request(format!("状态应为 errors、warnings 或 clean：{s}"))),
+            Some(s) => {
+                return Err(ApiError::bad_request(format!(
+                    "状态应为 errors、warnings 或 clean：{s}"
+                )))
+            }
         }
         Ok(f)
     }
@@ -117,7 +130,9 @@ impl ListQuery {
     /// (page from 1, per page).
     pub fn paging(&self) -> Result<(i64, i64), ApiError> {
         let page = number::<i64>(&self.page, "页码")?.unwrap_or(1).max(1);
-        let per = number::<i64>(&self.per_page, "每页份数")?.unwrap_or(50).clamp(1, 200);
+        let per = number::<i64>(&self.per_page, "每页份数")?
+            .unwrap_or(50)
+            .clamp(1, 200);
         Ok((page, per))
     }
 
@@ -133,7 +148,11 @@ impl ListQuery {
 
     pub fn metric(&self, default: &str) -> Result<Metric, ApiError> {
         let name = given(&self.metric).unwrap_or(default);
-        Metric::by_name(name).ok_or_else(|| ApiError::bad_request(format!("没有名为 {name} 的指标或单元格；/api/v1/metrics 列出全部指标")))
+        Metric::by_name(name).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "没有名为 {name} 的指标或单元格；/api/v1/metrics 列出全部指标"
+            ))
+        })
     }
 }
 
@@ -188,16 +207,42 @@ pub(crate) async fn list(app: &App, q: &ListQuery) -> Result<WireReportPage, Api
     let sort = q.sort()?;
     let (page, per_page) = q.paging()?;
     // The count depends on the filters only: cached for every page and order of them.
-    let counted = ListQuery { sort: None, page: None, per_page: None, ..q.clone() };
-    let key = format!("count?{}", serde_urlencoded::to_string(&counted).unwrap_or_default());
+    let counted = ListQuery {
+        sort: None,
+        page: None,
+        per_page: None,
+        ..q.clone()
+    };
+    let key = format!(
+        "count?{}",
+        serde_urlencoded::to_string(&counted).unwrap_or_default()
+    );
     let store = &app.store;
-    let total = *crate::cache::cached(app, key, async { Ok(store.count_reports(&filter, GroupBy::All).await?.first().map_or(0, |c| c.1)) }).await?;
-    let rows = store.reports_sorted(&filter, sort, per_page, (page - 1) * per_page).await?;
-    Ok(WireReportPage { total, page, per_page, items: rows.into_iter().map(Into::into).collect() })
+    let total = *crate::cache::cached(app, key, async {
+        Ok(store
+            .count_reports(&filter, GroupBy::All)
+            .await?
+            .first()
+            .map_or(0, |c| c.1))
+    })
+    .await?;
+    let rows = store
+        .reports_sorted(&filter, sort, per_page, (page - 1) * per_page)
+        .await?;
+    Ok(WireReportPage {
+        total,
+        page,
+        per_page,
+        items: rows.into_iter().map(Into::into).collect(),
+    })
 }
 
 pub(crate) async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], crate::assets::OPENAPI).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        crate::assets::OPENAPI,
+    )
+        .into_response()
 }
 
 /// What the corpus holds.
@@ -221,11 +266,18 @@ pub(crate) async fn summary_of(app: &App) -> Result<Arc<WireSummary>, ApiError> 
 
 async fn summary_now(app: &App) -> Result<WireSummary, ApiError> {
     let c = app.store.counts().await?;
-    let years = app.store.count_reports(&Filter::default(), GroupBy::Year).await?;
+    let years = app
+        .store
+        .count_reports(&Filter::default(), GroupBy::Year)
+        .await?;
     Ok(WireSummary {
         schema_version: SCHEMA_VERSION,
         parser_version: nianbao_core::PARSER_VERSION,
-        mode: if app.config.mode == crate::Mode::Open { "open" } else { "read_only" },
+        mode: if app.config.mode == crate::Mode::Open {
+            "open"
+        } else {
+            "read_only"
+        },
         reports: c.reports,
         failed: c.failed,
         agencies: c.agencies,
@@ -238,7 +290,10 @@ pub(crate) async fn summary(State(app): State<App>) -> Result<Json<Arc<WireSumma
     Ok(Json(summary_of(&app).await?))
 }
 
-pub(crate) async fn reports(State(app): State<App>, Query(q): Query<ListQuery>) -> Result<Json<WireReportPage>, ApiError> {
+pub(crate) async fn reports(
+    State(app): State<App>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<WireReportPage>, ApiError> {
     Ok(Json(list(&app, &q).await?))
 }
 
@@ -273,43 +328,80 @@ pub struct WireReport {
 }
 
 pub(crate) async fn report_of(store: &Store, id: i64) -> Result<WireReport, ApiError> {
-    let filter = Filter { report_id: Some(id), ..Filter::default() };
-    let row = store.reports(&filter, 1, 0).await?.into_iter().next().ok_or_else(|| ApiError::not_found(format!("没有编号为 {id} 的年报")))?;
+    let filter = Filter {
+        report_id: Some(id),
+        ..Filter::default()
+    };
+    let row = store
+        .reports(&filter, 1, 0)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found(format!("没有编号为 {id} 的年报")))?;
     let cells = store
         .cells_of(&[id])
         .await?
         .into_iter()
-        .map(|(_, key, value, blank)| WireStoredCell { key, value, blank: blank != 0 })
+        .map(|(_, key, value, blank)| WireStoredCell {
+            key,
+            value,
+            blank: blank != 0,
+        })
         .collect();
     let diagnostics = store
         .diagnostics_of(id)
         .await?
         .into_iter()
-        .map(|(stage, code, severity, message, cells, line)| WireStoredDiagnostic {
-            stage,
-            code,
-            severity,
-            message,
-            cells: cells.split_whitespace().map(str::to_string).collect(),
-            line,
-        })
+        .map(
+            |(stage, code, severity, message, cells, line)| WireStoredDiagnostic {
+                stage,
+                code,
+                severity,
+                message,
+                cells: cells.split_whitespace().map(str::to_string).collect(),
+                line,
+            },
+        )
         .collect();
     let other_years = match row.agency_id {
         Some(aid) => {
-            let f = Filter { agency_id: Some(aid), ..Filter::default() };
-            store.reports_sorted(&f, Sort::YearAsc, 100, 0).await?.into_iter().map(Into::into).collect()
+            let f = Filter {
+                agency_id: Some(aid),
+                ..Filter::default()
+            };
+            store
+                .reports_sorted(&f, Sort::YearAsc, 100, 0)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect()
         }
         None => Vec::new(),
     };
-    Ok(WireReport { report: row.into(), cells, diagnostics, other_years })
+    Ok(WireReport {
+        report: row.into(),
+        cells,
+        diagnostics,
+        other_years,
+    })
 }
 
-pub(crate) async fn report(State(app): State<App>, Path(id): Path<i64>) -> Result<Json<WireReport>, ApiError> {
+pub(crate) async fn report(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<WireReport>, ApiError> {
     Ok(Json(report_of(&app.store, id).await?))
 }
 
-pub(crate) async fn report_source(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let (bytes, origin) = app.store.source_of(id).await.map_err(|_| ApiError::not_found(format!("没有编号为 {id} 的年报")))?;
+pub(crate) async fn report_source(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (bytes, origin) = app
+        .store
+        .source_of(id)
+        .await
+        .map_err(|_| ApiError::not_found(format!("没有编号为 {id} 的年报")))?;
     let mime = match nianbao_read::kind_of(&bytes, None) {
         "pdf" => "application/pdf",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -317,12 +409,23 @@ pub(crate) async fn report_source(State(app): State<App>, Path(id): Path<i64>) -
         // Text and HTML are shown as text: a stored page is evidence, never rendered live.
         _ => "text/plain; charset=utf-8",
     };
-    let name = origin.rsplit(['/', '\\']).next().unwrap_or("source").to_string();
-    let body = if mime.starts_with("text/") { nianbao_core::decode::decode(&bytes).text.into_bytes() } else { bytes };
+    let name = origin
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("source")
+        .to_string();
+    let body = if mime.starts_with("text/") {
+        nianbao_core::decode::decode(&bytes).text.into_bytes()
+    } else {
+        bytes
+    };
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{}", percent(&name))),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename*=UTF-8''{}", percent(&name)),
+            ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         body,
@@ -333,7 +436,13 @@ pub(crate) async fn report_source(State(app): State<App>, Path(id): Path<i64>) -
 /// Percent-encodes a file name for `filename*`.
 fn percent(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -358,7 +467,11 @@ fn wire_check(c: &Checked, saved: Option<i64>) -> WireCheck<'_> {
         schema_version: SCHEMA_VERSION,
         sha256: &c.sha256,
         parse: parse_output(&c.upload.name, &c.report),
-        diagnostics: c.diagnostics.iter().map(|d| WireDiagnostic::new(&c.report.document, d)).collect(),
+        diagnostics: c
+            .diagnostics
+            .iter()
+            .map(|d| WireDiagnostic::new(&c.report.document, d))
+            .collect(),
         with_prior: c.prior.is_some(),
         saved,
     }
@@ -366,25 +479,55 @@ fn wire_check(c: &Checked, saved: Option<i64>) -> WireCheck<'_> {
 
 pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Response, ApiError> {
     let form = check::read_form(&app, req).await?;
-    let save = form.fields.get("save").is_some_and(|v| v == "1" || v == "true");
-    let file = form.file.ok_or_else(|| ApiError::bad_request("没有收到文件：请用 file 字段上传，或直接以请求体发送文件"))?;
+    let save = form
+        .fields
+        .get("save")
+        .is_some_and(|v| v == "1" || v == "true");
+    let file = form.file.ok_or_else(|| {
+        ApiError::bad_request("没有收到文件：请用 file 字段上传，或直接以请求体发送文件")
+    })?;
     let checked: Checked = check::check(file, form.prior).await?;
-    app.uploads.lock().map_err(ApiError::internal)?.keep(&checked.sha256, &checked.upload);
-    let saved = if save { Some(check::save(&app, &checked.upload).await?) } else { None };
+    app.uploads
+        .lock()
+        .map_err(ApiError::internal)?
+        .keep(&checked.sha256, &checked.upload);
+    let saved = if save {
+        Some(check::save(&app, &checked.upload).await?)
+    } else {
+        None
+    };
     let body = wire_check(&checked, saved);
-    let status = if saved.is_some() { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(serde_json::to_value(&body).map_err(ApiError::internal)?)).into_response())
+    let status = if saved.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(serde_json::to_value(&body).map_err(ApiError::internal)?),
+    )
+        .into_response())
 }
 
 /// The check of a recent upload again, as JSON (what `POST /api/v1/check` answered).
-pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn findings_json(
+    State(app): State<App>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
     let up = check::recent(&app, &sha)?;
     let c = check::check(up, None).await?;
     let json = serde_json::to_vec_pretty(&wire_check(&c, None)).map_err(ApiError::internal)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename*=UTF-8''%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.json".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename*=UTF-8''%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.json"
+                    .to_string(),
+            ),
         ],
         json,
     )
@@ -392,14 +535,26 @@ pub(crate) async fn findings_json(State(app): State<App>, Path(sha): Path<String
 }
 
 /// The findings and the normalised cells of a recent upload, as an XLSX workbook.
-pub(crate) async fn findings_xlsx(State(app): State<App>, Path(sha): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn findings_xlsx(
+    State(app): State<App>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
     let up = check::recent(&app, &sha)?;
     let checked = check::check(up, None).await?;
-    let bytes = tokio::task::spawn_blocking(move || findings_workbook(&checked)).await.map_err(ApiError::internal)??;
+    let bytes = tokio::task::spawn_blocking(move || findings_workbook(&checked))
+        .await
+        .map_err(ApiError::internal)??;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename*=UTF-8''%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename*=UTF-8''%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx"
+                    .to_string(),
+            ),
         ],
         bytes,
     )
@@ -413,24 +568,44 @@ fn findings_workbook(c: &Checked) -> Result<Vec<u8>, ApiError> {
     let doc = &c.report.document;
     let x = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e);
     let sheet = wb.add_worksheet().set_name("问题").map_err(x)?;
-    for (i, h) in ["规则", "级别", "说明", "涉及单元格", "行", "如何修正"].iter().enumerate() {
+    for (i, h) in ["规则", "级别", "说明", "涉及单元格", "行", "如何修正"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_with_format(0, i as u16, *h, &bold).map_err(x)?;
     }
     for (r, d) in c.diagnostics.iter().enumerate() {
         let r = r as u32 + 1;
-        let line = d.span.map(|s| nianbao_core::document::line_col(&doc.source, s.start).0 as u32);
+        let line = d
+            .span
+            .map(|s| nianbao_core::document::line_col(&doc.source, s.start).0 as u32);
         sheet.write(r, 0, d.code).map_err(x)?;
         sheet.write(r, 1, d.severity.chinese()).map_err(x)?;
         sheet.write(r, 2, &d.message).map_err(x)?;
-        sheet.write(r, 3, d.cells.iter().map(|c| c.key()).collect::<Vec<_>>().join(" ")).map_err(x)?;
+        sheet
+            .write(
+                r,
+                3,
+                d.cells
+                    .iter()
+                    .map(|c| c.key())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .map_err(x)?;
         if let Some(l) = line {
             sheet.write(r, 4, l).map_err(x)?;
         }
-        sheet.write(r, 5, d.help.as_deref().unwrap_or("")).map_err(x)?;
+        sheet
+            .write(r, 5, d.help.as_deref().unwrap_or(""))
+            .map_err(x)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(x)?;
     let sheet = wb.add_worksheet().set_name("单元格").map_err(x)?;
-    for (i, h) in ["单元格", "含义", "数值", "空白", "原文", "行"].iter().enumerate() {
+    for (i, h) in ["单元格", "含义", "数值", "空白", "原文", "行"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_with_format(0, i as u16, *h, &bold).map_err(x)?;
     }
     for (r, cell) in c.report.cells.iter().enumerate() {
@@ -438,9 +613,17 @@ fn findings_workbook(c: &Checked) -> Result<Vec<u8>, ApiError> {
         sheet.write(r, 0, cell.id.key()).map_err(x)?;
         sheet.write(r, 1, cell.id.describe()).map_err(x)?;
         sheet.write(r, 2, cell.value.as_f64()).map_err(x)?;
-        sheet.write(r, 3, if cell.blank { "是" } else { "" }).map_err(x)?;
+        sheet
+            .write(r, 3, if cell.blank { "是" } else { "" })
+            .map_err(x)?;
         sheet.write(r, 4, &cell.raw).map_err(x)?;
-        sheet.write(r, 5, nianbao_core::document::line_col(&doc.source, cell.span.start).0 as u32).map_err(x)?;
+        sheet
+            .write(
+                r,
+                5,
+                nianbao_core::document::line_col(&doc.source, cell.span.start).0 as u32,
+            )
+            .map_err(x)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(x)?;
     wb.save_to_buffer().map_err(x)
@@ -456,7 +639,17 @@ pub struct WireMetric {
 }
 
 pub(crate) async fn metrics() -> Json<Vec<WireMetric>> {
-    Json(METRICS.iter().map(|m| WireMetric { name: m.name, title: m.title, definition: m.definition, ratio: m.is_ratio() }).collect())
+    Json(
+        METRICS
+            .iter()
+            .map(|m| WireMetric {
+                name: m.name,
+                title: m.title,
+                definition: m.definition,
+                ratio: m.is_ratio(),
+            })
+            .collect(),
+    )
 }
 
 /// One group of a stats answer.
@@ -476,30 +669,65 @@ pub struct WireStats {
     pub rows: Vec<WireStatRow>,
 }
 
-pub(crate) async fn stats_of(store: &Store, q: &ListQuery, default_group: GroupBy, rank: bool) -> Result<WireStats, ApiError> {
+pub(crate) async fn stats_of(
+    store: &Store,
+    q: &ListQuery,
+    default_group: GroupBy,
+    rank: bool,
+) -> Result<WireStats, ApiError> {
     let filter = q.filter()?;
     let group = q.group(default_group)?;
     let metric = q.metric("requests")?;
-    let rows = store.measures(&filter, group, std::slice::from_ref(&metric)).await?;
-    let labels = if group == GroupBy::Agency { store.agency_labels().await? } else { HashMap::new() };
+    let rows = store
+        .measures(&filter, group, std::slice::from_ref(&metric))
+        .await?;
+    let labels = if group == GroupBy::Agency {
+        store.agency_labels().await?
+    } else {
+        HashMap::new()
+    };
     let mut rows: Vec<WireStatRow> = rows
         .into_iter()
-        .map(|r| WireStatRow { label: group_label(group, r.group.as_deref(), &labels), value: r.values[0], group: r.group, reports: r.reports })
+        .map(|r| WireStatRow {
+            label: group_label(group, r.group.as_deref(), &labels),
+            value: r.values[0],
+            group: r.group,
+            reports: r.reports,
+        })
         .collect();
     if rank {
         rows.retain(|r| r.value.is_some());
-        rows.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
-        rows.truncate(number::<usize>(&q.limit, "名次数")?.unwrap_or(20).clamp(1, 500));
+        rows.sort_by(|a, b| {
+            b.value
+                .partial_cmp(&a.value)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        rows.truncate(
+            number::<usize>(&q.limit, "名次数")?
+                .unwrap_or(20)
+                .clamp(1, 500),
+        );
     }
-    let by = GroupBy::ALL.iter().find(|g| g.0 == group).map_or("all", |g| g.1);
+    let by = GroupBy::ALL
+        .iter()
+        .find(|g| g.0 == group)
+        .map_or("all", |g| g.1);
     Ok(WireStats {
-        metric: WireMetric { name: metric.name, title: metric.title, definition: metric.definition, ratio: metric.is_ratio() },
+        metric: WireMetric {
+            name: metric.name,
+            title: metric.title,
+            definition: metric.definition,
+            ratio: metric.is_ratio(),
+        },
         by,
         rows,
     })
 }
 
-pub(crate) async fn stats(State(app): State<App>, Query(q): Query<ListQuery>) -> Result<Json<WireStats>, ApiError> {
+pub(crate) async fn stats(
+    State(app): State<App>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<WireStats>, ApiError> {
     let rank = given(&q.limit).is_some();
     Ok(Json(stats_of(&app.store, &q, GroupBy::Year, rank).await?))
 }
@@ -519,17 +747,27 @@ pub(crate) async fn region_tree(app: &App) -> Result<Arc<Vec<WireRegion>>, ApiEr
 
 async fn region_tree_now(store: &Store) -> Result<Vec<WireRegion>, ApiError> {
     let g = Gazetteer::get();
-    let counties = store.count_reports(&Filter::default(), GroupBy::County).await?;
+    let counties = store
+        .count_reports(&Filter::default(), GroupBy::County)
+        .await?;
     let mut provinces: Vec<WireRegion> = Vec::new();
     for (code, n) in counties {
         let Some(code) = code else { continue };
-        let name_of = |c: &str| g.by_code(c).map_or_else(|| c.to_string(), |d| d.name.to_string());
+        let name_of = |c: &str| {
+            g.by_code(c)
+                .map_or_else(|| c.to_string(), |d| d.name.to_string())
+        };
         let p = &code[..2.min(code.len())];
         let c = &code[..4.min(code.len())];
         let pi = match provinces.iter().position(|r| r.code == p) {
             Some(i) => i,
             None => {
-                provinces.push(WireRegion { code: p.into(), name: name_of(p), reports: 0, children: Vec::new() });
+                provinces.push(WireRegion {
+                    code: p.into(),
+                    name: name_of(p),
+                    reports: 0,
+                    children: Vec::new(),
+                });
                 provinces.len() - 1
             }
         };
@@ -538,20 +776,32 @@ async fn region_tree_now(store: &Store) -> Result<Vec<WireRegion>, ApiError> {
         let ci = match prov.children.iter().position(|r| r.code == c) {
             Some(i) => i,
             None => {
-                prov.children.push(WireRegion { code: c.into(), name: name_of(c), reports: 0, children: Vec::new() });
+                prov.children.push(WireRegion {
+                    code: c.into(),
+                    name: name_of(c),
+                    reports: 0,
+                    children: Vec::new(),
+                });
                 prov.children.len() - 1
             }
         };
         let city = &mut prov.children[ci];
         city.reports += n;
         if code.len() > 4 {
-            city.children.push(WireRegion { name: name_of(&code), code, reports: n, children: Vec::new() });
+            city.children.push(WireRegion {
+                name: name_of(&code),
+                code,
+                reports: n,
+                children: Vec::new(),
+            });
         }
     }
     Ok(provinces)
 }
 
-pub(crate) async fn regions(State(app): State<App>) -> Result<Json<Arc<Vec<WireRegion>>>, ApiError> {
+pub(crate) async fn regions(
+    State(app): State<App>,
+) -> Result<Json<Arc<Vec<WireRegion>>>, ApiError> {
     Ok(Json(region_tree(&app).await?))
 }
 
@@ -587,84 +837,253 @@ pub const CHARTS: [(&str, &str); 8] = [
     ("regions", "地区比较"),
 ];
 
-async fn sums(store: &Store, filter: &Filter, cells: &[&str]) -> Result<HashMap<String, f64>, ApiError> {
-    Ok(store.cell_sums(filter, GroupBy::All, cells).await?.into_iter().map(|(_, k, v, _)| (k, v)).collect())
+async fn sums(
+    store: &Store,
+    filter: &Filter,
+    cells: &[&str],
+) -> Result<HashMap<String, f64>, ApiError> {
+    Ok(store
+        .cell_sums(filter, GroupBy::All, cells)
+        .await?
+        .into_iter()
+        .map(|(_, k, v, _)| (k, v))
+        .collect())
 }
 
-pub(crate) async fn chart_of(store: &Store, name: &str, q: &ListQuery) -> Result<WireChart, ApiError> {
+pub(crate) async fn chart_of(
+    store: &Store,
+    name: &str,
+    q: &ListQuery,
+) -> Result<WireChart, ApiError> {
     let filter = q.filter()?;
-    let title = CHARTS.iter().find(|c| c.0 == name).map(|c| c.1).ok_or_else(|| ApiError::not_found(format!("没有名为 {name} 的图表")))?;
-    let chart = |kind, categories, series, definition: String| WireChart { name: name.into(), title: title.into(), kind, categories, series, definition };
+    let title = CHARTS
+        .iter()
+        .find(|c| c.0 == name)
+        .map(|c| c.1)
+        .ok_or_else(|| ApiError::not_found(format!("没有名为 {name} 的图表")))?;
+    let chart = |kind, categories, series, definition: String| WireChart {
+        name: name.into(),
+        title: title.into(),
+        kind,
+        categories,
+        series,
+        definition,
+    };
     Ok(match name {
         "requests" => {
-            let rows = store.measures(&filter, GroupBy::Year, &[Metric::by_name("requests").expect("named"), Metric::by_name("processed").expect("named")]).await?;
-            let cats = rows.iter().map(|r| r.group.clone().unwrap_or_else(|| "年度不详".into())).collect();
+            let rows = store
+                .measures(
+                    &filter,
+                    GroupBy::Year,
+                    &[
+                        Metric::by_name("requests").expect("named"),
+                        Metric::by_name("processed").expect("named"),
+                    ],
+                )
+                .await?;
+            let cats = rows
+                .iter()
+                .map(|r| r.group.clone().unwrap_or_else(|| "年度不详".into()))
+                .collect();
             let series = ["本年新收", "本年办理"]
                 .iter()
                 .enumerate()
-                .map(|(i, n)| WireSeries { name: (*n).into(), data: rows.iter().map(|r| r.values[i].unwrap_or(0.0)).collect() })
+                .map(|(i, n)| WireSeries {
+                    name: (*n).into(),
+                    data: rows.iter().map(|r| r.values[i].unwrap_or(0.0)).collect(),
+                })
                 .collect();
-            chart("line", cats, series, "表三“本年新收”与“（七）总计”的总计列，各年合计".into())
+            chart(
+                "line",
+                cats,
+                series,
+                "表三“本年新收”与“（七）总计”的总计列，各年合计".into(),
+            )
         }
         "outcomes" => {
-            let fams = [("granted", "予以公开"), ("partial", "部分公开"), ("denied", "不予公开"), ("unavailable", "无法提供"), ("not_processed", "不予处理"), ("other", "其他处理")];
-            let keys: Vec<(&str, &str)> = T3_ROWS.iter().filter(|r| r.role == T3Role::Outcome).map(|r| (r.family, CellId::t3(r.key, "total").key())).collect();
+            let fams = [
+                ("granted", "予以公开"),
+                ("partial", "部分公开"),
+                ("denied", "不予公开"),
+                ("unavailable", "无法提供"),
+                ("not_processed", "不予处理"),
+                ("other", "其他处理"),
+            ];
+            let keys: Vec<(&str, &str)> = T3_ROWS
+                .iter()
+                .filter(|r| r.role == T3Role::Outcome)
+                .map(|r| (r.family, CellId::t3(r.key, "total").key()))
+                .collect();
             let cells: Vec<&str> = keys.iter().map(|k| k.1).collect();
             let s = sums(store, &filter, &cells).await?;
-            let data = fams.iter().map(|(f, _)| keys.iter().filter(|k| k.0 == *f).map(|k| s.get(k.1).copied().unwrap_or(0.0)).sum()).collect();
-            chart("pie", fams.iter().map(|f| f.1.to_string()).collect(), vec![WireSeries { name: "件数".into(), data }], "表三办理结果各行的总计列之和".into())
+            let data = fams
+                .iter()
+                .map(|(f, _)| {
+                    keys.iter()
+                        .filter(|k| k.0 == *f)
+                        .map(|k| s.get(k.1).copied().unwrap_or(0.0))
+                        .sum()
+                })
+                .collect();
+            chart(
+                "pie",
+                fams.iter().map(|f| f.1.to_string()).collect(),
+                vec![WireSeries {
+                    name: "件数".into(),
+                    data,
+                }],
+                "表三办理结果各行的总计列之和".into(),
+            )
         }
         "applicants" => {
             let cols: Vec<_> = T3_COLUMNS.iter().filter(|c| c.key != "total").collect();
-            let cells: Vec<&str> = cols.iter().map(|c| CellId::t3("new", c.key).key()).collect();
+            let cells: Vec<&str> = cols
+                .iter()
+                .map(|c| CellId::t3("new", c.key).key())
+                .collect();
             let s = sums(store, &filter, &cells).await?;
-            let data = cells.iter().map(|k| s.get(*k).copied().unwrap_or(0.0)).collect();
-            chart("pie", cols.iter().map(|c| c.label.to_string()).collect(), vec![WireSeries { name: "新收申请".into(), data }], "表三“本年新收”各申请人列之和".into())
+            let data = cells
+                .iter()
+                .map(|k| s.get(*k).copied().unwrap_or(0.0))
+                .collect();
+            chart(
+                "pie",
+                cols.iter().map(|c| c.label.to_string()).collect(),
+                vec![WireSeries {
+                    name: "新收申请".into(),
+                    data,
+                }],
+                "表三“本年新收”各申请人列之和".into(),
+            )
         }
         "reasons" => {
-            let rows: Vec<_> = T3_ROWS.iter().filter(|r| ["denied", "unavailable", "not_processed"].contains(&r.family)).collect();
-            let cells: Vec<&str> = rows.iter().map(|r| CellId::t3(r.key, "total").key()).collect();
+            let rows: Vec<_> = T3_ROWS
+                .iter()
+                .filter(|r| ["denied", "unavailable", "not_processed"].contains(&r.family))
+                .collect();
+            let cells: Vec<&str> = rows
+                .iter()
+                .map(|r| CellId::t3(r.key, "total").key())
+                .collect();
             let s = sums(store, &filter, &cells).await?;
-            let cats = rows.iter().map(|r| format!("{}·{}", r.group.unwrap_or("").trim_start_matches(|c| c != '）').trim_start_matches('）'), r.label)).collect();
-            let data = cells.iter().map(|k| s.get(*k).copied().unwrap_or(0.0)).collect();
-            chart("bar", cats, vec![WireSeries { name: "件数".into(), data }], "表三各理由行的总计列之和".into())
+            let cats = rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}·{}",
+                        r.group
+                            .unwrap_or("")
+                            .trim_start_matches(|c| c != '）')
+                            .trim_start_matches('）'),
+                        r.label
+                    )
+                })
+                .collect();
+            let data = cells
+                .iter()
+                .map(|k| s.get(*k).copied().unwrap_or(0.0))
+                .collect();
+            chart(
+                "bar",
+                cats,
+                vec![WireSeries {
+                    name: "件数".into(),
+                    data,
+                }],
+                "表三各理由行的总计列之和".into(),
+            )
         }
         "review" => {
-            let cells: Vec<&str> = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(|c| CellId::t4(g.key, c.key).key())).collect();
+            let cells: Vec<&str> = T4_GROUPS
+                .iter()
+                .flat_map(|g| T4_COLUMNS.iter().map(|c| CellId::t4(g.key, c.key).key()))
+                .collect();
             let s = sums(store, &filter, &cells).await?;
             let cols: Vec<_> = T4_COLUMNS.iter().filter(|c| c.key != "total").collect();
             let series = cols
                 .iter()
-                .map(|c| WireSeries { name: c.label.into(), data: T4_GROUPS.iter().map(|g| s.get(CellId::t4(g.key, c.key).key()).copied().unwrap_or(0.0)).collect() })
+                .map(|c| WireSeries {
+                    name: c.label.into(),
+                    data: T4_GROUPS
+                        .iter()
+                        .map(|g| {
+                            s.get(CellId::t4(g.key, c.key).key())
+                                .copied()
+                                .unwrap_or(0.0)
+                        })
+                        .collect(),
+                })
                 .collect();
-            chart("bar", T4_GROUPS.iter().map(|g| g.label.to_string()).collect(), series, "表四各组各结果列之和".into())
+            chart(
+                "bar",
+                T4_GROUPS.iter().map(|g| g.label.to_string()).collect(),
+                series,
+                "表四各组各结果列之和".into(),
+            )
         }
         "defects" => {
             let counts = store.rule_counts(&filter, GroupBy::All).await?;
-            let mut counts: Vec<_> = counts.into_iter().map(|(_, code, _, _, reports)| (code, reports)).collect();
+            let mut counts: Vec<_> = counts
+                .into_iter()
+                .map(|(_, code, _, _, reports)| (code, reports))
+                .collect();
             counts.sort_by_key(|c| std::cmp::Reverse(c.1));
             counts.truncate(15);
             let cats = counts
                 .iter()
-                .map(|(c, _)| format!("{c} {}", nianbao_core::rules::by_code(c).map_or("", |r| r.meta().title)))
+                .map(|(c, _)| {
+                    format!(
+                        "{c} {}",
+                        nianbao_core::rules::by_code(c).map_or("", |r| r.meta().title)
+                    )
+                })
                 .collect();
-            chart("bar", cats, vec![WireSeries { name: "年报数".into(), data: counts.iter().map(|c| c.1 as f64).collect() }], "出现该问题的年报份数".into())
+            chart(
+                "bar",
+                cats,
+                vec![WireSeries {
+                    name: "年报数".into(),
+                    data: counts.iter().map(|c| c.1 as f64).collect(),
+                }],
+                "出现该问题的年报份数".into(),
+            )
         }
         "ranking" | "regions" => {
-            let default = if name == "ranking" { GroupBy::Agency } else { GroupBy::County };
+            let default = if name == "ranking" {
+                GroupBy::Agency
+            } else {
+                GroupBy::County
+            };
             let s = stats_of(store, q, default, true).await?;
             let def = format!("{}：{}", s.metric.title, s.metric.definition);
             let cats = s.rows.iter().map(|r| r.label.clone()).collect();
             let data = s.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
-            chart("bar", cats, vec![WireSeries { name: s.metric.title.into(), data }], def)
+            chart(
+                "bar",
+                cats,
+                vec![WireSeries {
+                    name: s.metric.title.into(),
+                    data,
+                }],
+                def,
+            )
         }
         _ => unreachable!("checked against CHARTS above"),
     })
 }
 
-pub(crate) async fn chart(State(app): State<App>, Path(name): Path<String>, Query(q): Query<ListQuery>) -> Result<Json<Arc<WireChart>>, ApiError> {
-    let key = format!("chart/{name}?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
-    Ok(Json(crate::cache::cached(&app, key, chart_of(&app.store, &name, &q)).await?))
+pub(crate) async fn chart(
+    State(app): State<App>,
+    Path(name): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Arc<WireChart>>, ApiError> {
+    let key = format!(
+        "chart/{name}?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    );
+    Ok(Json(
+        crate::cache::cached(&app, key, chart_of(&app.store, &name, &q)).await?,
+    ))
 }
 
 /// Computes the unfiltered dashboards, the region tree and the rule counts into the cache.
@@ -675,12 +1094,18 @@ pub(crate) async fn warm(app: App) {
     let _ = region_tree(&app).await;
     let _ = rules_cached(&app).await;
     for (name, _) in CHARTS {
-        let key = format!("chart/{name}?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
+        let key = format!(
+            "chart/{name}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        );
         if let Err(e) = crate::cache::cached(&app, key, chart_of(&app.store, name, &q)).await {
             tracing::warn!(chart = name, error = %e.message, "图表预先计算失败");
         }
     }
-    tracing::info!(ms = started.elapsed().as_millis() as u64, "统计图表已预先计算");
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "统计图表已预先计算"
+    );
 }
 
 /// A roll-up.
@@ -696,26 +1121,55 @@ pub struct WireRollup {
     pub diagnostics: Vec<WireDiagnostic>,
 }
 
-pub(crate) async fn rollup_of(store: &Store, q: &ListQuery) -> Result<(nianbao_store::Rollup, Vec<nianbao_core::diagnostic::Diagnostic>), ApiError> {
+pub(crate) async fn rollup_of(
+    store: &Store,
+    q: &ListQuery,
+) -> Result<
+    (
+        nianbao_store::Rollup,
+        Vec<nianbao_core::diagnostic::Diagnostic>,
+    ),
+    ApiError,
+> {
     let filter = q.filter()?;
     if filter.region.is_none() || filter.year_from.is_none() || filter.year_from != filter.year_to {
-        return Err(ApiError::bad_request("汇总需要一个地区（region）和一个年度（year）"));
+        return Err(ApiError::bad_request(
+            "汇总需要一个地区（region）和一个年度（year）",
+        ));
     }
     let r = store.rollup(&filter).await.map_err(|e| match e {
         nianbao_store::Error::Question(m) => ApiError::bad_request(m),
         e => ApiError::internal(e),
     })?;
-    let diags = nianbao_core::check(&r.report, None).into_iter().filter(|d| !d.cells.is_empty()).collect();
+    let diags = nianbao_core::check(&r.report, None)
+        .into_iter()
+        .filter(|d| !d.cells.is_empty())
+        .collect();
     Ok((r, diags))
 }
 
-pub(crate) async fn rollup(State(app): State<App>, Query(q): Query<ListQuery>) -> Result<Json<WireRollup>, ApiError> {
+pub(crate) async fn rollup(
+    State(app): State<App>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<WireRollup>, ApiError> {
     let (r, diags) = rollup_of(&app.store, &q).await?;
     Ok(Json(WireRollup {
         title: r.title.clone(),
         year: r.year,
-        cells: r.report.cells.iter().map(|c| WireStoredCell { key: c.id.key().into(), value: c.value.to_string(), blank: false }).collect(),
-        diagnostics: diags.iter().map(|d| WireDiagnostic::new(&r.report.document, d)).collect(),
+        cells: r
+            .report
+            .cells
+            .iter()
+            .map(|c| WireStoredCell {
+                key: c.id.key().into(),
+                value: c.value.to_string(),
+                blank: false,
+            })
+            .collect(),
+        diagnostics: diags
+            .iter()
+            .map(|d| WireDiagnostic::new(&r.report.document, d))
+            .collect(),
         included: r.included.into_iter().map(Into::into).collect(),
         missing_agencies: r.missing_agencies,
         missing_places: r.missing_places,
@@ -738,14 +1192,26 @@ pub struct WireRule {
 }
 
 pub(crate) async fn rules_of(store: &Store) -> Result<Vec<WireRule>, ApiError> {
-    let counts: HashMap<String, (i64, i64)> =
-        store.rule_counts(&Filter::default(), GroupBy::All).await?.into_iter().map(|(_, c, _, n, r)| (c, (n, r))).collect();
+    let counts: HashMap<String, (i64, i64)> = store
+        .rule_counts(&Filter::default(), GroupBy::All)
+        .await?
+        .into_iter()
+        .map(|(_, c, _, n, r)| (c, (n, r)))
+        .collect();
     Ok(nianbao_core::rules::RULES
         .iter()
         .map(|r| {
             let m = r.meta();
             let (findings, reports) = counts.get(m.code).copied().unwrap_or((0, 0));
-            WireRule { code: m.code, name: m.name, severity: m.severity.as_str(), title: m.title, doc: m.doc_text(), findings, reports }
+            WireRule {
+                code: m.code,
+                name: m.name,
+                severity: m.severity.as_str(),
+                title: m.title,
+                doc: m.doc_text(),
+                findings,
+                reports,
+            }
         })
         .collect())
 }
@@ -759,7 +1225,10 @@ pub(crate) async fn rules(State(app): State<App>) -> Result<Json<Arc<Vec<WireRul
     Ok(Json(rules_cached(&app).await?))
 }
 
-pub(crate) async fn rule(State(app): State<App>, Path(code): Path<String>) -> Result<Json<WireRule>, ApiError> {
+pub(crate) async fn rule(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> Result<Json<WireRule>, ApiError> {
     let code = code.to_uppercase();
     rules_cached(&app)
         .await?

@@ -21,9 +21,16 @@ pub struct Cache {
 }
 
 impl Cache {
-    fn get<T: Send + Sync + 'static>(&self, key: &str, generation: (i64, i64)) -> Result<Option<Arc<T>>, ApiError> {
+    fn get<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        generation: (i64, i64),
+    ) -> Result<Option<Arc<T>>, ApiError> {
         let entries = self.entries.lock().map_err(ApiError::internal)?;
-        Ok(entries.get(key).filter(|(g, _)| *g == generation).and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok()))
+        Ok(entries
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok()))
     }
 }
 
@@ -42,7 +49,14 @@ where
     if let Some(v) = app.cache.get(&key, generation)? {
         return Ok(v);
     }
-    let lock = app.cache.computing.lock().map_err(ApiError::internal)?.entry(key.clone()).or_default().clone();
+    let lock = app
+        .cache
+        .computing
+        .lock()
+        .map_err(ApiError::internal)?
+        .entry(key.clone())
+        .or_default()
+        .clone();
     let _computing = lock.lock().await;
     if let Some(v) = app.cache.get(&key, generation)? {
         return Ok(v);
@@ -52,6 +66,9 @@ where
     if entries.len() >= MAX_ENTRIES {
         entries.clear();
     }
-    entries.insert(key, (generation, value.clone() as Arc<dyn Any + Send + Sync>));
+    entries.insert(
+        key,
+        (generation, value.clone() as Arc<dyn Any + Send + Sync>),
+    );
     Ok(value)
 }

@@ -42,17 +42,31 @@ pub(crate) async fn read_form(app: &App, req: Request) -> Result<Form, ApiError>
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let mut form = Form::default();
     if !multipart {
-        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::too_large(limit))?;
-        form.file = Some(Upload { name: "上传的文件".into(), bytes: bytes.to_vec() });
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|_| ApiError::too_large(limit))?;
+        form.file = Some(Upload {
+            name: "上传的文件".into(),
+            bytes: bytes.to_vec(),
+        });
         return Ok(form);
     }
-    let mut mp = Multipart::from_request(req, &()).await.map_err(|e| ApiError::bad_request(format!("表单无法读取：{e}")))?;
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| ApiError::bad_request(format!("表单无法读取：{e}")))?;
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(limit)),
-            Err(e) => return Err(ApiError::bad_request(format!("表单无法读取：{}", e.body_text()))),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large(limit))
+            }
+            Err(e) => {
+                return Err(ApiError::bad_request(format!(
+                    "表单无法读取：{}",
+                    e.body_text()
+                )))
+            }
         };
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -67,8 +81,13 @@ pub(crate) async fn read_form(app: &App, req: Request) -> Result<Form, ApiError>
             return Err(ApiError::too_large(limit));
         }
         match name.as_str() {
-            "file" | "prior" if file_name.as_deref().is_some_and(|n| !n.is_empty()) || !bytes.is_empty() => {
-                let up = Upload { name: file_name.unwrap_or_else(|| "上传的文件".into()), bytes: bytes.to_vec() };
+            "file" | "prior"
+                if file_name.as_deref().is_some_and(|n| !n.is_empty()) || !bytes.is_empty() =>
+            {
+                let up = Upload {
+                    name: file_name.unwrap_or_else(|| "上传的文件".into()),
+                    bytes: bytes.to_vec(),
+                };
                 if name == "file" {
                     form.file = Some(up);
                 } else {
@@ -77,11 +96,15 @@ pub(crate) async fn read_form(app: &App, req: Request) -> Result<Form, ApiError>
             }
             "text" if !bytes.iter().all(u8::is_ascii_whitespace) => {
                 if form.file.is_none() {
-                    form.file = Some(Upload { name: "粘贴的文本".into(), bytes: bytes.to_vec() });
+                    form.file = Some(Upload {
+                        name: "粘贴的文本".into(),
+                        bytes: bytes.to_vec(),
+                    });
                 }
             }
             _ => {
-                form.fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                form.fields
+                    .insert(name, String::from_utf8_lossy(&bytes).into_owned());
             }
         }
     }
@@ -103,14 +126,28 @@ pub(crate) struct Checked {
 /// binary data), 422 for a readable file that is not an annual report.
 fn read(up: &Upload) -> Result<Report, ApiError> {
     if up.bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "empty", format!("{}：文件为空", up.name)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "empty",
+            format!("{}：文件为空", up.name),
+        ));
     }
     nianbao_read::parse_bytes(&up.bytes).map_err(|e| {
-        let readable = up.bytes.starts_with(b"%PDF") || nianbao_read::office::is_ole(&up.bytes) || up.bytes.starts_with(b"PK");
+        let readable = up.bytes.starts_with(b"%PDF")
+            || nianbao_read::office::is_ole(&up.bytes)
+            || up.bytes.starts_with(b"PK");
         if !readable && nianbao_core::sniff_binary(&up.bytes).is_some() {
-            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", format!("{}：{e}", up.name))
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_type",
+                format!("{}：{e}", up.name),
+            )
         } else {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_a_report", format!("{}：{e}", up.name))
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_a_report",
+                format!("{}：{e}", up.name),
+            )
         }
     })
 }
@@ -120,12 +157,21 @@ pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked
     tokio::task::spawn_blocking(move || {
         let report = read(&file)?;
         let prior = match &prior {
-            Some(p) => Some(read(p).map_err(|e| ApiError { message: format!("上年年报 {}", e.message), ..e })?),
+            Some(p) => Some(read(p).map_err(|e| ApiError {
+                message: format!("上年年报 {}", e.message),
+                ..e
+            })?),
             None => None,
         };
         let diagnostics = nianbao_core::check(&report, prior.as_ref());
         let sha256 = nianbao_store::sha256_hex(&file.bytes);
-        Ok(Checked { upload: file, sha256, report, diagnostics, prior })
+        Ok(Checked {
+            upload: file,
+            sha256,
+            report,
+            diagnostics,
+            prior,
+        })
     })
     .await
     .map_err(ApiError::internal)?
@@ -134,7 +180,11 @@ pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked
 /// Saves a checked upload into the corpus (when the app is open); returns the report id.
 pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
     if app.config.mode != crate::Mode::Open {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "read_only", "本站为只读模式：上传的文件只检查，不保存"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            "本站为只读模式：上传的文件只检查，不保存",
+        ));
     }
     let overrides: Overrides = app.store.overrides().await?;
     let up2 = up.clone();
@@ -157,7 +207,11 @@ pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
     let saved = app.store.save(std::slice::from_ref(&incoming)).await?;
     let id = match saved.first() {
         Some(nianbao_store::Saved::New(id)) => *id,
-        _ => app.store.report_of_sha256(&sha).await?.ok_or_else(|| ApiError::internal("保存后找不到这份年报"))?,
+        _ => app
+            .store
+            .report_of_sha256(&sha)
+            .await?
+            .ok_or_else(|| ApiError::internal("保存后找不到这份年报"))?,
     };
     app.store.check_across_years(Some(&[id])).await?;
     Ok(id)
@@ -189,7 +243,9 @@ impl Uploads {
         self.files.insert(sha.to_string(), up.clone());
         self.order.push_back(sha.to_string());
         while self.order.len() > Self::MAX_FILES || self.bytes > Self::MAX_BYTES {
-            let Some(old) = self.order.pop_front() else { break };
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
             if let Some(f) = self.files.remove(&old) {
                 self.bytes -= f.bytes.len();
             }

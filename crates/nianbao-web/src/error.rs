@@ -18,7 +18,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -27,11 +31,19 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
     pub(crate) fn too_large(limit: usize) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("文件过大：上限为 {:.0} MB", limit as f64 / 1048576.0))
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("文件过大：上限为 {:.0} MB", limit as f64 / 1048576.0),
+        )
     }
     pub(crate) fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "内部错误");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("服务器内部错误：{e}"))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("服务器内部错误：{e}"),
+        )
     }
 }
 
@@ -53,6 +65,10 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::not_found(format!("没有这个接口：{}", uri.path())).into_response()
     } else {
-        (StatusCode::NOT_FOUND, crate::pages::message_page("找不到页面", &format!("没有这个页面：{}", uri.path()))).into_response()
+        (
+            StatusCode::NOT_FOUND,
+            crate::pages::message_page("找不到页面", &format!("没有这个页面：{}", uri.path())),
+        )
+            .into_response()
     }
 }

@@ -23,10 +23,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use nianbao_store::Store;
-use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -59,7 +59,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { mode: Mode::Open, max_upload: 20 * 1024 * 1024, timeout: Duration::from_secs(120), secure_cookies: false }
+        Config {
+            mode: Mode::Open,
+            max_upload: 20 * 1024 * 1024,
+            timeout: Duration::from_secs(120),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -83,7 +88,13 @@ pub fn router(store: Store, config: Config) -> Router {
 
 impl App {
     fn new(store: Store, config: Config) -> App {
-        App { store, config: Arc::new(config), uploads: Arc::new(Mutex::new(Uploads::default())), cache: Default::default(), limiter: Default::default() }
+        App {
+            store,
+            config: Arc::new(config),
+            uploads: Arc::new(Mutex::new(Uploads::default())),
+            cache: Default::default(),
+            limiter: Default::default(),
+        }
     }
 }
 
@@ -114,11 +125,26 @@ fn routes(app: App) -> Router {
         .route("/work/report/draft", post(work_report::save_draft))
         .route("/work/report/figures", post(work_report::save_figures))
         .route("/work/report/publish", post(work_report::publish))
-        .route("/work/reviews", get(work_report::reviews_page).post(work_report::new_review))
-        .route("/work/reviews/{id}/decide", post(work_report::decide_review))
-        .route("/work/import", get(work_admin::import_page).post(work_admin::import))
-        .route("/work/admin/calendar", get(work_admin::calendar).post(work_admin::save_calendar))
-        .route("/work/admin/users", get(work_admin::users).post(work_admin::new_user))
+        .route(
+            "/work/reviews",
+            get(work_report::reviews_page).post(work_report::new_review),
+        )
+        .route(
+            "/work/reviews/{id}/decide",
+            post(work_report::decide_review),
+        )
+        .route(
+            "/work/import",
+            get(work_admin::import_page).post(work_admin::import),
+        )
+        .route(
+            "/work/admin/calendar",
+            get(work_admin::calendar).post(work_admin::save_calendar),
+        )
+        .route(
+            "/work/admin/users",
+            get(work_admin::users).post(work_admin::new_user),
+        )
         .route("/work/cases/{id}", get(work::case_page))
         .route("/work/cases/{id}/events", post(work::case_event))
         .route("/work/cases/{id}/close", post(work::close_case))
@@ -144,12 +170,17 @@ fn routes(app: App) -> Router {
         .with_state(app)
         .layer(DefaultBodyLimit::max(limit))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(TraceLayer::new_for_http())
         // A bug in a handler answers 500 in Chinese instead of dropping the connection.
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
-            ApiError::internal("处理请求时程序出错（已记录）").into_response()
-        }))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::internal("处理请求时程序出错（已记录）").into_response()
+            },
+        ))
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -159,7 +190,9 @@ pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::R
     let app = App::new(store, config);
     // The dashboards' corpus-wide figures, computed once in the background before anyone asks.
     tokio::spawn(api::warm(app.clone()));
-    axum::serve(listener, routes(app)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, routes(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {
@@ -168,7 +201,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -53,7 +53,11 @@ pub(crate) fn page(title: &str, active: &str, body: Markup) -> Markup {
 
 /// A page with a heading and one message (errors, confirmations).
 pub(crate) fn message_page(title: &str, message: &str) -> Markup {
-    page(title, "", html! { h1 { (title) } p.message { (message) } p { a href="/" { "返回首页" } } })
+    page(
+        title,
+        "",
+        html! { h1 { (title) } p.message { (message) } p { a href="/" { "返回首页" } } },
+    )
 }
 
 /// An API error as a page, with its status.
@@ -131,7 +135,11 @@ pub(crate) async fn home(State(app): State<App>) -> Response {
 
 pub(crate) async fn load_demo(State(app): State<App>) -> Response {
     if app.config.mode != Mode::Open {
-        return error_page(ApiError::new(StatusCode::FORBIDDEN, "read_only", "本站为只读模式，不能载入演示语料"));
+        return error_page(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            "本站为只读模式，不能载入演示语料",
+        ));
     }
     match crate::demo::load(&app.store).await {
         Ok(_) => Redirect::to("/reports").into_response(),
@@ -140,7 +148,12 @@ pub(crate) async fn load_demo(State(app): State<App>) -> Response {
 }
 
 pub(crate) async fn check_form(State(app): State<App>) -> Response {
-    page("检查年报", "/check", html! { h1 { "检查一份年报" } (upload_form(&app)) }).into_response()
+    page(
+        "检查年报",
+        "/check",
+        html! { h1 { "检查一份年报" } (upload_form(&app)) },
+    )
+    .into_response()
 }
 
 pub(crate) async fn check_submit(State(app): State<App>, req: Request) -> Response {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 use nianbao_core::diagnostic::Severity;
-use nianbao_core::template::{CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use nianbao_core::template::{
+    CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
+};
 use nianbao_core::Report;
 
 /// A finding as the tables need it: severity, code, and the cells it names.
@@ -53,7 +55,10 @@ fn cell(report: &Report, marks: &Marks, id: CellId) -> Markup {
             let doc = &report.document;
             let (line, _) = nianbao_core::document::line_col(&doc.source, c.span.start);
             let excerpt = source_line(&doc.source, c.span.start);
-            let place = doc.location_of(c.span.start).map(str::to_string).unwrap_or_else(|| format!("第 {line} 行"));
+            let place = doc
+                .location_of(c.span.start)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("第 {line} 行"));
             html! {
                 td class=(class) data-key=(key) data-codes=(codes) data-line=(line) data-place=(place) data-src=(excerpt)
                     title={ (id.describe()) "｜" (place) "：" (excerpt) } tabindex="0" {
@@ -61,7 +66,9 @@ fn cell(report: &Report, marks: &Marks, id: CellId) -> Markup {
                 }
             }
         }
-        None => html! { td class={ (class) " missing" } data-key=(key) data-codes=(codes) title={ (id.describe()) "｜原文缺此格" } { "—" } },
+        None => {
+            html! { td class={ (class) " missing" } data-key=(key) data-codes=(codes) title={ (id.describe()) "｜原文缺此格" } { "—" } }
+        }
     }
 }
 
@@ -77,10 +84,16 @@ pub fn source_line(source: &str, at: usize) -> String {
 /// Tables 二, 三 and 四 in the standard layout.
 pub fn tables(report: &Report, found: &[Marked]) -> Markup {
     let marks = Marks::new(found);
-    let t2_old = report.parts.iter().any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
+    let t2_old = report
+        .parts
+        .iter()
+        .any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
     let f2 = if t2_old { Format::V2019 } else { Format::V2021 };
     let t3_old = report.has_t3_row("other");
-    let orgs: Vec<_> = T3_COLUMNS.iter().filter(|c| c.key != "natural" && c.key != "total").collect();
+    let orgs: Vec<_> = T3_COLUMNS
+        .iter()
+        .filter(|c| c.key != "natural" && c.key != "total")
+        .collect();
     html! {
         h3 { "二、主动公开政府信息情况" }
         table.statutory.t2 {

@@ -46,10 +46,15 @@ impl LoginLimiter {
     }
     fn failed(&self, name: &str) {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        f.entry(name.to_lowercase()).or_default().push(Instant::now());
+        f.entry(name.to_lowercase())
+            .or_default()
+            .push(Instant::now());
     }
     fn succeeded(&self, name: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase());
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&name.to_lowercase());
     }
 }
 
@@ -65,8 +70,13 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The session of a request, if signed in.
-pub(crate) async fn session(app: &App, headers: &HeaderMap) -> Result<Option<(String, Session)>, ApiError> {
-    let Some(token) = cookie_token(headers) else { return Ok(None) };
+pub(crate) async fn session(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<Option<(String, Session)>, ApiError> {
+    let Some(token) = cookie_token(headers) else {
+        return Ok(None);
+    };
     Ok(app.store.session(&token).await?.map(|s| (token, s)))
 }
 
@@ -79,21 +89,32 @@ fn check_csrf(session: &Session, given: &str) -> Result<(), Response> {
     if same {
         Ok(())
     } else {
-        Err((StatusCode::FORBIDDEN, message_page("请求被拒绝", "表单缺少有效的安全令牌（CSRF）。请从工作台页面重新提交。")).into_response())
+        Err((
+            StatusCode::FORBIDDEN,
+            message_page(
+                "请求被拒绝",
+                "表单缺少有效的安全令牌（CSRF）。请从工作台页面重新提交。",
+            ),
+        )
+            .into_response())
     }
 }
 
 fn login_form(message: Option<&str>) -> Markup {
-    page("登录", "/work", html! {
-        h1 { "工作台登录" }
-        @if let Some(m) = message { p.message { (m) } }
-        form.login method="post" action="/login" {
-            p { label { "用户名 " input type="text" name="name" autocomplete="username" required; } }
-            p { label { "密码 " input type="password" name="password" autocomplete="current-password" required; } }
-            p { button type="submit" { "登录" } }
-        }
-        p.hint { "账号由管理员用 " code { "nianbao user add" } " 创建。" }
-    })
+    page(
+        "登录",
+        "/work",
+        html! {
+            h1 { "工作台登录" }
+            @if let Some(m) = message { p.message { (m) } }
+            form.login method="post" action="/login" {
+                p { label { "用户名 " input type="text" name="name" autocomplete="username" required; } }
+                p { label { "密码 " input type="password" name="password" autocomplete="current-password" required; } }
+                p { button type="submit" { "登录" } }
+            }
+            p.hint { "账号由管理员用 " code { "nianbao user add" } " 创建。" }
+        },
+    )
 }
 
 pub(crate) async fn login_page() -> Markup {
@@ -108,18 +129,33 @@ pub(crate) struct LoginForm {
 
 pub(crate) async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
     if app.limiter.blocked(&f.name) {
-        return (StatusCode::TOO_MANY_REQUESTS, login_form(Some("密码错误次数过多，请 15 分钟后再试。"))).into_response();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            login_form(Some("密码错误次数过多，请 15 分钟后再试。")),
+        )
+            .into_response();
     }
     match app.store.login(&f.name, &f.password).await {
         Ok(Some((token, _))) => {
             app.limiter.succeeded(&f.name);
-            let secure = if app.config.secure_cookies { "; Secure" } else { "" };
-            let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", nianbao_store::accounts::SESSION_HOURS * 3600);
+            let secure = if app.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                nianbao_store::accounts::SESSION_HOURS * 3600
+            );
             ([(header::SET_COOKIE, cookie)], Redirect::to("/work")).into_response()
         }
         Ok(None) => {
             app.limiter.failed(&f.name);
-            (StatusCode::UNAUTHORIZED, login_form(Some("用户名或密码不正确。"))).into_response()
+            (
+                StatusCode::UNAUTHORIZED,
+                login_form(Some("用户名或密码不正确。")),
+            )
+                .into_response()
         }
         Err(e) => ApiError::from(e).into_response(),
     }
@@ -131,14 +167,35 @@ pub(crate) struct CsrfForm {
     csrf: String,
 }
 
-pub(crate) async fn logout(State(app): State<App>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
-    let Ok(Some((token, s))) = session(&app, &headers).await else { return Redirect::to("/login").into_response() };
+pub(crate) async fn logout(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Ok(Some((token, s))) = session(&app, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
     if let Err(r) = check_csrf(&s, &f.csrf) {
         return r;
     }
     let _ = app.store.logout(&token).await;
-    let _ = app.store.audit(Some(s.user.id), "logout", &format!("user:{}", s.user.id), "").await;
-    ([(header::SET_COOKIE, format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"))], Redirect::to("/login")).into_response()
+    let _ = app
+        .store
+        .audit(
+            Some(s.user.id),
+            "logout",
+            &format!("user:{}", s.user.id),
+            "",
+        )
+        .await;
+    (
+        [(
+            header::SET_COOKIE,
+            format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        )],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
 /// A role as the pages name it.
@@ -206,47 +263,57 @@ fn workbench(s: &Session, result: Option<Markup>) -> Markup {
     workbench_with(s, &[], Calendar::official(), &[], result)
 }
 
-fn workbench_with(s: &Session, cases: &[Case], cal: &Calendar, lapsed: &[(i64, nianbao_core::register::lapse::Lapse)], result: Option<Markup>) -> Markup {
-    page("工作台", "/work", html! {
-        h1 { "工作台" }
-        p.meta {
-            (s.user.name) "（" (role_name(s.user.role)) "）"
-            @if !s.user.agencies.is_empty() { " · 机关：" (s.user.agencies.join("、")) }
-            @if let Some(r) = &s.user.region_code { " · 监督范围：" (r) }
-        }
-        form.inline method="post" action="/logout" { input type="hidden" name="csrf" value=(s.csrf); button type="submit" { "退出登录" } }
-        nav.worknav {
-            a href="/work/reviews" { "复议诉讼" } " · " a href="/work/import" { "导入登记表" }
-            @if s.user.role == Role::Admin { " · " a href="/work/admin/calendar" { "节假日表" } " · " a href="/work/admin/users" { "用户" } }
-        }
-        @if !lapsed.is_empty() {
-            section.message {
-                p { "以下申请已按期限自动结案（其他处理）：" }
-                ul { @for (id, l) in lapsed { li { a href={ "/work/cases/" (id) } { "申请 " (id) } "：" (l.reason) } } }
+fn workbench_with(
+    s: &Session,
+    cases: &[Case],
+    cal: &Calendar,
+    lapsed: &[(i64, nianbao_core::register::lapse::Lapse)],
+    result: Option<Markup>,
+) -> Markup {
+    page(
+        "工作台",
+        "/work",
+        html! {
+            h1 { "工作台" }
+            p.meta {
+                (s.user.name) "（" (role_name(s.user.role)) "）"
+                @if !s.user.agencies.is_empty() { " · 机关：" (s.user.agencies.join("、")) }
+                @if let Some(r) = &s.user.region_code { " · 监督范围：" (r) }
             }
-        }
-        (cases_section(s, cases, cal))
-        h2 { "年度报告（由登记生成）" }
-        form.filters method="get" action="/work/report" {
-            label { "机关 " @if s.user.agencies.is_empty() { input type="text" name="agency" required; } @else { select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } } }
-            label { "年度 " input type="number" name="year" min="2019" max="2100" value=(today().year() - 1) required; }
-            button type="submit" { "生成" }
-        }
-        h2 { "答复期限计算" }
-        p.hint { "按《条例》第三十、三十三条和国务院办公厅的放假安排计算；补正重新计算，征求意见期间暂停，延期最长 20 个工作日。" }
-        form.filters method="post" action="/work/deadline" {
-            input type="hidden" name="csrf" value=(s.csrf);
-            label { "收到申请 " input type="date" name="received" required; }
-            label { "补正通知 " input type="date" name="correction_requested"; }
-            label { "收到补正 " input type="date" name="correction_received"; }
-            label { "征求意见 " input type="date" name="consulted"; }
-            label { "收到答复 " input type="date" name="answered"; }
-            label { "延期批准 " input type="date" name="extended_on"; }
-            label { "延期工作日 " input type="number" name="extended_days" min="1" max="20"; }
-            button type="submit" { "计算" }
-        }
-        @if let Some(r) = result { (r) }
-    })
+            form.inline method="post" action="/logout" { input type="hidden" name="csrf" value=(s.csrf); button type="submit" { "退出登录" } }
+            nav.worknav {
+                a href="/work/reviews" { "复议诉讼" } " · " a href="/work/import" { "导入登记表" }
+                @if s.user.role == Role::Admin { " · " a href="/work/admin/calendar" { "节假日表" } " · " a href="/work/admin/users" { "用户" } }
+            }
+            @if !lapsed.is_empty() {
+                section.message {
+                    p { "以下申请已按期限自动结案（其他处理）：" }
+                    ul { @for (id, l) in lapsed { li { a href={ "/work/cases/" (id) } { "申请 " (id) } "：" (l.reason) } } }
+                }
+            }
+            (cases_section(s, cases, cal))
+            h2 { "年度报告（由登记生成）" }
+            form.filters method="get" action="/work/report" {
+                label { "机关 " @if s.user.agencies.is_empty() { input type="text" name="agency" required; } @else { select name="agency" { @for a in &s.user.agencies { option value=(a) { (a) } } } } }
+                label { "年度 " input type="number" name="year" min="2019" max="2100" value=(today().year() - 1) required; }
+                button type="submit" { "生成" }
+            }
+            h2 { "答复期限计算" }
+            p.hint { "按《条例》第三十、三十三条和国务院办公厅的放假安排计算；补正重新计算，征求意见期间暂停，延期最长 20 个工作日。" }
+            form.filters method="post" action="/work/deadline" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label { "收到申请 " input type="date" name="received" required; }
+                label { "补正通知 " input type="date" name="correction_requested"; }
+                label { "收到补正 " input type="date" name="correction_received"; }
+                label { "征求意见 " input type="date" name="consulted"; }
+                label { "收到答复 " input type="date" name="answered"; }
+                label { "延期批准 " input type="date" name="extended_on"; }
+                label { "延期工作日 " input type="number" name="extended_days" min="1" max="20"; }
+                button type="submit" { "计算" }
+            }
+            @if let Some(r) = result { (r) }
+        },
+    )
 }
 
 pub(crate) async fn work(State(app): State<App>, headers: HeaderMap) -> Response {
@@ -260,7 +327,9 @@ pub(crate) async fn work(State(app): State<App>, headers: HeaderMap) -> Response
                 Ok::<_, nianbao_store::Error>((lapsed, cases, cal))
             };
             match found.await {
-                Ok((lapsed, cases, cal)) => workbench_with(&s, &cases, cal, &lapsed, None).into_response(),
+                Ok((lapsed, cases, cal)) => {
+                    workbench_with(&s, &cases, cal, &lapsed, None).into_response()
+                }
                 Err(e) => ApiError::from(e).into_response(),
             }
         }
@@ -288,10 +357,20 @@ pub(crate) struct DeadlineForm {
     extended_days: String,
 }
 
-pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Form(f): Form<DeadlineForm>) -> Response {
+pub(crate) async fn work_deadline(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<DeadlineForm>,
+) -> Response {
     let s = match session(&app, &headers).await {
         Ok(Some((_, s))) => s,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, message_page("请先登录", "工作台需要登录。")).into_response(),
+        Ok(None) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                message_page("请先登录", "工作台需要登录。"),
+            )
+                .into_response()
+        }
         Err(e) => return e.into_response(),
     };
     if let Err(r) = check_csrf(&s, &f.csrf) {
@@ -302,7 +381,14 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
         Err(e) => return ApiError::from(e).into_response(),
     };
     let date = |v: &str| -> Result<Option<jiff::civil::Date>, String> {
-        if v.trim().is_empty() { Ok(None) } else { v.trim().parse().map(Some).map_err(|_| format!("日期“{v}”应写作 YYYY-MM-DD")) }
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            v.trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("日期“{v}”应写作 YYYY-MM-DD"))
+        }
     };
     let result = (|| -> Result<nianbao_core::clock::Deadline, String> {
         let received = date(&f.received)?.ok_or("请填写收到申请的日期")?;
@@ -312,7 +398,11 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
         events.extend(date(&f.consulted)?.map(ClockEvent::ConsultationSent));
         events.extend(date(&f.answered)?.map(ClockEvent::ConsultationAnswered));
         if let Some(on) = date(&f.extended_on)? {
-            let days = f.extended_days.trim().parse().map_err(|_| "请填写延期的工作日数（1–20）".to_string())?;
+            let days = f
+                .extended_days
+                .trim()
+                .parse()
+                .map_err(|_| "请填写延期的工作日数（1–20）".to_string())?;
             events.push(ClockEvent::Extended { on, days });
         }
         deadline(cal, received, &events).map_err(|e| e.to_string())
@@ -333,10 +423,20 @@ pub(crate) async fn work_deadline(State(app): State<App>, headers: HeaderMap, Fo
 }
 
 /// The session of a request, or the response that refuses it (not signed in, bad token).
-pub(crate) async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>) -> Result<Session, Response> {
+pub(crate) async fn signed_in(
+    app: &App,
+    headers: &HeaderMap,
+    csrf: Option<&str>,
+) -> Result<Session, Response> {
     let s = match session(app, headers).await {
         Ok(Some((_, s))) => s,
-        Ok(None) => return Err((StatusCode::UNAUTHORIZED, message_page("请先登录", "工作台需要登录。")).into_response()),
+        Ok(None) => {
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                message_page("请先登录", "工作台需要登录。"),
+            )
+                .into_response())
+        }
         Err(e) => return Err(e.into_response()),
     };
     if let Some(given) = csrf {
@@ -349,9 +449,17 @@ pub(crate) async fn signed_in(app: &App, headers: &HeaderMap, csrf: Option<&str>
 /// supervisor's write is forbidden, a bad entry is explained.
 pub(crate) fn refused(e: nianbao_store::Error) -> Response {
     match e {
-        nianbao_store::Error::Forbidden(m) if m.contains("无权查看") => (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response(),
-        nianbao_store::Error::Forbidden(m) => (StatusCode::FORBIDDEN, message_page("不允许", &m)).into_response(),
-        nianbao_store::Error::Question(m) => (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", &m)).into_response(),
+        nianbao_store::Error::Forbidden(m) if m.contains("无权查看") => {
+            (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response()
+        }
+        nianbao_store::Error::Forbidden(m) => {
+            (StatusCode::FORBIDDEN, message_page("不允许", &m)).into_response()
+        }
+        nianbao_store::Error::Question(m) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", &m),
+        )
+            .into_response(),
         e => ApiError::from(e).into_response(),
     }
 }
@@ -374,26 +482,54 @@ pub(crate) struct NewCaseForm {
     request: String,
 }
 
-pub(crate) async fn new_case(State(app): State<App>, headers: HeaderMap, Form(f): Form<NewCaseForm>) -> Response {
+pub(crate) async fn new_case(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<NewCaseForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(received) = f.received.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "收到日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "收到日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
     let Ok(applicant) = Applicant::by_name(&f.applicant) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "申请人类型无效")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "申请人类型无效"),
+        )
+            .into_response();
     };
-    let agency = if f.agency_other.trim().is_empty() { f.agency.trim() } else { f.agency_other.trim() };
-    let new = NewCase { agency, applicant, applicant_name: &f.applicant_name, contact: &f.contact, channel: &f.channel, received, request: f.request.trim() };
+    let agency = if f.agency_other.trim().is_empty() {
+        f.agency.trim()
+    } else {
+        f.agency_other.trim()
+    };
+    let new = NewCase {
+        agency,
+        applicant,
+        applicant_name: &f.applicant_name,
+        contact: &f.contact,
+        channel: &f.channel,
+        received,
+        request: f.request.trim(),
+    };
     match app.store.create_case(&s.user, &new).await {
         Ok(id) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
     }
 }
 
-pub(crate) async fn case_page(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>) -> Response {
+pub(crate) async fn case_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
     let s = match signed_in(&app, &headers, None).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -408,7 +544,11 @@ pub(crate) async fn case_page(State(app): State<App>, headers: HeaderMap, axum::
     };
     let d = c.deadline(cal).ok();
     let lapse = c.lapse(cal, today());
-    let log = app.store.audit_log(Some(&format!("case:{id}")), 100).await.unwrap_or_default();
+    let log = app
+        .store
+        .audit_log(Some(&format!("case:{id}")), 100)
+        .await
+        .unwrap_or_default();
     let writable = s.user.role != Role::Supervisor;
     page(&format!("申请 {id}"), "/work", html! {
         h1 { "申请 " (id) "：" (c.agency) }
@@ -499,20 +639,41 @@ pub(crate) struct EventForm {
     period: String,
 }
 
-pub(crate) async fn case_event(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<EventForm>) -> Response {
+pub(crate) async fn case_event(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<EventForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(on) = f.on.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
     let days = f.days.trim().parse().ok();
     let Some(event) = ClockEvent::from_kind(&f.kind, on, days) else {
-        let why = if f.kind == "extended" { "请填写延期的工作日数（1–20）" } else { "未知的事件" };
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", why)).into_response();
+        let why = if f.kind == "extended" {
+            "请填写延期的工作日数（1–20）"
+        } else {
+            "未知的事件"
+        };
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", why),
+        )
+            .into_response();
     };
-    let period = if f.kind == "correction_requested" { f.period.trim().parse().ok() } else { None };
+    let period = if f.kind == "correction_requested" {
+        f.period.trim().parse().ok()
+    } else {
+        None
+    };
     match app.store.add_case_event(&s.user, id, event, period).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
@@ -527,15 +688,28 @@ pub(crate) struct CloseForm {
     outcome: String,
 }
 
-pub(crate) async fn close_case(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<CloseForm>) -> Response {
+pub(crate) async fn close_case(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(answered) = f.answered.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "答复日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "答复日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
-    match app.store.close_case(&s.user, id, answered, &f.outcome).await {
+    match app
+        .store
+        .close_case(&s.user, id, answered, &f.outcome)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
     }
@@ -550,16 +724,36 @@ pub(crate) struct FeeForm {
     noticed: String,
 }
 
-pub(crate) async fn case_fee(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<FeeForm>) -> Response {
+pub(crate) async fn case_fee(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<FeeForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (Ok(noticed), Ok(units)) = (f.noticed.trim().parse::<jiff::civil::Date>(), f.units.trim().parse::<u32>()) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "请填写通知日期（YYYY-MM-DD）和件数或页数")).into_response();
+    let (Ok(noticed), Ok(units)) = (
+        f.noticed.trim().parse::<jiff::civil::Date>(),
+        f.units.trim().parse::<u32>(),
+    ) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "请填写通知日期（YYYY-MM-DD）和件数或页数"),
+        )
+            .into_response();
     };
-    let method = if f.method == "page" { FeeMethod::PerPage } else { FeeMethod::PerItem };
-    match app.store.record_fee(&s.user, id, method, units, noticed).await {
+    let method = if f.method == "page" {
+        FeeMethod::PerPage
+    } else {
+        FeeMethod::PerItem
+    };
+    match app
+        .store
+        .record_fee(&s.user, id, method, units, noticed)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
     }
@@ -572,13 +766,22 @@ pub(crate) struct PaidForm {
     paid: String,
 }
 
-pub(crate) async fn case_fee_paid(State(app): State<App>, headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<i64>, Form(f): Form<PaidForm>) -> Response {
+pub(crate) async fn case_fee_paid(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<PaidForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(paid) = f.paid.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "缴费日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "缴费日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
     match app.store.fee_paid(&s.user, id, paid).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),

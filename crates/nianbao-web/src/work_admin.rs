@@ -37,7 +37,11 @@ pub(crate) async fn calendar(State(app): State<App>, headers: HeaderMap) -> Resp
         Err(r) => return r,
     };
     if s.user.role != Role::Admin {
-        return (StatusCode::FORBIDDEN, message_page("不允许", "只有管理员可以编辑节假日表")).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            message_page("不允许", "只有管理员可以编辑节假日表"),
+        )
+            .into_response();
     }
     match app.store.calendar_text().await {
         Ok((text, edited)) => calendar_page(&s.csrf, &text, edited, None),
@@ -52,7 +56,11 @@ pub(crate) struct CalendarForm {
     text: String,
 }
 
-pub(crate) async fn save_calendar(State(app): State<App>, headers: HeaderMap, Form(f): Form<CalendarForm>) -> Response {
+pub(crate) async fn save_calendar(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<CalendarForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -70,7 +78,12 @@ pub(crate) async fn save_calendar(State(app): State<App>, headers: HeaderMap, Fo
             };
             calendar_page(&s.csrf, &text, true, Some(result))
         }
-        Err(nianbao_store::Error::Question(m)) => calendar_page(&s.csrf, &text, true, Some(html! { p.message { "未保存：" (m) } })),
+        Err(nianbao_store::Error::Question(m)) => calendar_page(
+            &s.csrf,
+            &text,
+            true,
+            Some(html! { p.message { "未保存：" (m) } }),
+        ),
         Err(e) => refused(e),
     }
 }
@@ -117,22 +130,52 @@ pub(crate) struct UserForm {
     region: String,
 }
 
-pub(crate) async fn new_user(State(app): State<App>, headers: HeaderMap, Form(f): Form<UserForm>) -> Response {
+pub(crate) async fn new_user(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     if s.user.role != Role::Admin {
-        return (StatusCode::FORBIDDEN, message_page("不允许", "只有管理员可以新增用户")).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            message_page("不允许", "只有管理员可以新增用户"),
+        )
+            .into_response();
     }
     let Some(role) = Role::from_name(&f.role) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "角色无效")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "角色无效"),
+        )
+            .into_response();
     };
-    let agencies: Vec<String> = f.agencies.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect();
+    let agencies: Vec<String> = f
+        .agencies
+        .split(['、', ',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
     let region = Some(f.region.trim()).filter(|r| !r.is_empty());
-    match app.store.create_user(f.name.trim(), &f.password, role, &agencies, region).await {
+    match app
+        .store
+        .create_user(f.name.trim(), &f.password, role, &agencies, region)
+        .await
+    {
         Ok(id) => {
-            let _ = app.store.audit(Some(s.user.id), "create_user_by_admin", &format!("user:{id}"), f.name.trim()).await;
+            let _ = app
+                .store
+                .audit(
+                    Some(s.user.id),
+                    "create_user_by_admin",
+                    &format!("user:{id}"),
+                    f.name.trim(),
+                )
+                .await;
             axum::response::Redirect::to("/work/admin/users").into_response()
         }
         Err(e) => refused(e),
@@ -161,7 +204,11 @@ pub(crate) async fn import_page(State(app): State<App>, headers: HeaderMap) -> R
     .into_response()
 }
 
-pub(crate) async fn import(State(app): State<App>, headers: HeaderMap, mut form: Multipart) -> Response {
+pub(crate) async fn import(
+    State(app): State<App>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
     let (mut csrf, mut agency, mut file) = (String::new(), String::new(), None);
     loop {
         match form.next_field().await {
@@ -169,7 +216,11 @@ pub(crate) async fn import(State(app): State<App>, headers: HeaderMap, mut form:
                 let name = field.name().unwrap_or_default().to_string();
                 let file_name = field.file_name().map(str::to_string);
                 let Ok(bytes) = field.bytes().await else {
-                    return (StatusCode::BAD_REQUEST, message_page("上传失败", "无法读取上传的内容")).into_response();
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        message_page("上传失败", "无法读取上传的内容"),
+                    )
+                        .into_response();
                 };
                 match name.as_str() {
                     "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
@@ -179,7 +230,13 @@ pub(crate) async fn import(State(app): State<App>, headers: HeaderMap, mut form:
                 }
             }
             Ok(None) => break,
-            Err(e) => return (StatusCode::BAD_REQUEST, message_page("上传失败", &e.body_text())).into_response(),
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    message_page("上传失败", &e.body_text()),
+                )
+                    .into_response()
+            }
         }
     }
     let s = match signed_in(&app, &headers, Some(&csrf)).await {
@@ -187,33 +244,51 @@ pub(crate) async fn import(State(app): State<App>, headers: HeaderMap, mut form:
         Err(r) => return r,
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return (StatusCode::BAD_REQUEST, message_page("无法导入", "请选择登记表文件")).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            message_page("无法导入", "请选择登记表文件"),
+        )
+            .into_response();
     };
     let rows = match nianbao_read::sheet::rows(&name, &bytes) {
         Ok(r) => r,
-        Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法导入", &m)).into_response(),
+        Err(m) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                message_page("无法导入", &m),
+            )
+                .into_response()
+        }
     };
     let requests = match nianbao_core::register::import::requests(&rows) {
         Ok(r) => r,
         Err(errors) => {
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page("无法导入", "/work", html! {
-                    h1 { "登记表有 " (errors.len()) " 处错误，未导入" }
-                    p { (name) }
-                    ol.errors { @for e in &errors { li { (e) } } }
-                    p { a href="/work/import" { "改正后重新上传" } }
-                }),
+                page(
+                    "无法导入",
+                    "/work",
+                    html! {
+                        h1 { "登记表有 " (errors.len()) " 处错误，未导入" }
+                        p { (name) }
+                        ol.errors { @for e in &errors { li { (e) } } }
+                        p { a href="/work/import" { "改正后重新上传" } }
+                    },
+                ),
             )
                 .into_response()
         }
     };
     match app.store.import_requests(&s.user, &agency, &requests).await {
-        Ok(n) => page("已导入", "/work", html! {
-            h1 { "已导入 " (n) " 件申请" }
-            p { (name) " → " (agency) }
-            p { a href="/work" { "回到工作台" } }
-        })
+        Ok(n) => page(
+            "已导入",
+            "/work",
+            html! {
+                h1 { "已导入 " (n) " 件申请" }
+                p { (name) " → " (agency) }
+                p { a href="/work" { "回到工作台" } }
+            },
+        )
         .into_response(),
         Err(e) => refused(e),
     }

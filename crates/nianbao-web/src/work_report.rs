@@ -30,12 +30,19 @@ pub(crate) struct ReportQuery {
 
 impl ReportQuery {
     fn query(&self) -> String {
-        serde_urlencoded::to_string([("agency", self.agency.as_str()), ("year", &self.year.to_string())]).unwrap_or_default()
+        serde_urlencoded::to_string([
+            ("agency", self.agency.as_str()),
+            ("year", &self.year.to_string()),
+        ])
+        .unwrap_or_default()
     }
 }
 
 async fn annual(app: &App, s: &Session, q: &ReportQuery) -> Result<Annual, Response> {
-    app.store.annual(&s.user, &q.agency, q.year, today()).await.map_err(refused)
+    app.store
+        .annual(&s.user, &q.agency, q.year, today())
+        .await
+        .map_err(refused)
 }
 
 fn timeliness(t: &nianbao_core::register::timeliness::Timeliness) -> Markup {
@@ -58,7 +65,11 @@ fn timeliness(t: &nianbao_core::register::timeliness::Timeliness) -> Markup {
     }
 }
 
-pub(crate) async fn report_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn report_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     let s = match signed_in(&app, &headers, None).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -70,14 +81,34 @@ pub(crate) async fn report_page(State(app): State<App>, headers: HeaderMap, Quer
     let c = &a.composed;
     let (report, found) = match c.read_back() {
         Ok(x) => x,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, message_page("生成失败", &format!("生成的年报无法读取：{e}"))).into_response(),
+        Err(e) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                message_page("生成失败", &format!("生成的年报无法读取：{e}")),
+            )
+                .into_response()
+        }
     };
-    let serious: Vec<_> = found.iter().filter(|d| d.severity >= Severity::Warning).collect();
-    let marks: Vec<crate::tables::Marked> =
-        serious.iter().map(|d| crate::tables::Marked { severity: d.severity, code: d.code, cells: d.cells.iter().map(|c| c.key()).collect() }).collect();
+    let serious: Vec<_> = found
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .collect();
+    let marks: Vec<crate::tables::Marked> = serious
+        .iter()
+        .map(|d| crate::tables::Marked {
+            severity: d.severity,
+            code: d.code,
+            cells: d.cells.iter().map(|c| c.key()).collect(),
+        })
+        .collect();
     let writable = s.user.role != Role::Supervisor;
     let empty = c.empty_sections();
-    let figures: HashMap<CellId, i64> = c.values.iter().filter(|(id, _)| id.key().starts_with("t2.")).map(|(id, v)| (*id, v.as_i64().unwrap_or(0))).collect();
+    let figures: HashMap<CellId, i64> = c
+        .values
+        .iter()
+        .filter(|(id, _)| id.key().starts_with("t2."))
+        .map(|(id, v)| (*id, v.as_i64().unwrap_or(0)))
+        .collect();
     let qs = q.query();
     page(&c.title(), "/work", html! {
         h1 { (c.title()) }
@@ -141,31 +172,86 @@ pub(crate) async fn report_page(State(app): State<App>, headers: HeaderMap, Quer
 fn download(a: &Annual, ext: &str) -> Response {
     let c = &a.composed;
     let name = format!("{}.{ext}", c.title());
-    let disposition = format!("attachment; filename=\"report.{ext}\"; filename*=UTF-8''{}", urlencoding(&name));
+    let disposition = format!(
+        "attachment; filename=\"report.{ext}\"; filename*=UTF-8''{}",
+        urlencoding(&name)
+    );
     match ext {
-        "docx" => ([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()), (header::CONTENT_DISPOSITION, disposition)], c.docx()).into_response(),
-        "html" => ([(header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], c.html()).into_response(),
+        "docx" => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_string(),
+                ),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            c.docx(),
+        )
+            .into_response(),
+        "html" => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            c.html(),
+        )
+            .into_response(),
         _ => match c.markdown() {
-            Ok(md) => ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], md).into_response(),
-            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, message_page("生成失败", &e.to_string())).into_response(),
+            Ok(md) => (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "text/markdown; charset=utf-8".to_string(),
+                    ),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                md,
+            )
+                .into_response(),
+            Err(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                message_page("生成失败", &e.to_string()),
+            )
+                .into_response(),
         },
     }
 }
 
 /// Percent-encodes a file name for `filename*` (RFC 5987).
 fn urlencoding(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
-pub(crate) async fn report_docx(State(app): State<App>, headers: HeaderMap, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn report_docx(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     report_file(app, headers, q, "docx").await
 }
 
-pub(crate) async fn report_html(State(app): State<App>, headers: HeaderMap, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn report_html(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     report_file(app, headers, q, "html").await
 }
 
-pub(crate) async fn report_md(State(app): State<App>, headers: HeaderMap, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn report_md(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     report_file(app, headers, q, "md").await
 }
 
@@ -181,34 +267,58 @@ async fn report_file(app: App, headers: HeaderMap, q: ReportQuery, ext: &str) ->
 }
 
 /// The session and the agency and year of a report form (CSRF checked).
-async fn report_form(app: &App, headers: &HeaderMap, f: &HashMap<String, String>) -> Result<(Session, ReportQuery), Response> {
+async fn report_form(
+    app: &App,
+    headers: &HeaderMap,
+    f: &HashMap<String, String>,
+) -> Result<(Session, ReportQuery), Response> {
     let s = signed_in(app, headers, Some(f.get("csrf").map_or("", String::as_str))).await?;
     Ok((s, agency_year(f)?))
 }
 
 /// A form's agency and year, with the rest of its fields.
 fn agency_year(f: &HashMap<String, String>) -> Result<ReportQuery, Response> {
-    let agency = f.get("agency").map(|s| s.trim().to_string()).unwrap_or_default();
+    let agency = f
+        .get("agency")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     let year = f.get("year").and_then(|y| y.trim().parse().ok());
     match (agency.is_empty(), year) {
         (false, Some(year)) => Ok(ReportQuery { agency, year }),
-        _ => Err((StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "请指明机关和年度")).into_response()),
+        _ => Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "请指明机关和年度"),
+        )
+            .into_response()),
     }
 }
 
-pub(crate) async fn save_draft(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub(crate) async fn save_draft(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let (s, q) = match report_form(&app, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let sections: [String; 6] = std::array::from_fn(|i| f.get(&format!("s{}", i + 1)).cloned().unwrap_or_default());
-    match app.store.save_draft(&s.user, &q.agency, q.year, &sections).await {
+    let sections: [String; 6] =
+        std::array::from_fn(|i| f.get(&format!("s{}", i + 1)).cloned().unwrap_or_default());
+    match app
+        .store
+        .save_draft(&s.user, &q.agency, q.year, &sections)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/work/report?{}", q.query())).into_response(),
         Err(e) => refused(e),
     }
 }
 
-pub(crate) async fn save_figures(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub(crate) async fn save_figures(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let (s, q) = match report_form(&app, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -220,17 +330,31 @@ pub(crate) async fn save_figures(State(app): State<App>, headers: HeaderMap, For
             "" => values.push((id, 0)),
             v => match v.parse::<i64>() {
                 Ok(n) => values.push((id, n)),
-                Err(_) => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", &format!("“{label}”应为整数，而不是“{v}”"))).into_response(),
+                Err(_) => {
+                    return (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        message_page("无法保存", &format!("“{label}”应为整数，而不是“{v}”")),
+                    )
+                        .into_response()
+                }
             },
         }
     }
-    match app.store.set_figures(&s.user, &q.agency, q.year, &values).await {
+    match app
+        .store
+        .set_figures(&s.user, &q.agency, q.year, &values)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/work/report?{}", q.query())).into_response(),
         Err(e) => refused(e),
     }
 }
 
-pub(crate) async fn publish(State(app): State<App>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub(crate) async fn publish(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let (s, q) = match report_form(&app, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -315,22 +439,40 @@ pub(crate) struct ReviewForm {
     note: String,
 }
 
-pub(crate) async fn new_review(State(app): State<App>, headers: HeaderMap, Form(f): Form<ReviewForm>) -> Response {
+pub(crate) async fn new_review(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<ReviewForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(filed) = f.filed.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "提起日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "提起日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
     let case_id = match f.case_id.trim() {
         "" => None,
         v => match v.parse() {
             Ok(n) => Some(n),
-            Err(_) => return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "所涉申请编号应为数字")).into_response(),
+            Err(_) => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    message_page("无法保存", "所涉申请编号应为数字"),
+                )
+                    .into_response()
+            }
         },
     };
-    match app.store.create_review(&s.user, f.agency.trim(), case_id, &f.kind, filed, &f.note).await {
+    match app
+        .store
+        .create_review(&s.user, f.agency.trim(), case_id, &f.kind, filed, &f.note)
+        .await
+    {
         Ok(_) => Redirect::to("/work/reviews").into_response(),
         Err(e) => refused(e),
     }
@@ -344,15 +486,28 @@ pub(crate) struct DecideForm {
     result: String,
 }
 
-pub(crate) async fn decide_review(State(app): State<App>, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
+pub(crate) async fn decide_review(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let Ok(decided) = f.decided.trim().parse::<jiff::civil::Date>() else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, message_page("无法保存", "结果日期应写作 YYYY-MM-DD")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page("无法保存", "结果日期应写作 YYYY-MM-DD"),
+        )
+            .into_response();
     };
-    match app.store.decide_review(&s.user, id, decided, &f.result).await {
+    match app
+        .store
+        .decide_review(&s.user, id, decided, &f.result)
+        .await
+    {
         Ok(()) => Redirect::to("/work/reviews").into_response(),
         Err(e) => refused(e),
     }

@@ -42,20 +42,32 @@ pub enum DocxError {
     Xml(String),
 }
 
-fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, DocxError> {
+fn read_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, DocxError> {
     let mut file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(DocxError::Zip(e.to_string())),
     };
     if file.size() > MAX_PART {
-        return Err(DocxError::Limit(format!("{name} 解压后 {} 字节，超过 {} 字节", file.size(), MAX_PART)));
+        return Err(DocxError::Limit(format!(
+            "{name} 解压后 {} 字节，超过 {} 字节",
+            file.size(),
+            MAX_PART
+        )));
     }
     let mut buf = Vec::new();
     // The declared size can lie: read at most the limit and one byte more.
-    (&mut file).take(MAX_PART + 1).read_to_end(&mut buf).map_err(|e| DocxError::Zip(e.to_string()))?;
+    (&mut file)
+        .take(MAX_PART + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| DocxError::Zip(e.to_string()))?;
     if buf.len() as u64 > MAX_PART {
-        return Err(DocxError::Limit(format!("{name} 解压后超过 {MAX_PART} 字节")));
+        return Err(DocxError::Limit(format!(
+            "{name} 解压后超过 {MAX_PART} 字节"
+        )));
     }
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }
@@ -67,9 +79,13 @@ pub fn is_docx(bytes: &[u8]) -> bool {
 
 /// Reads a DOCX file.
 pub fn extract_docx(bytes: &[u8]) -> Result<Document, DocxError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::Zip(e.to_string()))?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::Zip(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(DocxError::Limit(format!("{} 个条目，超过 {MAX_ENTRIES}", zip.len())));
+        return Err(DocxError::Limit(format!(
+            "{} 个条目，超过 {MAX_ENTRIES}",
+            zip.len()
+        )));
     }
     let document = read_part(&mut zip, "word/document.xml")?.ok_or(DocxError::NoDocument)?;
     let numbering = match read_part(&mut zip, "word/numbering.xml")? {
@@ -87,7 +103,12 @@ pub fn extract_docx(bytes: &[u8]) -> Result<Document, DocxError> {
         tables: 0,
     };
     out.blocks_of(&body);
-    Ok(Document { source: out.source, kind: SourceKind::Docx, blocks: out.blocks, locations: out.locations })
+    Ok(Document {
+        source: out.source,
+        kind: SourceKind::Docx,
+        blocks: out.blocks,
+        locations: out.locations,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -123,7 +144,14 @@ enum Frame {
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == name).and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 fn parse_body(xml: &str) -> Result<Vec<Node>, DocxError> {
@@ -134,7 +162,9 @@ fn parse_body(xml: &str) -> Result<Vec<Node>, DocxError> {
     let mut in_text = false;
     let mut skip_depth: Option<usize> = None;
     loop {
-        let event = reader.read_event().map_err(|e| DocxError::Xml(e.to_string()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| DocxError::Xml(e.to_string()))?;
         match event {
             Event::Eof => break,
             Event::Start(e) => {
@@ -146,11 +176,18 @@ fn parse_body(xml: &str) -> Result<Vec<Node>, DocxError> {
                     "w:p" => stack.push(Frame::P(PNode::default())),
                     "w:tbl" => stack.push(Frame::Tbl(Vec::new())),
                     "w:tr" => stack.push(Frame::Tr(Vec::new())),
-                    "w:tc" => stack.push(Frame::Tc(TcNode { grid_span: 1, ..TcNode::default() })),
+                    "w:tc" => stack.push(Frame::Tc(TcNode {
+                        grid_span: 1,
+                        ..TcNode::default()
+                    })),
                     "w:t" => in_text = true,
-                    "w:del" | "w:instrText" | "w:delText" | "w:drawing" | "w:pict" | "mc:AlternateContent" | "w:footnoteReference" => {
-                        skip_depth = Some(depth)
-                    }
+                    "w:del"
+                    | "w:instrText"
+                    | "w:delText"
+                    | "w:drawing"
+                    | "w:pict"
+                    | "mc:AlternateContent"
+                    | "w:footnoteReference" => skip_depth = Some(depth),
                     _ => {}
                 }
             }
@@ -166,7 +203,11 @@ fn parse_body(xml: &str) -> Result<Vec<Node>, DocxError> {
                     }
                     "w:gridSpan" => {
                         if let Some(Frame::Tc(tc)) = stack.last_mut() {
-                            tc.grid_span = attr(&e, "w:val").and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0).unwrap_or(1).min(1000);
+                            tc.grid_span = attr(&e, "w:val")
+                                .and_then(|v| v.parse().ok())
+                                .filter(|&n: &usize| n > 0)
+                                .unwrap_or(1)
+                                .min(1000);
                         }
                     }
                     "w:vMerge" => {
@@ -208,28 +249,35 @@ fn parse_body(xml: &str) -> Result<Vec<Node>, DocxError> {
                 match e.name().as_ref() {
                     "w:t" => in_text = false,
                     "w:p" => {
-                        if let Some(Frame::P(p)) = pop_if(&mut stack, |f| matches!(f, Frame::P(_))) {
+                        if let Some(Frame::P(p)) = pop_if(&mut stack, |f| matches!(f, Frame::P(_)))
+                        {
                             if let Some(parent) = stack.last_mut() {
                                 push_node(parent, Node::P(p));
                             }
                         }
                     }
                     "w:tc" => {
-                        if let Some(Frame::Tc(tc)) = pop_if(&mut stack, |f| matches!(f, Frame::Tc(_))) {
+                        if let Some(Frame::Tc(tc)) =
+                            pop_if(&mut stack, |f| matches!(f, Frame::Tc(_)))
+                        {
                             if let Some(Frame::Tr(cells)) = stack.last_mut() {
                                 cells.push(tc);
                             }
                         }
                     }
                     "w:tr" => {
-                        if let Some(Frame::Tr(cells)) = pop_if(&mut stack, |f| matches!(f, Frame::Tr(_))) {
+                        if let Some(Frame::Tr(cells)) =
+                            pop_if(&mut stack, |f| matches!(f, Frame::Tr(_)))
+                        {
                             if let Some(Frame::Tbl(rows)) = stack.last_mut() {
                                 rows.push(cells);
                             }
                         }
                     }
                     "w:tbl" => {
-                        if let Some(Frame::Tbl(rows)) = pop_if(&mut stack, |f| matches!(f, Frame::Tbl(_))) {
+                        if let Some(Frame::Tbl(rows)) =
+                            pop_if(&mut stack, |f| matches!(f, Frame::Tbl(_)))
+                        {
                             if let Some(parent) = stack.last_mut() {
                                 push_node(parent, Node::Tbl(rows));
                             }
@@ -349,7 +397,14 @@ impl Numbering {
                             n.nums.insert(id, a);
                         }
                     }
-                    "w:lvl" => level = Some((attr(&e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0), 1, "decimal".into(), String::new())),
+                    "w:lvl" => {
+                        level = Some((
+                            attr(&e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0),
+                            1,
+                            "decimal".into(),
+                            String::new(),
+                        ))
+                    }
                     "w:start" => {
                         if let Some(l) = level.as_mut() {
                             l.1 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -368,7 +423,9 @@ impl Numbering {
                     _ => {}
                 },
                 Event::End(e) if e.name().as_ref() == "w:lvl" => {
-                    if let (Some(a), Some((ilvl, start, fmt, text))) = (abstract_id.clone(), level.take()) {
+                    if let (Some(a), Some((ilvl, start, fmt, text))) =
+                        (abstract_id.clone(), level.take())
+                    {
                         n.levels.insert((a, ilvl), (start, fmt, text));
                     }
                 }
@@ -382,7 +439,11 @@ impl Numbering {
 fn format_number(n: u32, fmt: &str) -> String {
     const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
     match fmt {
-        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional" | "chineseLegalSimplified" | "ideographDigital"
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "chineseLegalSimplified"
+        | "ideographDigital"
             if n < 100 =>
         {
             match n {
@@ -390,7 +451,11 @@ fn format_number(n: u32, fmt: &str) -> String {
                 10 => "十".into(),
                 11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
                 _ if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
-                _ => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+                _ => format!(
+                    "{}十{}",
+                    DIGITS[(n / 10) as usize],
+                    DIGITS[(n % 10) as usize]
+                ),
             }
         }
         "upperLetter" if (1..=26).contains(&n) => char::from(b'A' + (n - 1) as u8).to_string(),
@@ -419,20 +484,39 @@ struct TextView {
 
 impl TextView {
     fn label(&mut self, num: &Option<(String, usize)>) -> String {
-        let Some((id, ilvl)) = num else { return String::new() };
-        let Some(abs) = self.numbering.nums.get(id).cloned() else { return String::new() };
-        let Some((start, fmt, text)) = self.numbering.levels.get(&(abs.clone(), *ilvl)).cloned() else { return String::new() };
-        let count = self.counters.entry((id.clone(), *ilvl)).and_modify(|c| *c += 1).or_insert(start);
+        let Some((id, ilvl)) = num else {
+            return String::new();
+        };
+        let Some(abs) = self.numbering.nums.get(id).cloned() else {
+            return String::new();
+        };
+        let Some((start, fmt, text)) = self.numbering.levels.get(&(abs.clone(), *ilvl)).cloned()
+        else {
+            return String::new();
+        };
+        let count = self
+            .counters
+            .entry((id.clone(), *ilvl))
+            .and_modify(|c| *c += 1)
+            .or_insert(start);
         let count = *count;
         // A new item at this level restarts the deeper ones.
         self.counters.retain(|(i, l), _| i != id || *l <= *ilvl);
         let mut out = text.clone();
         for lvl in 0..=*ilvl {
-            let value = if lvl == *ilvl { count } else { self.counters.get(&(id.clone(), lvl)).copied().unwrap_or(1) };
+            let value = if lvl == *ilvl {
+                count
+            } else {
+                self.counters.get(&(id.clone(), lvl)).copied().unwrap_or(1)
+            };
             let f = if lvl == *ilvl {
                 fmt.clone()
             } else {
-                self.numbering.levels.get(&(abs.clone(), lvl)).map(|l| l.1.clone()).unwrap_or_default()
+                self.numbering
+                    .levels
+                    .get(&(abs.clone(), lvl))
+                    .map(|l| l.1.clone())
+                    .unwrap_or_default()
             };
             out = out.replace(&format!("%{}", lvl + 1), &format_number(value, &f));
         }
@@ -458,11 +542,21 @@ impl TextView {
                     }
                     let span = self.line(&text);
                     self.paragraphs += 1;
-                    self.locations.push(crate::document::Location { span, path: format!("第{}段", self.paragraphs) });
-                    self.blocks.push(Block::Para(Para { text, span, verbatim: true }));
+                    self.locations.push(crate::document::Location {
+                        span,
+                        path: format!("第{}段", self.paragraphs),
+                    });
+                    self.blocks.push(Block::Para(Para {
+                        text,
+                        span,
+                        verbatim: true,
+                    }));
                 }
                 Node::Tbl(rows) => {
-                    let nested = rows.iter().flatten().any(|tc| tc.blocks.iter().any(|b| matches!(b, Node::Tbl(_))));
+                    let nested = rows
+                        .iter()
+                        .flatten()
+                        .any(|tc| tc.blocks.iter().any(|b| matches!(b, Node::Tbl(_))));
                     if nested {
                         // A layout table: its cells are containers.
                         for tc in rows.iter().flatten() {
@@ -513,7 +607,10 @@ impl TextView {
             let start = self.source.len();
             let row_span = self.line(&line);
             let table_no = self.tables;
-            self.locations.push(crate::document::Location { span: row_span, path: format!("第{table_no}个表格第{}行", ri + 1) });
+            self.locations.push(crate::document::Location {
+                span: row_span,
+                path: format!("第{table_no}个表格第{}行", ri + 1),
+            });
             for (_, off, col, _) in &cells {
                 let end = line[*off..].find(" | ").map_or(line.len(), |i| off + i);
                 self.locations.push(crate::document::Location {
@@ -532,7 +629,10 @@ impl TextView {
                     definite: true,
                 })
                 .collect();
-            out.rows.push(Row { cells, span: row_span });
+            out.rows.push(Row {
+                cells,
+                span: row_span,
+            });
         }
         out
     }
@@ -544,40 +644,94 @@ mod tests {
     use crate::render::docx::{write_docx, DocBlock, DocCell, DocxOptions};
 
     fn cell(t: &str, colspan: usize, rowspan: usize) -> DocCell {
-        DocCell { text: t.into(), colspan, rowspan }
+        DocCell {
+            text: t.into(),
+            colspan,
+            rowspan,
+        }
     }
 
     #[test]
     fn merged_cells_numbering_and_spans() {
         let blocks = vec![
             DocBlock::Title("测试年报".into()),
-            DocBlock::Heading { numeral: Some('一'), text: "总体情况".into() },
+            DocBlock::Heading {
+                numeral: Some('一'),
+                text: "总体情况".into(),
+            },
             DocBlock::Para("正文 & 内容".into()),
-            DocBlock::Heading { numeral: Some('二'), text: "主动公开政府信息情况".into() },
+            DocBlock::Heading {
+                numeral: Some('二'),
+                text: "主动公开政府信息情况".into(),
+            },
             DocBlock::Table(vec![
                 vec![cell("甲", 1, 2), cell("法人或\n其他组织", 2, 1)],
                 vec![cell("3", 1, 1), cell("", 1, 1)],
             ]),
         ];
         for auto in [false, true] {
-            let opts = DocxOptions { auto_numbered_headings: auto, content_controls: auto, layout_table: auto, split_tables: false };
+            let opts = DocxOptions {
+                auto_numbered_headings: auto,
+                content_controls: auto,
+                layout_table: auto,
+                split_tables: false,
+            };
             let doc = extract_docx(&write_docx(&blocks, &opts)).unwrap();
-            let paras: Vec<&str> = doc.blocks.iter().filter_map(|b| if let Block::Para(p) = b { Some(p.text.as_str()) } else { None }).collect();
-            assert_eq!(paras, vec!["测试年报", "一、总体情况", "正文 & 内容", "二、主动公开政府信息情况"], "auto={auto}");
-            let Some(Block::Table(t)) = doc.blocks.iter().find(|b| matches!(b, Block::Table(_))) else { panic!("no table") };
-            let grid: Vec<Vec<(&str, usize)>> = t.rows.iter().map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.col)).collect()).collect();
-            assert_eq!(grid, vec![vec![("甲", 0), ("法人或 其他组织", 1)], vec![("3", 1), ("", 2)]]);
+            let paras: Vec<&str> = doc
+                .blocks
+                .iter()
+                .filter_map(|b| {
+                    if let Block::Para(p) = b {
+                        Some(p.text.as_str())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            assert_eq!(
+                paras,
+                vec![
+                    "测试年报",
+                    "一、总体情况",
+                    "正文 & 内容",
+                    "二、主动公开政府信息情况"
+                ],
+                "auto={auto}"
+            );
+            let Some(Block::Table(t)) = doc.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+            else {
+                panic!("no table")
+            };
+            let grid: Vec<Vec<(&str, usize)>> = t
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.col)).collect())
+                .collect();
+            assert_eq!(
+                grid,
+                vec![
+                    vec![("甲", 0), ("法人或 其他组织", 1)],
+                    vec![("3", 1), ("", 2)]
+                ]
+            );
             for c in t.rows.iter().flat_map(|r| &r.cells) {
                 assert_eq!(&doc.source[c.span.start..c.span.end], c.text);
             }
             let three = &t.rows[1].cells[0];
-            assert_eq!(doc.location_of(three.span.start), Some("第1个表格第2行第2列"), "auto={auto}");
+            assert_eq!(
+                doc.location_of(three.span.start),
+                Some("第1个表格第2行第2列"),
+                "auto={auto}"
+            );
         }
     }
 
     #[test]
     fn not_a_docx_and_bombs_are_errors() {
-        assert!(matches!(extract_docx(b"PK\x03\x04garbage"), Err(DocxError::Zip(_))));
+        assert!(matches!(
+            extract_docx(b"PK\x03\x04garbage"),
+            Err(DocxError::Zip(_))
+        ));
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let _ = zip.start_file("a.txt", zip::write::SimpleFileOptions::default());
         let bytes = zip.finish().unwrap().into_inner();

@@ -2,7 +2,12 @@
 //! string literal (CMS pages that render the report client-side).
 
 /// Phrases that show a string is the report itself.
-const MARKERS: [&str; 4] = ["收到和处理政府信息公开申请", "主动公开政府信息情况", "政府信息公开工作年度报告", "本年新收"];
+const MARKERS: [&str; 4] = [
+    "收到和处理政府信息公开申请",
+    "主动公开政府信息情况",
+    "政府信息公开工作年度报告",
+    "本年新收",
+];
 
 fn looks_like_report(s: &str) -> bool {
     s.len() > 200 && MARKERS.iter().filter(|m| s.contains(*m)).count() >= 2
@@ -21,7 +26,10 @@ pub fn embedded_report(text: &str) -> Option<String> {
             }
         }
     }
-    js_literals(text).into_iter().filter(|s| looks_like_report(s)).max_by_key(String::len)
+    js_literals(text)
+        .into_iter()
+        .filter(|s| looks_like_report(s))
+        .max_by_key(String::len)
 }
 
 fn walk_json(v: &serde_json::Value, best: &mut Option<String>, depth: usize) {
@@ -29,7 +37,9 @@ fn walk_json(v: &serde_json::Value, best: &mut Option<String>, depth: usize) {
         return;
     }
     match v {
-        serde_json::Value::String(s) if looks_like_report(s) && best.as_ref().is_none_or(|b| s.len() > b.len()) => {
+        serde_json::Value::String(s)
+            if looks_like_report(s) && best.as_ref().is_none_or(|b| s.len() > b.len()) =>
+        {
             *best = Some(s.clone());
         }
         serde_json::Value::Array(a) => a.iter().for_each(|x| walk_json(x, best, depth + 1)),
@@ -56,14 +66,22 @@ fn js_literals(text: &str) -> Vec<String> {
                     Some('t') => s.push('\t'),
                     Some('r') => {}
                     Some('u') => {
-                        let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
-                        if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        if let Some(ch) =
+                            u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        {
                             s.push(ch);
                         }
                     }
                     Some('x') => {
-                        let hex: String = (0..2).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
-                        if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        let hex: String = (0..2)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        if let Some(ch) =
+                            u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        {
                             s.push(ch);
                         }
                     }
@@ -96,7 +114,8 @@ mod tests {
 
     #[test]
     fn from_json_and_from_javascript() {
-        let json = serde_json::json!({"code": 0, "data": {"title": "年报", "content": REPORT}}).to_string();
+        let json = serde_json::json!({"code": 0, "data": {"title": "年报", "content": REPORT}})
+            .to_string();
         assert_eq!(embedded_report(&json).as_deref(), Some(REPORT));
         let escaped = REPORT.replace('<', "\\u003c").replace('"', "\\\"");
         let page = format!("<html><body><div id=app></div><script>var doc = {{content: \"{escaped}\"}};</script></body></html>");

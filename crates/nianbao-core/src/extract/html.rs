@@ -19,10 +19,19 @@ const MAX_SPAN: usize = 1000;
 /// Reads an HTML page into blocks.
 pub fn extract_html(source: &str) -> Document {
     let html = Html::parse_document(source);
-    let mut w = Walker { blocks: Vec::new(), buf: String::new(), loc: Locator::new(source) };
+    let mut w = Walker {
+        blocks: Vec::new(),
+        buf: String::new(),
+        loc: Locator::new(source),
+    };
     w.walk(*html.root_element(), 0);
     w.flush();
-    Document { source: source.to_string(), kind: SourceKind::Html, blocks: w.blocks, locations: Vec::new() }
+    Document {
+        source: source.to_string(),
+        kind: SourceKind::Html,
+        blocks: w.blocks,
+        locations: Vec::new(),
+    }
 }
 
 struct Walker<'a> {
@@ -34,15 +43,56 @@ struct Walker<'a> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "section" | "article"
-            | "header" | "footer" | "nav" | "main" | "aside" | "blockquote" | "pre" | "dl" | "dt" | "dd"
-            | "form" | "fieldset" | "address" | "center" | "hr" | "tr" | "td" | "th" | "caption" | "figure"
-            | "title" | "body"
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "main"
+            | "aside"
+            | "blockquote"
+            | "pre"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "center"
+            | "hr"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "figure"
+            | "title"
+            | "body"
     )
 }
 
 fn skipped(name: &str) -> bool {
-    matches!(name, "script" | "style" | "noscript" | "template" | "iframe" | "object" | "svg" | "select" | "button")
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "object"
+            | "svg"
+            | "select"
+            | "button"
+    )
 }
 
 impl Walker<'_> {
@@ -53,7 +103,11 @@ impl Walker<'_> {
             return;
         }
         let (span, verbatim) = self.loc.locate(&text);
-        self.blocks.push(Block::Para(Para { text, span, verbatim }));
+        self.blocks.push(Block::Para(Para {
+            text,
+            span,
+            verbatim,
+        }));
     }
 
     fn walk(&mut self, node: NodeRef<'_, Node>, depth: usize) {
@@ -119,7 +173,9 @@ impl Walker<'_> {
             let covered: Vec<bool> = pending.iter().map(|&p| p > 0).collect();
             let mut col = 0;
             for td in tr.children() {
-                let Node::Element(e) = td.value() else { continue };
+                let Node::Element(e) = td.value() else {
+                    continue;
+                };
                 if !matches!(e.name(), "td" | "th") {
                     continue;
                 }
@@ -138,8 +194,19 @@ impl Walker<'_> {
                 for p in &mut pending[col..col + colspan] {
                     *p = rowspan; // decremented below with the rest of the row
                 }
-                row.span = if row.cells.is_empty() { span } else { row.span.cover(span) };
-                row.cells.push(Cell { text, span, verbatim, col, colspan, definite: true });
+                row.span = if row.cells.is_empty() {
+                    span
+                } else {
+                    row.span.cover(span)
+                };
+                row.cells.push(Cell {
+                    text,
+                    span,
+                    verbatim,
+                    col,
+                    colspan,
+                    definite: true,
+                });
                 col += colspan;
             }
             for p in pending.iter_mut() {
@@ -152,11 +219,17 @@ impl Walker<'_> {
 }
 
 fn span_attr(v: Option<&str>) -> usize {
-    v.and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0).unwrap_or(1).min(MAX_SPAN)
+    v.and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
+        .min(MAX_SPAN)
 }
 
 fn has_nested_table(table: NodeRef<'_, Node>) -> bool {
-    table.descendants().skip(1).any(|d| matches!(d.value(), Node::Element(e) if e.name() == "table"))
+    table
+        .descendants()
+        .skip(1)
+        .any(|d| matches!(d.value(), Node::Element(e) if e.name() == "table"))
 }
 
 fn collect_rows<'a>(node: NodeRef<'a, Node>, out: &mut Vec<NodeRef<'a, Node>>, depth: usize) {
@@ -223,7 +296,10 @@ impl<'a> Locator<'a> {
                     find_ci(rest, "</script").and_then(|p| rest[p..].find('>').map(|q| p + q + 1))
                 } else if starts_with_ci(rest, "<style") {
                     find_ci(rest, "</style").and_then(|p| rest[p..].find('>').map(|q| p + q + 1))
-                } else if rest.len() > 1 && (rest.as_bytes()[1].is_ascii_alphabetic() || matches!(rest.as_bytes()[1], b'/' | b'!' | b'?')) {
+                } else if rest.len() > 1
+                    && (rest.as_bytes()[1].is_ascii_alphabetic()
+                        || matches!(rest.as_bytes()[1], b'/' | b'!' | b'?'))
+                {
                     rest.find('>').map(|p| p + 1)
                 } else {
                     Some(1).filter(|_| false)
@@ -240,7 +316,12 @@ impl<'a> Locator<'a> {
             visible.push(c);
             i += c.len_utf8();
         }
-        Locator { src, visible, map, cursor: 0 }
+        Locator {
+            src,
+            visible,
+            map,
+            cursor: 0,
+        }
     }
 
     /// Locates `text` at or after the cursor; returns its span and whether the span
@@ -250,7 +331,9 @@ impl<'a> Locator<'a> {
         // Search for the longest prefix free of characters an entity may have encoded.
         let key: String = text
             .chars()
-            .take_while(|c| !matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{a0}') && !c.is_whitespace())
+            .take_while(|c| {
+                !matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{a0}') && !c.is_whitespace()
+            })
             .take(24)
             .collect();
         if key.is_empty() {
@@ -277,7 +360,9 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
 
 fn find_ci(s: &str, needle: &str) -> Option<usize> {
     let n = needle.as_bytes();
-    s.as_bytes().windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+    s.as_bytes()
+        .windows(n.len())
+        .position(|w| w.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]
@@ -298,26 +383,45 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        let grid: Vec<Vec<(String, usize)>> =
-            table.rows.iter().map(|r| r.cells.iter().map(|c| (c.text.clone(), c.col)).collect()).collect();
-        assert_eq!(grid[0], vec![("甲".into(), 0), ("法人或  其他组织".into(), 1)]);
+        let grid: Vec<Vec<(String, usize)>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| (c.text.clone(), c.col)).collect())
+            .collect();
+        assert_eq!(
+            grid[0],
+            vec![("甲".into(), 0), ("法人或  其他组织".into(), 1)]
+        );
         assert_eq!(grid[1], vec![("3".into(), 1), ("".into(), 2)]);
-        assert_eq!(grid[2], vec![("乙".into(), 0), ("1,234".into(), 1), ("5".into(), 2)]);
+        assert_eq!(
+            grid[2],
+            vec![("乙".into(), 0), ("1,234".into(), 1), ("5".into(), 2)]
+        );
         let c = &table.rows[2].cells[1];
         assert_eq!(&src[c.span.start..c.span.end], "1,234");
         assert!(c.verbatim);
         let c = &table.rows[1].cells[0];
         assert_eq!(&src[c.span.start..c.span.end], "3");
-        assert!(doc.blocks.iter().any(|b| matches!(b, Block::Para(p) if p.text == "首页 > 政务公开")));
+        assert!(doc
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Para(p) if p.text == "首页 > 政务公开")));
     }
 
     #[test]
     fn layout_tables_are_containers() {
         let src = "<table><tr><td>菜单</td><td><p>正文</p><table><tr><td>规章</td><td>3</td></tr></table></td></tr></table>";
         let doc = extract_html(src);
-        let tables: Vec<_> = doc.blocks.iter().filter(|b| matches!(b, Block::Table(_))).collect();
+        let tables: Vec<_> = doc
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Table(_)))
+            .collect();
         assert_eq!(tables.len(), 1);
-        assert!(doc.blocks.iter().any(|b| matches!(b, Block::Para(p) if p.text == "正文")));
+        assert!(doc
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Para(p) if p.text == "正文")));
     }
 
     #[test]

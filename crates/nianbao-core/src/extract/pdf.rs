@@ -43,12 +43,22 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
             continue;
         }
         let num = |i: usize| f[i].trim().parse::<f32>().ok().filter(|v| v.is_finite());
-        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9)) else { continue };
+        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9))
+        else {
+            continue;
+        };
         let text = crate::text::trim(f[11]);
         if text.is_empty() {
             continue;
         }
-        out.push(Word { page: f[1].parse().unwrap_or(0), left, top, width, height: height.max(1.0), text: fold_digits(text) });
+        out.push(Word {
+            page: f[1].parse().unwrap_or(0),
+            left,
+            top,
+            width,
+            height: height.max(1.0),
+            text: fold_digits(text),
+        });
     }
     out
 }
@@ -62,10 +72,16 @@ pub fn page_count(words: &[Word]) -> u32 {
 fn starts_with_enumerator(text: &str) -> bool {
     let mut chars = text.chars();
     match chars.next() {
-        Some('（' | '(') => chars.next().is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit()),
+        Some('（' | '(') => chars
+            .next()
+            .is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit()),
         Some('第') => true,
-        Some(c) if "一二三四五六七八九十".contains(c) => chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．')),
-        Some(c) if c.is_ascii_digit() => chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．')),
+        Some(c) if "一二三四五六七八九十".contains(c) => {
+            chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．'))
+        }
+        Some(c) if c.is_ascii_digit() => {
+            chars.next().is_some_and(|n| matches!(n, '、' | '.' | '．'))
+        }
         _ => false,
     }
 }
@@ -84,7 +100,9 @@ fn fold_digits(text: &str) -> String {
 }
 
 fn is_cjk(c: char) -> bool {
-    ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{F900}'..='\u{FAFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+    ('\u{2E80}'..='\u{9FFF}').contains(&c)
+        || ('\u{F900}'..='\u{FAFF}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
 }
 
 /// A visual line: its cells (runs of words separated by wide gaps).
@@ -110,7 +128,10 @@ impl Line {
 }
 
 fn is_value(text: &str) -> bool {
-    matches!(crate::number::read_cell_text(text), crate::number::CellText::Number { .. })
+    matches!(
+        crate::number::read_cell_text(text),
+        crate::number::CellText::Number { .. }
+    )
 }
 
 fn lines_of(words: &[Word]) -> Vec<Line> {
@@ -121,7 +142,12 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
     let mut groups: Vec<Vec<&Word>> = Vec::new();
     for w in words {
         match groups.last_mut() {
-            Some(g) if g[0].page == w.page && (w.centre() - g[0].centre()).abs() <= 0.4 * g[0].height.max(w.height) => g.push(w),
+            Some(g)
+                if g[0].page == w.page
+                    && (w.centre() - g[0].centre()).abs() <= 0.4 * g[0].height.max(w.height) =>
+            {
+                g.push(w)
+            }
             _ => groups.push(vec![w]),
         }
     }
@@ -139,7 +165,8 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
                 match (cells.last_mut(), extents.last_mut()) {
                     (Some(cell), Some(ext)) if gap < 0.6 * char_h => {
                         // Same cell: CJK runs join directly, other words with a space.
-                        let joins = cell.chars().next_back().is_some_and(is_cjk) || w.text.chars().next().is_some_and(is_cjk);
+                        let joins = cell.chars().next_back().is_some_and(is_cjk)
+                            || w.text.chars().next().is_some_and(is_cjk);
                         if !joins {
                             cell.push(' ');
                         }
@@ -172,7 +199,9 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
 /// each piece of a line without numbers is given to the nearest row with numbers whose
 /// label cell lies in the same column, before or after that label.
 fn join_wrapped_labels(lines: Vec<Line>) -> Vec<Line> {
-    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].has_number()).collect();
+    let rows: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].has_number())
+        .collect();
     // Pieces given to each row with numbers: (centre, left, right, text).
     let mut pieces: Vec<Vec<(f32, f32, f32, String)>> = vec![Vec::new(); lines.len()];
     let mut taken: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.cells.len()]).collect();
@@ -190,7 +219,12 @@ fn join_wrapped_labels(lines: Vec<Line>) -> Vec<Line> {
             .min_by(|a, b| a.1.total_cmp(&b.1));
         let Some((r, _)) = nearest else { continue };
         // Only pieces left of the row's first number: those are label columns.
-        let first_number = lines[r].cells.iter().zip(&lines[r].extents).find(|(c, _)| is_value(c)).map_or(f32::MAX, |(_, e)| e.0);
+        let first_number = lines[r]
+            .cells
+            .iter()
+            .zip(&lines[r].extents)
+            .find(|(c, _)| is_value(c))
+            .map_or(f32::MAX, |(_, e)| e.0);
         for (ci, &(left, right)) in l.extents.iter().enumerate() {
             if right <= first_number + 1.0 {
                 pieces[r].push((l.centre(), left, right, l.cells[ci].clone()));
@@ -234,14 +268,31 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
         .cells
         .iter()
         .zip(&row.extents)
-        .map(|(c, &(left, right))| Col { left, right, above: String::new(), own: c.clone(), below: String::new(), value: is_value(c) })
+        .map(|(c, &(left, right))| Col {
+            left,
+            right,
+            above: String::new(),
+            own: c.clone(),
+            below: String::new(),
+            value: is_value(c),
+        })
         .collect();
     pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (c, left, right, text) in pieces {
-        let i = match cols.iter().position(|col| !col.value && col.left < right && left < col.right) {
+        let i = match cols
+            .iter()
+            .position(|col| !col.value && col.left < right && left < col.right)
+        {
             Some(i) => i,
             None => {
-                cols.push(Col { left, right, above: String::new(), own: String::new(), below: String::new(), value: false });
+                cols.push(Col {
+                    left,
+                    right,
+                    above: String::new(),
+                    own: String::new(),
+                    below: String::new(),
+                    value: false,
+                });
                 cols.len() - 1
             }
         };
@@ -255,7 +306,10 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
         }
     }
     cols.sort_by(|a, b| a.left.total_cmp(&b.left));
-    row.cells = cols.iter().map(|c| format!("{}{}{}", c.above, c.own, c.below)).collect();
+    row.cells = cols
+        .iter()
+        .map(|c| format!("{}{}{}", c.above, c.own, c.below))
+        .collect();
     row.extents = cols.iter().map(|c| (c.left, c.right)).collect();
 }
 
@@ -289,7 +343,11 @@ pub fn document_from_words(words: &[Word]) -> Document {
             source.push_str(&text);
             let span = Span::new(start, source.len());
             source.push('\n');
-            blocks.push(Block::Para(Para { text, span, verbatim: true }));
+            blocks.push(Block::Para(Para {
+                text,
+                span,
+                verbatim: true,
+            }));
             prev = Some(l);
             continue;
         }
@@ -325,7 +383,11 @@ pub fn document_from_words(words: &[Word]) -> Document {
                 source.push_str(&text);
                 let span = Span::new(start, source.len());
                 source.push('\n');
-                blocks.push(Block::Para(Para { text, span, verbatim: true }));
+                blocks.push(Block::Para(Para {
+                    text,
+                    span,
+                    verbatim: true,
+                }));
             }
         } else {
             origins.push((l.page, line_no));
@@ -337,11 +399,21 @@ pub fn document_from_words(words: &[Word]) -> Document {
                 }
                 let s = source.len();
                 source.push_str(c);
-                cells.push(Cell { text: c.clone(), span: Span::new(s, source.len()), verbatim: true, col: i, colspan: 1, definite: false });
+                cells.push(Cell {
+                    text: c.clone(),
+                    span: Span::new(s, source.len()),
+                    verbatim: true,
+                    col: i,
+                    colspan: 1,
+                    definite: false,
+                });
             }
             let span = Span::new(start, source.len());
             source.push('\n');
-            table.get_or_insert_with(Table::default).rows.push(Row { cells, span });
+            table
+                .get_or_insert_with(Table::default)
+                .rows
+                .push(Row { cells, span });
         }
         prev = Some(l);
     }
@@ -352,10 +424,18 @@ pub fn document_from_words(words: &[Word]) -> Document {
     let mut locations = Vec::new();
     let mut offset = 0;
     for (line, &(page, n)) in source.split('\n').zip(origins.iter()) {
-        locations.push(crate::document::Location { span: Span::new(offset, offset + line.len()), path: format!("第{page}页第{n}行") });
+        locations.push(crate::document::Location {
+            span: Span::new(offset, offset + line.len()),
+            path: format!("第{page}页第{n}行"),
+        });
         offset += line.len() + 1;
     }
-    Document { source, kind: SourceKind::Pdf, blocks, locations }
+    Document {
+        source,
+        kind: SourceKind::Pdf,
+        blocks,
+        locations,
+    }
 }
 
 #[cfg(test)]
@@ -363,7 +443,14 @@ mod tests {
     use super::*;
 
     fn w(page: u32, left: f32, top: f32, width: f32, text: &str) -> Word {
-        Word { page, left, top, width, height: 10.0, text: text.into() }
+        Word {
+            page,
+            left,
+            top,
+            width,
+            height: 10.0,
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -374,19 +461,58 @@ mod tests {
             w(1, 350.0, 99.5, 14.0, "12"),
             w(1, 80.0, 120.0, 50.0, "（二）部分公开"),
             w(1, 131.0, 120.0, 20.0, "（区分"),
-            w(1, 80.0, 140.0, 400.0, "本年度共收到政府信息公开申请四十二件，办理结果如下，其中予以公开"),
+            w(
+                1,
+                80.0,
+                140.0,
+                400.0,
+                "本年度共收到政府信息公开申请四十二件，办理结果如下，其中予以公开",
+            ),
             w(1, 80.0, 152.0, 60.0, "三十件。"),
         ];
         let doc = document_from_words(&words);
         let rows: Vec<Vec<String>> = doc
             .blocks
             .iter()
-            .filter_map(|b| if let Block::Table(t) = b { Some(t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>())) } else { None })
+            .filter_map(|b| {
+                if let Block::Table(t) = b {
+                    Some(
+                        t.rows
+                            .iter()
+                            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()),
+                    )
+                } else {
+                    None
+                }
+            })
             .flatten()
             .collect();
-        assert_eq!(rows, vec![vec!["二、上年结转政府信息公开申请数量".to_string(), "0".into(), "12".into()]]);
-        let paras: Vec<&str> = doc.blocks.iter().filter_map(|b| if let Block::Para(p) = b { Some(p.text.as_str()) } else { None }).collect();
-        assert_eq!(paras, vec!["（二）部分公开（区分", "本年度共收到政府信息公开申请四十二件，办理结果如下，其中予以公开三十件。"]);
+        assert_eq!(
+            rows,
+            vec![vec![
+                "二、上年结转政府信息公开申请数量".to_string(),
+                "0".into(),
+                "12".into()
+            ]]
+        );
+        let paras: Vec<&str> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| {
+                if let Block::Para(p) = b {
+                    Some(p.text.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(
+            paras,
+            vec![
+                "（二）部分公开（区分",
+                "本年度共收到政府信息公开申请四十二件，办理结果如下，其中予以公开三十件。"
+            ]
+        );
         for b in &doc.blocks {
             if let Block::Para(p) = b {
                 assert_eq!(&doc.source[p.span.start..p.span.end], p.text);
@@ -395,13 +521,27 @@ mod tests {
         let at = doc.source.find("12").unwrap();
         assert_eq!(doc.location_of(at), Some("第1页第1行"));
         let at = doc.source.find("三十件").unwrap();
-        assert_eq!(doc.location_of(at), Some("第1页第3行"), "a wrapped paragraph is located where it starts");
+        assert_eq!(
+            doc.location_of(at),
+            Some("第1页第3行"),
+            "a wrapped paragraph is located where it starts"
+        );
     }
 
     #[test]
     fn tsv_rows() {
         let tsv = "level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
                    1\t1\t0\t0\t0\t0\t0\t0\t595\t842\t-1\t###PAGE###\n5\t1\t0\t0\t0\t0\t81.00\t133.98\t48.00\t12.04\t100\t行政处罚\n";
-        assert_eq!(parse_tsv(tsv), vec![Word { page: 1, left: 81.0, top: 133.98, width: 48.0, height: 12.04, text: "行政处罚".into() }]);
+        assert_eq!(
+            parse_tsv(tsv),
+            vec![Word {
+                page: 1,
+                left: 81.0,
+                top: 133.98,
+                width: 48.0,
+                height: 12.04,
+                text: "行政处罚".into()
+            }]
+        );
     }
 }

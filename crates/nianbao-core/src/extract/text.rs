@@ -51,13 +51,22 @@ pub fn extract_text(source: &str) -> Document {
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t));
     }
-    Document { source: source.to_string(), kind: SourceKind::Text, blocks, locations: Vec::new() }
+    Document {
+        source: source.to_string(),
+        kind: SourceKind::Text,
+        blocks,
+        locations: Vec::new(),
+    }
 }
 
 /// `|---|:---:|` separator lines of markdown tables.
 fn is_markdown_rule(line: &str) -> bool {
     // Every cell `---`, `:--`, `:-:` …: a lone `-` is a blank cell, not a rule.
-    let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+    let cells: Vec<&str> = line
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
     !cells.is_empty()
         && cells.iter().all(|c| {
             let dashes = c.trim_matches(':');
@@ -87,7 +96,10 @@ fn split_row(line: &str, line_start: usize, sep: char) -> Row {
             definite: false,
         });
     }
-    Row { cells, span: Span::new(line_start, line_start + line.len()) }
+    Row {
+        cells,
+        span: Span::new(line_start, line_start + line.len()),
+    }
 }
 
 #[cfg(test)]
@@ -98,7 +110,11 @@ mod tests {
         doc.blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Table(t) => Some(t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>())),
+                Block::Table(t) => Some(
+                    t.rows
+                        .iter()
+                        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()),
+                ),
                 _ => None,
             })
             .flatten()
@@ -107,7 +123,9 @@ mod tests {
 
     #[test]
     fn pipes_tabs_and_markdown() {
-        let doc = extract_text("标题\n规章 | 0 | 1 | 2 ||\n行政许可\t5\t\t\n| a | b |\n|---|---|\n| c | 7 |\n");
+        let doc = extract_text(
+            "标题\n规章 | 0 | 1 | 2 ||\n行政许可\t5\t\t\n| a | b |\n|---|---|\n| c | 7 |\n",
+        );
         assert_eq!(
             cells(&doc),
             vec![

@@ -45,15 +45,26 @@ fn cell<'a>(row: &'a HashMap<String, String>, col: &str) -> &'a str {
 
 /// A date as registers write it: `2024-09-30`, `2024/9/30`, `2024.9.30`, `2024年9月30日`.
 pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim().trim_end_matches('日').replace(['/', '.', '年', '月'], "-");
+    let s = s
+        .trim()
+        .trim_end_matches('日')
+        .replace(['/', '.', '年', '月'], "-");
     let mut parts = s.split('-').map(|p| p.trim().parse::<i16>());
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(Ok(y)), Some(Ok(m)), Some(Ok(d)), None) => Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok(),
+        (Some(Ok(y)), Some(Ok(m)), Some(Ok(d)), None) => {
+            Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+        }
         _ => None,
     }
 }
 
-fn date(row: &HashMap<String, String>, col: &str, required: bool, errors: &mut Vec<String>, line: usize) -> Option<Date> {
+fn date(
+    row: &HashMap<String, String>,
+    col: &str,
+    required: bool,
+    errors: &mut Vec<String>,
+    line: usize,
+) -> Option<Date> {
     match cell(row, col) {
         "" if required => {
             errors.push(format!("第 {line} 行：缺少“{col}”"));
@@ -61,7 +72,9 @@ fn date(row: &HashMap<String, String>, col: &str, required: bool, errors: &mut V
         }
         "" => None,
         v => parse_date(v).or_else(|| {
-            errors.push(format!("第 {line} 行：“{col}”应为日期（如 2024-09-30），而不是“{v}”"));
+            errors.push(format!(
+                "第 {line} 行：“{col}”应为日期（如 2024-09-30），而不是“{v}”"
+            ));
             None
         }),
     }
@@ -75,12 +88,17 @@ pub fn requests(rows: &[SheetRow]) -> Result<Vec<ImportedRequest>, Vec<String>> 
         let line = *line;
         let before = errors.len();
         let received = date(row, "收到日期", true, &mut errors, line);
-        let applicant = Applicant::by_name(cell(row, "申请人类型")).map_err(|e| errors.push(format!("第 {line} 行：{e}"))).ok();
+        let applicant = Applicant::by_name(cell(row, "申请人类型"))
+            .map_err(|e| errors.push(format!("第 {line} 行：{e}")))
+            .ok();
         let answered_on = date(row, "答复日期", false, &mut errors, line);
         let outcome = cell(row, "办理结果");
         let answered = match (answered_on, outcome) {
             (None, "") => None,
-            (Some(d), o) if !o.is_empty() => outcome_by_name(o).map(|k| (d, k)).map_err(|e| errors.push(format!("第 {line} 行：{e}"))).ok(),
+            (Some(d), o) if !o.is_empty() => outcome_by_name(o)
+                .map(|k| (d, k))
+                .map_err(|e| errors.push(format!("第 {line} 行：{e}")))
+                .ok(),
             (Some(_), _) => {
                 errors.push(format!("第 {line} 行：有答复日期而没有办理结果"));
                 None
@@ -91,14 +109,28 @@ pub fn requests(rows: &[SheetRow]) -> Result<Vec<ImportedRequest>, Vec<String>> 
             }
         };
         let mut events = Vec::new();
-        events.extend(date(row, "补正通知日期", false, &mut errors, line).map(ClockEvent::CorrectionRequested));
-        events.extend(date(row, "补正收到日期", false, &mut errors, line).map(ClockEvent::CorrectionReceived));
-        events.extend(date(row, "征求意见日期", false, &mut errors, line).map(ClockEvent::ConsultationSent));
-        events.extend(date(row, "征求意见答复日期", false, &mut errors, line).map(ClockEvent::ConsultationAnswered));
+        events.extend(
+            date(row, "补正通知日期", false, &mut errors, line)
+                .map(ClockEvent::CorrectionRequested),
+        );
+        events.extend(
+            date(row, "补正收到日期", false, &mut errors, line).map(ClockEvent::CorrectionReceived),
+        );
+        events.extend(
+            date(row, "征求意见日期", false, &mut errors, line).map(ClockEvent::ConsultationSent),
+        );
+        events.extend(
+            date(row, "征求意见答复日期", false, &mut errors, line)
+                .map(ClockEvent::ConsultationAnswered),
+        );
         if let Some(on) = date(row, "延期批准日期", false, &mut errors, line) {
             match cell(row, "延期工作日数").parse::<u32>() {
-                Ok(days) if (1..=20).contains(&days) => events.push(ClockEvent::Extended { on, days }),
-                _ => errors.push(format!("第 {line} 行：有延期批准日期时，“延期工作日数”应为 1–20 的整数")),
+                Ok(days) if (1..=20).contains(&days) => {
+                    events.push(ClockEvent::Extended { on, days })
+                }
+                _ => errors.push(format!(
+                    "第 {line} 行：有延期批准日期时，“延期工作日数”应为 1–20 的整数"
+                )),
             }
         }
         let channel = match cell(row, "申请渠道") {
@@ -106,7 +138,10 @@ pub fn requests(rows: &[SheetRow]) -> Result<Vec<ImportedRequest>, Vec<String>> 
             c => c,
         };
         if !crate::register::CHANNELS.contains(&channel) {
-            errors.push(format!("第 {line} 行：申请渠道应为 {}，而不是“{channel}”", crate::register::CHANNELS.join("、")));
+            errors.push(format!(
+                "第 {line} 行：申请渠道应为 {}，而不是“{channel}”",
+                crate::register::CHANNELS.join("、")
+            ));
         }
         if let (Some(r), Some((a, _))) = (received, answered) {
             if a < r {
@@ -115,7 +150,9 @@ pub fn requests(rows: &[SheetRow]) -> Result<Vec<ImportedRequest>, Vec<String>> 
         }
         if let Some(r) = received {
             if events.iter().any(|e| e.date() < r) {
-                errors.push(format!("第 {line} 行：补正、征求意见或延期的日期早于收到日期"));
+                errors.push(format!(
+                    "第 {line} 行：补正、征求意见或延期的日期早于收到日期"
+                ));
             }
         }
         if errors.len() == before {
@@ -131,7 +168,11 @@ pub fn requests(rows: &[SheetRow]) -> Result<Vec<ImportedRequest>, Vec<String>> 
                     contact: cell(row, "联系方式").to_string(),
                     channel: channel.to_string(),
                     text: cell(row, "申请内容").to_string(),
-                    request: Request { applicant, received, answered },
+                    request: Request {
+                        applicant,
+                        received,
+                        answered,
+                    },
                     events,
                 });
             }
@@ -150,7 +191,9 @@ pub fn review_kind(name: &str) -> Result<ReviewKind, String> {
         "行政复议" | "复议" => Ok(ReviewKind::Review),
         "直接起诉" | "未经复议直接起诉" | "行政诉讼" => Ok(ReviewKind::SuitDirect),
         "复议后起诉" => Ok(ReviewKind::SuitAfterReview),
-        v => Err(format!("类别应为 行政复议、直接起诉 或 复议后起诉，而不是“{v}”")),
+        v => Err(format!(
+            "类别应为 行政复议、直接起诉 或 复议后起诉，而不是“{v}”"
+        )),
     }
 }
 
@@ -171,12 +214,16 @@ pub fn reviews(rows: &[SheetRow]) -> Result<Vec<ReviewCase>, Vec<String>> {
     for (line, row) in rows {
         let line = *line;
         let before = errors.len();
-        let kind = review_kind(cell(row, "类别")).map_err(|e| errors.push(format!("第 {line} 行：{e}"))).ok();
+        let kind = review_kind(cell(row, "类别"))
+            .map_err(|e| errors.push(format!("第 {line} 行：{e}")))
+            .ok();
         let filed = date(row, "提起日期", true, &mut errors, line);
         let decided_on = date(row, "结果日期", false, &mut errors, line);
         let result = match cell(row, "结果") {
             "" => None,
-            v => review_result(v).map_err(|e| errors.push(format!("第 {line} 行：{e}"))).ok(),
+            v => review_result(v)
+                .map_err(|e| errors.push(format!("第 {line} 行：{e}")))
+                .ok(),
         };
         if decided_on.is_some() != result.is_some() && errors.len() == before {
             errors.push(format!("第 {line} 行：结果日期与结果应同时填写"));
@@ -188,7 +235,11 @@ pub fn reviews(rows: &[SheetRow]) -> Result<Vec<ReviewCase>, Vec<String>> {
         }
         if errors.len() == before {
             if let (Some(kind), Some(filed)) = (kind, filed) {
-                out.push(ReviewCase { kind, filed, decided: decided_on.zip(result) });
+                out.push(ReviewCase {
+                    kind,
+                    filed,
+                    decided: decided_on.zip(result),
+                });
             }
         }
     }
@@ -205,12 +256,24 @@ mod tests {
     use jiff::civil::date;
 
     fn row(line: usize, pairs: &[(&str, &str)]) -> SheetRow {
-        (line, pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        (
+            line,
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn dates_as_registers_write_them() {
-        for s in ["2024-09-30", "2024/9/30", "2024.9.30", "2024年9月30日", " 2024-9-30 "] {
+        for s in [
+            "2024-09-30",
+            "2024/9/30",
+            "2024.9.30",
+            "2024年9月30日",
+            " 2024-9-30 ",
+        ] {
             assert_eq!(parse_date(s), Some(date(2024, 9, 30)), "{s}");
         }
         for s in ["2024-13-01", "2024-02-30", "30/9/2024x", "昨天", ""] {
@@ -221,10 +284,33 @@ mod tests {
     #[test]
     fn every_error_is_listed_by_row_and_nothing_is_taken() {
         let rows = vec![
-            row(2, &[("收到日期", "2024-03-01"), ("申请人类型", "自然人"), ("答复日期", "2024-03-10"), ("办理结果", "予以公开"), ("申请人", "张三")]),
+            row(
+                2,
+                &[
+                    ("收到日期", "2024-03-01"),
+                    ("申请人类型", "自然人"),
+                    ("答复日期", "2024-03-10"),
+                    ("办理结果", "予以公开"),
+                    ("申请人", "张三"),
+                ],
+            ),
             row(3, &[("收到日期", "2024-03-05"), ("申请人类型", "个人")]),
-            row(4, &[("收到日期", "3月5日"), ("申请人类型", "商业企业"), ("答复日期", "2024-03-20")]),
-            row(5, &[("收到日期", "2024-03-05"), ("申请人类型", "其他"), ("申请渠道", "微信")]),
+            row(
+                4,
+                &[
+                    ("收到日期", "3月5日"),
+                    ("申请人类型", "商业企业"),
+                    ("答复日期", "2024-03-20"),
+                ],
+            ),
+            row(
+                5,
+                &[
+                    ("收到日期", "2024-03-05"),
+                    ("申请人类型", "其他"),
+                    ("申请渠道", "微信"),
+                ],
+            ),
         ];
         let errors = requests(&rows).unwrap_err();
         assert_eq!(errors.len(), 4, "{errors:?}");
@@ -241,13 +327,31 @@ mod tests {
     #[test]
     fn review_rows() {
         let rows = vec![
-            row(2, &[("类别", "行政复议"), ("提起日期", "2024-01-05"), ("结果日期", "2024-03-01"), ("结果", "维持")]),
+            row(
+                2,
+                &[
+                    ("类别", "行政复议"),
+                    ("提起日期", "2024-01-05"),
+                    ("结果日期", "2024-03-01"),
+                    ("结果", "维持"),
+                ],
+            ),
             row(3, &[("类别", "复议后起诉"), ("提起日期", "2024-05-05")]),
         ];
         let cases = reviews(&rows).unwrap();
-        assert_eq!(cases[0].decided, Some((date(2024, 3, 1), ReviewResult::Upheld)));
+        assert_eq!(
+            cases[0].decided,
+            Some((date(2024, 3, 1), ReviewResult::Upheld))
+        );
         assert_eq!(cases[1].kind, ReviewKind::SuitAfterReview);
-        let bad = vec![row(2, &[("类别", "仲裁"), ("提起日期", "2024-01-05"), ("结果", "维持")])];
+        let bad = vec![row(
+            2,
+            &[
+                ("类别", "仲裁"),
+                ("提起日期", "2024-01-05"),
+                ("结果", "维持"),
+            ],
+        )];
         let errors = reviews(&bad).unwrap_err();
         assert!(errors[0].contains("仲裁"), "{errors:?}");
     }

@@ -59,7 +59,13 @@ pub fn pending_correction(events: &[ClockEvent]) -> Option<Date> {
 /// Whether a case has lapsed by `today`: its pending 补正 (with the period in working days
 /// the notice gave, if recorded) or its unpaid fee. The earlier lapse wins; a period
 /// not recorded never lapses (the agency closes the case itself).
-pub fn lapse(cal: &Calendar, events: &[ClockEvent], correction_period: Option<u32>, fee: Option<&FeeNotice>, today: Date) -> Option<Lapse> {
+pub fn lapse(
+    cal: &Calendar,
+    events: &[ClockEvent],
+    correction_period: Option<u32>,
+    fee: Option<&FeeNotice>,
+    today: Date,
+) -> Option<Lapse> {
     let mut found: Vec<Lapse> = Vec::new();
     if let (Some(asked), Some(days)) = (pending_correction(events), correction_period) {
         let end = cal.after_working_days(asked, days);
@@ -97,13 +103,22 @@ mod tests {
     fn an_unanswered_correction_lapses_the_day_after_its_period() {
         let cal = Calendar::official();
         let events = [ClockEvent::CorrectionRequested(date(2024, 9, 27))];
-        assert_eq!(lapse(cal, &events, Some(10), None, date(2024, 10, 16)), None);
+        assert_eq!(
+            lapse(cal, &events, Some(10), None, date(2024, 10, 16)),
+            None
+        );
         let l = lapse(cal, &events, Some(10), None, date(2024, 10, 17)).unwrap();
-        assert_eq!((l.on, l.outcome), (date(2024, 10, 17), "other.no_correction"));
+        assert_eq!(
+            (l.on, l.outcome),
+            (date(2024, 10, 17), "other.no_correction")
+        );
         assert!(l.reason.contains("2024-10-16"), "{}", l.reason);
         // Answered in time: nothing lapses; no period recorded: nothing lapses.
         let answered = [events[0], ClockEvent::CorrectionReceived(date(2024, 10, 9))];
-        assert_eq!(lapse(cal, &answered, Some(10), None, date(2025, 1, 1)), None);
+        assert_eq!(
+            lapse(cal, &answered, Some(10), None, date(2025, 1, 1)),
+            None
+        );
         assert_eq!(lapse(cal, &events, None, None, date(2025, 1, 1)), None);
     }
 
@@ -114,11 +129,18 @@ mod tests {
     #[test]
     fn an_unpaid_fee_lapses_after_twenty_working_days() {
         let cal = Calendar::official();
-        let fee = FeeNotice { noticed: date(2025, 1, 23), yuan: 3000, paid: None };
+        let fee = FeeNotice {
+            noticed: date(2025, 1, 23),
+            yuan: 3000,
+            paid: None,
+        };
         assert_eq!(lapse(cal, &[], None, Some(&fee), date(2025, 2, 26)), None);
         let l = lapse(cal, &[], None, Some(&fee), date(2025, 2, 27)).unwrap();
         assert_eq!((l.on, l.outcome), (date(2025, 2, 27), "other.unpaid_fee"));
-        let paid = FeeNotice { paid: Some(date(2025, 2, 20)), ..fee };
+        let paid = FeeNotice {
+            paid: Some(date(2025, 2, 20)),
+            ..fee
+        };
         assert_eq!(lapse(cal, &[], None, Some(&paid), date(2025, 6, 1)), None);
     }
 
@@ -126,7 +148,11 @@ mod tests {
     fn the_earlier_lapse_wins() {
         let cal = Calendar::official();
         let events = [ClockEvent::CorrectionRequested(date(2024, 3, 1))];
-        let fee = FeeNotice { noticed: date(2024, 3, 4), yuan: 100, paid: None };
+        let fee = FeeNotice {
+            noticed: date(2024, 3, 4),
+            yuan: 100,
+            paid: None,
+        };
         let l = lapse(cal, &events, Some(5), Some(&fee), date(2024, 12, 1)).unwrap();
         assert_eq!(l.outcome, "other.no_correction");
         let l = lapse(cal, &events, Some(60), Some(&fee), date(2024, 12, 1)).unwrap();

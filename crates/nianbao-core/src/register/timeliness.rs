@@ -20,7 +20,14 @@ pub struct Tracked {
 }
 
 /// The bands of the processing-time distribution, in working days (upper bounds).
-pub const BANDS: [(u32, &str); 6] = [(0, "当日"), (5, "1—5 个工作日"), (10, "6—10 个工作日"), (20, "11—20 个工作日"), (40, "21—40 个工作日"), (u32::MAX, "40 个工作日以上")];
+pub const BANDS: [(u32, &str); 6] = [
+    (0, "当日"),
+    (5, "1—5 个工作日"),
+    (10, "6—10 个工作日"),
+    (20, "11—20 个工作日"),
+    (40, "21—40 个工作日"),
+    (u32::MAX, "40 个工作日以上"),
+];
 
 /// The year's timeliness.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,19 +50,32 @@ pub struct Timeliness {
 
 /// The timeliness of `year` (answers given in it), open requests counted at `as_of`
 /// (the year's last day, or today while the year runs).
-pub fn timeliness(cal: &Calendar, cases: &[Tracked], year: i16, as_of: Date) -> Result<Timeliness, (String, ClockError)> {
+pub fn timeliness(
+    cal: &Calendar,
+    cases: &[Tracked],
+    year: i16,
+    as_of: Date,
+) -> Result<Timeliness, (String, ClockError)> {
     let start = Date::new(year, 1, 1).expect("a valid year");
     let end = Date::new(year, 12, 31).expect("a valid year");
-    let mut t = Timeliness { bands: BANDS.iter().map(|(_, l)| (*l, 0)).collect(), ..Default::default() };
+    let mut t = Timeliness {
+        bands: BANDS.iter().map(|(_, l)| (*l, 0)).collect(),
+        ..Default::default()
+    };
     let mut times = Vec::new();
     let mut open = Vec::new();
     for c in cases {
-        let due = deadline(cal, c.request.received, &c.events).map_err(|e| (c.id.clone(), e))?.due;
+        let due = deadline(cal, c.request.received, &c.events)
+            .map_err(|e| (c.id.clone(), e))?
+            .due;
         match c.request.answered {
             Some((a, _)) if a >= start && a <= end => {
                 let days = cal.working_days_between(c.request.received, a);
                 times.push(days);
-                let band = BANDS.iter().position(|(max, _)| days <= *max).unwrap_or(BANDS.len() - 1);
+                let band = BANDS
+                    .iter()
+                    .position(|(max, _)| days <= *max)
+                    .unwrap_or(BANDS.len() - 1);
                 t.bands[band].1 += 1;
                 if let Some(d) = due.filter(|d| a > *d) {
                     t.late.push((c.id.clone(), a, d));
@@ -63,7 +83,11 @@ pub fn timeliness(cal: &Calendar, cases: &[Tracked], year: i16, as_of: Date) -> 
             }
             Some((a, _)) if a <= as_of => {}
             _ if c.request.received <= as_of => {
-                open.push((c.id.clone(), c.request.received, cal.working_days_between(c.request.received, as_of)));
+                open.push((
+                    c.id.clone(),
+                    c.request.received,
+                    cal.working_days_between(c.request.received, as_of),
+                ));
                 if let Some(d) = due.filter(|d| *d < as_of) {
                     t.overdue.push((c.id.clone(), d));
                 }
@@ -87,7 +111,15 @@ mod tests {
     use jiff::civil::date;
 
     fn case(id: &str, received: Date, answered: Option<Date>) -> Tracked {
-        Tracked { id: id.into(), request: Request { applicant: Applicant::Natural, received, answered: answered.map(|d| (d, "granted")) }, events: vec![] }
+        Tracked {
+            id: id.into(),
+            request: Request {
+                applicant: Applicant::Natural,
+                received,
+                answered: answered.map(|d| (d, "granted")),
+            },
+            events: vec![],
+        }
     }
 
     /// Received 2024-09-30, due 2024-11-01 (the clock tests' hand count): answered 11-04
@@ -106,7 +138,10 @@ mod tests {
         ];
         let t = timeliness(cal, &cases, 2024, date(2024, 12, 31)).unwrap();
         assert_eq!(t.answered, 2);
-        assert_eq!(t.late, vec![("A".to_string(), date(2024, 11, 4), date(2024, 11, 1))]);
+        assert_eq!(
+            t.late,
+            vec![("A".to_string(), date(2024, 11, 4), date(2024, 11, 1))]
+        );
         assert_eq!(t.bands[0], ("当日", 1));
         assert_eq!(t.bands[4], ("21—40 个工作日", 1), "A took 24 working days");
         assert_eq!(t.open, 2);

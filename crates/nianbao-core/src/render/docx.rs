@@ -80,7 +80,11 @@ fn para(style: Option<&str>, numbered: bool, text: &str) -> String {
     if numbered {
         ppr.push_str("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>");
     }
-    let ppr = if ppr.is_empty() { String::new() } else { format!("<w:pPr>{ppr}</w:pPr>") };
+    let ppr = if ppr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:pPr>{ppr}</w:pPr>")
+    };
     format!("<w:p>{ppr}{}</w:p>", run(text))
 }
 
@@ -114,7 +118,11 @@ fn table(rows: &[Vec<DocCell>], split: bool) -> String {
         while col < width {
             if pending[col].0 > 0 {
                 let span = pending[col].1;
-                let grid = if span > 1 { format!("<w:gridSpan w:val=\"{span}\"/>") } else { String::new() };
+                let grid = if span > 1 {
+                    format!("<w:gridSpan w:val=\"{span}\"/>")
+                } else {
+                    String::new()
+                };
                 let _ = write!(out, "<w:tc><w:tcPr>{grid}<w:vMerge/></w:tcPr><w:p/></w:tc>");
                 pending[col].0 -= 1;
                 col += span;
@@ -133,7 +141,15 @@ fn table(rows: &[Vec<DocCell>], split: bool) -> String {
             tcpr.push_str("<w:vAlign w:val=\"center\"/>");
             let mut body = String::new();
             for line in cell.text.split('\n') {
-                let _ = write!(body, "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>{}</w:p>", if line.is_empty() { String::new() } else { run(line) });
+                let _ = write!(
+                    body,
+                    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>{}</w:p>",
+                    if line.is_empty() {
+                        String::new()
+                    } else {
+                        run(line)
+                    }
+                );
             }
             let _ = write!(out, "<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>");
             col += span;
@@ -196,7 +212,8 @@ pub fn write_docx(blocks: &[DocBlock], opts: &DocxOptions) -> Vec<u8> {
          w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
     );
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let parts: [(&str, &str); 6] = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", ROOT_RELS),

@@ -18,7 +18,11 @@ const CONTEXT: usize = 60;
 
 /// Renders findings about a report's document: for DOCX and PDF (read into a text view)
 /// each finding also names its place in the original (`位置：第2个表格第5行第3列`).
-pub fn render_document(file: &str, doc: &crate::document::Document, diagnostics: &[Diagnostic]) -> String {
+pub fn render_document(
+    file: &str,
+    doc: &crate::document::Document,
+    diagnostics: &[Diagnostic],
+) -> String {
     if doc.locations.is_empty() {
         return render(file, &doc.source, diagnostics);
     }
@@ -27,7 +31,11 @@ pub fn render_document(file: &str, doc: &crate::document::Document, diagnostics:
         .map(|d| {
             let mut d = d.clone();
             if let Some(path) = d.span.and_then(|s| doc.location_of(s.start)) {
-                d.label = if d.label.is_empty() { format!("原文{path}") } else { format!("{}（原文{path}）", d.label) };
+                d.label = if d.label.is_empty() {
+                    format!("原文{path}")
+                } else {
+                    format!("{}（原文{path}）", d.label)
+                };
             }
             d
         })
@@ -41,8 +49,16 @@ pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let config = Config::default();
     let mut out = String::new();
     for d in diagnostics {
-        let spans: Vec<Span> = d.span.iter().copied().chain(d.notes.iter().map(|n| n.span)).collect();
-        let rendered = if spans.iter().any(|s| line_of(source, s.start).len() > LONG_LINE) {
+        let spans: Vec<Span> = d
+            .span
+            .iter()
+            .copied()
+            .chain(d.notes.iter().map(|n| n.span))
+            .collect();
+        let rendered = if spans
+            .iter()
+            .any(|s| line_of(source, s.start).len() > LONG_LINE)
+        {
             let (excerpt, map) = Excerpt::new(file, source, &spans);
             term::emit_into_string(&config, &excerpt, &convert(source, d, &map))
         } else {
@@ -50,7 +66,12 @@ pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
         };
         match rendered {
             Ok(s) => out.push_str(&s),
-            Err(_) => out.push_str(&format!("{}[{}]: {}\n", d.severity.chinese(), d.code, d.message)),
+            Err(_) => out.push_str(&format!(
+                "{}[{}]: {}\n",
+                d.severity.chinese(),
+                d.code,
+                d.message
+            )),
         }
     }
     out
@@ -60,7 +81,9 @@ pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
 fn line_range_at(source: &str, offset: usize) -> Range<usize> {
     let offset = floor_char_boundary(source, offset);
     let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
     start..end
 }
 
@@ -81,7 +104,11 @@ struct Excerpt<'a> {
 
 impl<'a> Excerpt<'a> {
     /// The excerpt and a function mapping original spans into it.
-    fn new(name: &'a str, source: &str, spans: &[Span]) -> (Excerpt<'a>, impl Fn(Span) -> Range<usize>) {
+    fn new(
+        name: &'a str,
+        source: &str,
+        spans: &[Span],
+    ) -> (Excerpt<'a>, impl Fn(Span) -> Range<usize>) {
         // Windows per original line: (line range, window range).
         let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         for s in spans {
@@ -108,10 +135,14 @@ impl<'a> Excerpt<'a> {
             let window = if source[line.clone()].chars().count() <= LONG_LINE {
                 line.clone()
             } else {
-                back(floor_char_boundary(source, s.start), CONTEXT)..fwd(floor_char_boundary(source, end), CONTEXT)
+                back(floor_char_boundary(source, s.start), CONTEXT)
+                    ..fwd(floor_char_boundary(source, end), CONTEXT)
             };
             // Markers close together share a window; far apart on one line, each has its own.
-            match windows.iter_mut().find(|(l, w)| *l == line && w.start <= window.end && window.start <= w.end) {
+            match windows
+                .iter_mut()
+                .find(|(l, w)| *l == line && w.start <= window.end && window.start <= w.end)
+            {
                 Some((_, w)) => *w = w.start.min(window.start)..w.end.max(window.end),
                 None => windows.push((line, window)),
             }
@@ -126,7 +157,12 @@ impl<'a> Excerpt<'a> {
             starts.push(text.len());
             lines.push(source[..line.start].bytes().filter(|&b| b == b'\n').count() + 1);
             let lead = if w.start > line.start { "…" } else { "" };
-            columns.push(source[line.start..w.start].chars().count().saturating_sub(lead.chars().count()));
+            columns.push(
+                source[line.start..w.start]
+                    .chars()
+                    .count()
+                    .saturating_sub(lead.chars().count()),
+            );
             text.push_str(lead);
             placed.push((w.clone(), text.len()));
             text.push_str(&source[w.clone()]);
@@ -145,7 +181,16 @@ impl<'a> Excerpt<'a> {
             }
             0..0
         };
-        (Excerpt { name, text, starts, lines, columns }, map)
+        (
+            Excerpt {
+                name,
+                text,
+                starts,
+                lines,
+                columns,
+            },
+            map,
+        )
     }
 }
 
@@ -163,22 +208,48 @@ impl<'f> Files<'f> for Excerpt<'_> {
     }
 
     fn line_index(&'f self, _: (), byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+        Ok(self
+            .starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_number(&'f self, _: (), line_index: usize) -> Result<usize, FilesError> {
-        self.lines.get(line_index).copied().ok_or(FilesError::LineTooLarge { given: line_index, max: self.lines.len() })
+        self.lines
+            .get(line_index)
+            .copied()
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.lines.len(),
+            })
     }
 
-    fn column_number(&'f self, _: (), line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+    fn column_number(
+        &'f self,
+        _: (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
         let start = self.starts.get(line_index).copied().unwrap_or(0);
         let end = floor_char_boundary(&self.text, byte_index.max(start));
-        Ok(self.columns.get(line_index).copied().unwrap_or(0) + self.text[start..end].chars().count() + 1)
+        Ok(self.columns.get(line_index).copied().unwrap_or(0)
+            + self.text[start..end].chars().count()
+            + 1)
     }
 
     fn line_range(&'f self, _: (), line_index: usize) -> Result<Range<usize>, FilesError> {
-        let start = *self.starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: self.starts.len() })?;
-        let end = self.starts.get(line_index + 1).copied().unwrap_or(self.text.len());
+        let start = *self
+            .starts
+            .get(line_index)
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.starts.len(),
+            })?;
+        let end = self
+            .starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         Ok(start..end)
     }
 }
@@ -226,11 +297,15 @@ mod tests {
         let filler = "<td>填充内容</td>".repeat(100);
         let source = format!("第一行\n{filler}<td>（七）总计</td><td>42</td>{filler}\n末行\n");
         let at = source.find("42").unwrap();
-        let d = Diagnostic::new("T3002", Severity::Error, "测试").at(Some(Span::new(at, at + 2)), "此处");
+        let d = Diagnostic::new("T3002", Severity::Error, "测试")
+            .at(Some(Span::new(at, at + 2)), "此处");
         let out = render("page.html", &source, &[d]);
         let col = source[source.find('\n').unwrap() + 1..at].chars().count() + 1;
         assert!(out.contains(&format!("page.html:2:{col}")), "{out}");
-        assert!(out.contains("（七）总计") && out.contains('…') && out.contains("^^ 此处"), "{out}");
+        assert!(
+            out.contains("（七）总计") && out.contains('…') && out.contains("^^ 此处"),
+            "{out}"
+        );
         assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
     }
 }

@@ -36,12 +36,21 @@ impl WireSpan {
     /// Converts a span of `source`.
     pub fn new(source: &str, span: Span) -> WireSpan {
         let (line, column) = line_col(source, span.start);
-        WireSpan { start: span.start, end: span.end, line, column, location: None }
+        WireSpan {
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+            location: None,
+        }
     }
 
     /// Converts a span of a document, with its original location where it has one.
     pub fn of(doc: &crate::document::Document, span: Span) -> WireSpan {
-        WireSpan { location: doc.location_of(span.start).map(str::to_string), ..WireSpan::new(&doc.source, span) }
+        WireSpan {
+            location: doc.location_of(span.start).map(str::to_string),
+            ..WireSpan::new(&doc.source, span)
+        }
     }
 }
 
@@ -168,14 +177,29 @@ pub fn parse_output<'a>(file: &'a str, report: &'a Report) -> ParseOutput<'a> {
         sections: report
             .sections
             .iter()
-            .map(|s| WireSection { number: s.number, heading: &s.heading, text: &s.text, span: WireSpan::of(doc, s.heading_span) })
+            .map(|s| WireSection {
+                number: s.number,
+                heading: &s.heading,
+                text: &s.text,
+                span: WireSpan::of(doc, s.heading_span),
+            })
             .collect(),
         cells: report
             .cells
             .iter()
-            .map(|c| WireCell { key: c.id.key(), value: c.value, blank: c.blank, raw: &c.raw, span: WireSpan::of(doc, c.span) })
+            .map(|c| WireCell {
+                key: c.id.key(),
+                value: c.value,
+                blank: c.blank,
+                raw: &c.raw,
+                span: WireSpan::of(doc, c.span),
+            })
             .collect(),
-        diagnostics: report.diagnostics.iter().map(|d| WireDiagnostic::new(doc, d)).collect(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| WireDiagnostic::new(doc, d))
+            .collect(),
     }
 }
 
@@ -202,10 +226,21 @@ pub struct WireReportSummary<'a> {
 }
 
 /// Builds one `check --format json` element.
-pub fn check_output<'a>(file: &'a str, report: &'a Report, diagnostics: &[Diagnostic]) -> CheckOutput<'a> {
+pub fn check_output<'a>(
+    file: &'a str,
+    report: &'a Report,
+    diagnostics: &[Diagnostic],
+) -> CheckOutput<'a> {
     CheckOutput {
         file,
-        report: WireReportSummary { year: report.year(), agency: report.agency(), template: report.template().as_str() },
-        diagnostics: diagnostics.iter().map(|d| WireDiagnostic::new(&report.document, d)).collect(),
+        report: WireReportSummary {
+            year: report.year(),
+            agency: report.agency(),
+            template: report.template().as_str(),
+        },
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| WireDiagnostic::new(&report.document, d))
+            .collect(),
     }
 }

@@ -37,12 +37,22 @@ impl LayoutCell {
 
 /// A body cell.
 pub fn c(text: impl Into<String>) -> LayoutCell {
-    LayoutCell { text: text.into(), colspan: 1, rowspan: 1, header: false }
+    LayoutCell {
+        text: text.into(),
+        colspan: 1,
+        rowspan: 1,
+        header: false,
+    }
 }
 
 /// A header cell.
 pub fn h(text: impl Into<String>, colspan: usize, rowspan: usize) -> LayoutCell {
-    LayoutCell { text: text.into(), colspan, rowspan, header: true }
+    LayoutCell {
+        text: text.into(),
+        colspan,
+        rowspan,
+        header: true,
+    }
 }
 
 /// Table 二 (主动公开) in the format's layout.
@@ -82,10 +92,25 @@ pub fn t2(format: Format, value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<La
 }
 
 /// Table 三 (依申请公开) in the format's layout, without `missing_rows`.
-pub fn t3(format: Format, missing_rows: &[&str], value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
+pub fn t3(
+    format: Format,
+    missing_rows: &[&str],
+    value: &mut dyn FnMut(CellId) -> LayoutCell,
+) -> Vec<LayoutRow> {
     let mut rows = vec![
-        vec![h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), h("申请人情况", 7, 1)],
-        vec![h("自然人", 1, 2), h("法人或其他组织", 5, 1), h("总计", 1, 2)],
+        vec![
+            h(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                3,
+                3,
+            ),
+            h("申请人情况", 7, 1),
+        ],
+        vec![
+            h("自然人", 1, 2),
+            h("法人或其他组织", 5, 1),
+            h("总计", 1, 2),
+        ],
         T3_COLUMNS[1..6].iter().map(|c| h(c.label, 1, 1)).collect(),
     ];
     let present: Vec<_> = T3_ROWS
@@ -98,23 +123,38 @@ pub fn t3(format: Format, missing_rows: &[&str], value: &mut dyn FnMut(CellId) -
         .collect();
     let count_group = |g: &str| present.iter().filter(|row| row.group == Some(g)).count();
     let mut last_group: Option<&str> = None;
-    let results = present.iter().filter(|row| !matches!(row.key, "new" | "carried_over" | "carried_forward")).count();
+    let results = present
+        .iter()
+        .filter(|row| !matches!(row.key, "new" | "carried_over" | "carried_forward"))
+        .count();
     for row in &present {
         let mut cells = Vec::new();
         match row.key {
-            "new" | "carried_over" | "carried_forward" => cells.push(LayoutCell { colspan: 3, ..c(row.label) }),
+            "new" | "carried_over" | "carried_forward" => cells.push(LayoutCell {
+                colspan: 3,
+                ..c(row.label)
+            }),
             _ => {
                 if row.key == "granted" {
-                    cells.push(LayoutCell { rowspan: results, ..c("三、本年度办理结果") });
+                    cells.push(LayoutCell {
+                        rowspan: results,
+                        ..c("三、本年度办理结果")
+                    });
                 }
                 match row.group {
                     Some(g) if row.key != "granted" => {
                         if last_group != Some(g) {
-                            cells.push(LayoutCell { rowspan: count_group(g), ..c(g) });
+                            cells.push(LayoutCell {
+                                rowspan: count_group(g),
+                                ..c(g)
+                            });
                         }
                         cells.push(c(row.label));
                     }
-                    _ => cells.push(LayoutCell { colspan: 2, ..c(row.label) }),
+                    _ => cells.push(LayoutCell {
+                        colspan: 2,
+                        ..c(row.label)
+                    }),
                 }
             }
         }
@@ -129,13 +169,26 @@ pub fn t3(format: Format, missing_rows: &[&str], value: &mut dyn FnMut(CellId) -
 
 /// Table 四 (行政复议、行政诉讼).
 pub fn t4(value: &mut dyn FnMut(CellId) -> LayoutCell) -> Vec<LayoutRow> {
-    let leaf = || T4_COLUMNS.iter().map(|c| h(c.label, 1, 1)).collect::<Vec<_>>();
+    let leaf = || {
+        T4_COLUMNS
+            .iter()
+            .map(|c| h(c.label, 1, 1))
+            .collect::<Vec<_>>()
+    };
     let mut second: LayoutRow = T4_COLUMNS.iter().map(|c| h(c.label, 1, 2)).collect();
     second.push(h("未经复议直接起诉", 5, 1));
     second.push(h("复议后起诉", 5, 1));
     let mut third = leaf();
     third.extend(leaf());
-    let values: LayoutRow = T4_GROUPS.iter().flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key))).map(&mut *value).collect();
-    vec![vec![h("行政复议", 5, 1), h("行政诉讼", 10, 1)], second, third, values]
+    let values: LayoutRow = T4_GROUPS
+        .iter()
+        .flat_map(|g| T4_COLUMNS.iter().map(move |c| CellId::t4(g.key, c.key)))
+        .map(&mut *value)
+        .collect();
+    vec![
+        vec![h("行政复议", 5, 1), h("行政诉讼", 10, 1)],
+        second,
+        third,
+        values,
+    ]
 }
-

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use crate::report::Report;
-use crate::template::{CellId, Format, SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::template::{
+    CellId, Format, SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
+};
 
 fn value(report: &Report, id: CellId) -> String {
     match report.cell(id) {
@@ -16,15 +18,24 @@ fn value(report: &Report, id: CellId) -> String {
 /// Renders the report.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let year = report.year().map_or("（年度不详）".to_string(), |y| format!("{y}年"));
+    let year = report
+        .year()
+        .map_or("（年度不详）".to_string(), |y| format!("{y}年"));
     let agency = report.agency().unwrap_or("（机关不详）");
     let _ = writeln!(out, "# {agency}{year}政府信息公开工作年度报告\n");
-    let _ = writeln!(out, "> 格式：{}；统计年度：{year}", report.template().as_str());
+    let _ = writeln!(
+        out,
+        "> 格式：{}；统计年度：{year}",
+        report.template().as_str()
+    );
     if let Some(p) = &report.meta.published {
         let _ = writeln!(out, "> 发布日期：{}", p.value);
     }
     out.push('\n');
-    let t2_old = report.parts.iter().any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
+    let t2_old = report
+        .parts
+        .iter()
+        .any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
     for def in &SECTIONS {
         let _ = writeln!(out, "## {}\n", def.canonical);
         if let Some(s) = report.section(def.number) {
@@ -45,9 +56,16 @@ pub fn render(report: &Report) -> String {
                     let _ = writeln!(out, "| 信息内容 | {} |", header.join(" | "));
                     let _ = writeln!(out, "|---|{}", "---|".repeat(cols.len()));
                     for row in block.rows {
-                        let label = if f == Format::V2021 { row.label_2021 } else { row.label_2019 };
+                        let label = if f == Format::V2021 {
+                            row.label_2021
+                        } else {
+                            row.label_2019
+                        };
                         let Some(label) = label else { continue };
-                        let vals: Vec<String> = cols.iter().map(|c| value(report, CellId::t2(row.key, c.key))).collect();
+                        let vals: Vec<String> = cols
+                            .iter()
+                            .map(|c| value(report, CellId::t2(row.key, c.key)))
+                            .collect();
                         let _ = writeln!(out, "| {label} | {} |", vals.join(" | "));
                     }
                     out.push('\n');
@@ -63,20 +81,36 @@ pub fn render(report: &Report) -> String {
                         continue;
                     }
                     let label = match row.group {
-                        Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => format!("{g} {}", row.label),
+                        Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => {
+                            format!("{g} {}", row.label)
+                        }
                         Some(g) => format!("{g} {}", row.label),
                         None => row.label.to_string(),
                     };
-                    let vals: Vec<String> = T3_COLUMNS.iter().map(|c| value(report, CellId::t3(row.key, c.key))).collect();
+                    let vals: Vec<String> = T3_COLUMNS
+                        .iter()
+                        .map(|c| value(report, CellId::t3(row.key, c.key)))
+                        .collect();
                     let _ = writeln!(out, "| {label} | {} |", vals.join(" | "));
                 }
                 out.push('\n');
             }
             4 => {
-                let _ = writeln!(out, "| 类别 | {} |", T4_COLUMNS.iter().map(|c| c.label).collect::<Vec<_>>().join(" | "));
+                let _ = writeln!(
+                    out,
+                    "| 类别 | {} |",
+                    T4_COLUMNS
+                        .iter()
+                        .map(|c| c.label)
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
                 let _ = writeln!(out, "|---|{}", "---|".repeat(T4_COLUMNS.len()));
                 for g in &T4_GROUPS {
-                    let vals: Vec<String> = T4_COLUMNS.iter().map(|c| value(report, CellId::t4(g.key, c.key))).collect();
+                    let vals: Vec<String> = T4_COLUMNS
+                        .iter()
+                        .map(|c| value(report, CellId::t4(g.key, c.key)))
+                        .collect();
                     let _ = writeln!(out, "| {} | {} |", g.label, vals.join(" | "));
                 }
                 out.push('\n');

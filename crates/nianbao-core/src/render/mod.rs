@@ -13,7 +13,7 @@
 pub mod cells;
 pub mod docx;
 pub mod human;
-pub mod layout;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod pdf;

@@ -71,7 +71,10 @@ fn text_w(s: &str, size: f32) -> f32 {
 /// Splits text into lines no wider than `width`. A number is never broken (a number
 /// split over two lines is a defect of its own, for the reader's split-number handling).
 fn wrap(s: &str, width: f32, size: f32) -> Vec<String> {
-    if !matches!(crate::number::read_cell_text(s), crate::number::CellText::Text) {
+    if !matches!(
+        crate::number::read_cell_text(s),
+        crate::number::CellText::Text
+    ) {
         return vec![s.to_string()];
     }
     let mut lines = vec![String::new()];
@@ -101,7 +104,14 @@ struct Pages {
 impl Pages {
     fn new(opts: &PdfOptions) -> Pages {
         let height = opts.page_height.unwrap_or(842.0);
-        Pages { pages: vec![String::new()], y: height - MARGIN, height, font: opts.font, embedded: opts.embedded.clone(), cids: BTreeMap::new() }
+        Pages {
+            pages: vec![String::new()],
+            y: height - MARGIN,
+            height,
+            font: opts.font,
+            embedded: opts.embedded.clone(),
+            cids: BTreeMap::new(),
+        }
     }
 
     fn page(&mut self) -> &mut String {
@@ -162,7 +172,10 @@ impl Pages {
             return;
         }
         let hex = self.encode(s);
-        let _ = writeln!(self.page(), "BT /F1 {size:.1} Tf 1 0 0 1 {x:.2} {y:.2} Tm <{hex}> Tj ET");
+        let _ = writeln!(
+            self.page(),
+            "BT /F1 {size:.1} Tf 1 0 0 1 {x:.2} {y:.2} Tm <{hex}> Tj ET"
+        );
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
@@ -175,13 +188,23 @@ impl Pages {
         for (i, line) in wrap(s, width - first, size).iter().enumerate() {
             self.ensure(LINE);
             self.y -= LINE;
-            let x = if centred { PAGE_W / 2.0 - text_w(line, size) / 2.0 } else if i == 0 { MARGIN + first } else { MARGIN };
+            let x = if centred {
+                PAGE_W / 2.0 - text_w(line, size) / 2.0
+            } else if i == 0 {
+                MARGIN + first
+            } else {
+                MARGIN
+            };
             self.text(x, self.y, size, line);
         }
     }
 
     fn table(&mut self, rows: &[Vec<DocCell>], repeat_header: bool) {
-        let width = rows.iter().map(|r| r.iter().map(|c| c.colspan.max(1)).sum::<usize>()).max().unwrap_or(1);
+        let width = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.colspan.max(1)).sum::<usize>())
+            .max()
+            .unwrap_or(1);
         // Grid positions of every cell, as HTML lays out row- and colspans.
         let mut placed: Vec<Vec<(usize, &DocCell)>> = Vec::new();
         let mut pending = vec![0usize; width];
@@ -208,7 +231,12 @@ impl Pages {
         // Column widths: numbers are narrow; the first columns (labels) share the rest.
         let numeric_col = |c: usize| {
             rows.iter().zip(&placed).any(|(_, r)| {
-                r.iter().any(|(col, cell)| *col == c && cell.colspan <= 1 && crate::number::parse_number(&crate::text::fold_width(&cell.text)).is_some())
+                r.iter().any(|(col, cell)| {
+                    *col == c
+                        && cell.colspan <= 1
+                        && crate::number::parse_number(&crate::text::fold_width(&cell.text))
+                            .is_some()
+                })
             })
         };
         let label_cols: Vec<usize> = (0..width).filter(|&c| !numeric_col(c)).collect();
@@ -219,8 +247,17 @@ impl Pages {
             (n, 0) => total / n as f32,
             (n, _) => (total * 0.55 / n as f32).min(48.0),
         };
-        let label_w = (total - num_w * (width - label_cols.len()) as f32) / label_cols.len().max(1) as f32;
-        let col_w: Vec<f32> = (0..width).map(|c| if label_cols.contains(&c) { label_w } else { num_w }).collect();
+        let label_w =
+            (total - num_w * (width - label_cols.len()) as f32) / label_cols.len().max(1) as f32;
+        let col_w: Vec<f32> = (0..width)
+            .map(|c| {
+                if label_cols.contains(&c) {
+                    label_w
+                } else {
+                    num_w
+                }
+            })
+            .collect();
         let x_of = |c: usize| MARGIN + col_w[..c].iter().sum::<f32>();
         let size = 9.0;
         // Row heights from the wrapped text of single-row cells.
@@ -230,8 +267,13 @@ impl Pages {
                 r.iter()
                     .filter(|(_, cell)| cell.rowspan <= 1)
                     .map(|(col, cell)| {
-                        let w: f32 = col_w[*col..(*col + cell.colspan.max(1)).min(width)].iter().sum::<f32>() - 4.0;
-                        wrap(&cell.text.replace('\n', ""), w.max(size), size).len() as f32 * (size + 3.0) + 6.0
+                        let w: f32 = col_w[*col..(*col + cell.colspan.max(1)).min(width)]
+                            .iter()
+                            .sum::<f32>()
+                            - 4.0;
+                        wrap(&cell.text.replace('\n', ""), w.max(size), size).len() as f32
+                            * (size + 3.0)
+                            + 6.0
                     })
                     .fold(size + 9.0, f32::max)
             })
@@ -247,19 +289,33 @@ impl Pages {
                 }
             }
             // Row-spanning cells are drawn once, centred over all their rows.
-            let spanned: Vec<f32> = (0..rows.len() - ri).map(|k| heights[ri..ri + k + 1].iter().sum()).collect();
+            let spanned: Vec<f32> = (0..rows.len() - ri)
+                .map(|k| heights[ri..ri + k + 1].iter().sum())
+                .collect();
             self.draw_row(&placed[ri], &col_w, &x_of, &spanned, size, h);
             ri += 1;
         }
         self.y -= 6.0;
     }
 
-    fn draw_row(&mut self, row: &[(usize, &DocCell)], col_w: &[f32], x_of: &dyn Fn(usize) -> f32, spanned: &[f32], size: f32, h: f32) {
+    fn draw_row(
+        &mut self,
+        row: &[(usize, &DocCell)],
+        col_w: &[f32],
+        x_of: &dyn Fn(usize) -> f32,
+        spanned: &[f32],
+        size: f32,
+        h: f32,
+    ) {
         let top = self.y;
         for &(col, cell) in row {
             let span = cell.colspan.max(1).min(col_w.len() - col);
             let w: f32 = col_w[col..col + span].iter().sum();
-            let cell_h = spanned.get(cell.rowspan.max(1) - 1).copied().unwrap_or(h).min(top - MARGIN + h);
+            let cell_h = spanned
+                .get(cell.rowspan.max(1) - 1)
+                .copied()
+                .unwrap_or(h)
+                .min(top - MARGIN + h);
             let x = x_of(col);
             self.rect(x, top - cell_h, w, cell_h);
             let lines = wrap(&cell.text.replace('\n', ""), (w - 4.0).max(size), size);
@@ -283,9 +339,14 @@ impl Pages {
         // 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, 6 ToUnicode, 7 font
         // program (empty when not embedded), then the pages.
         let first_page = 8;
-        let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
+        let kids: Vec<String> = (0..n)
+            .map(|i| format!("{} 0 R", first_page + 2 * i))
+            .collect();
         objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-        objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")));
+        objects.push(format!(
+            "<< /Type /Pages /Kids [{}] /Count {n} >>",
+            kids.join(" ")
+        ));
         let embedded = self.embedded.clone();
         let (base, encoding, subtype) = match (&embedded, self.font) {
             (Some(_), _) => ("DroidSansFallback", "/Identity-H", "/CIDFontType2"),
@@ -298,7 +359,11 @@ impl Pages {
             Some(e) => e.to_unicode,
             None => self.font == PdfFont::IdentityToUnicode,
         };
-        let to_unicode = if with_to_unicode { " /ToUnicode 6 0 R" } else { "" };
+        let to_unicode = if with_to_unicode {
+            " /ToUnicode 6 0 R"
+        } else {
+            ""
+        };
         objects.push(format!(
             "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding {encoding} /DescendantFonts [4 0 R]{to_unicode} >>"
         ));
@@ -314,14 +379,22 @@ impl Pages {
             // ASCII bytes to (814–907) are half as wide as the ideographs.
             "[1 95 500 814 907 500]".into()
         };
-        let gid_map = if identity { " /CIDToGIDMap /Identity" } else { "" };
+        let gid_map = if identity {
+            " /CIDToGIDMap /Identity"
+        } else {
+            ""
+        };
         objects.push(format!(
             "<< /Type /Font /Subtype {subtype} /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering ({}) /Supplement {} >> \
              /FontDescriptor 5 0 R /DW 1000 /W {widths}{gid_map} >>",
             if identity { "Identity" } else { "GB1" },
             if identity { 0 } else { 2 },
         ));
-        let font_file = if embedded.is_some() { " /FontFile2 7 0 R" } else { "" };
+        let font_file = if embedded.is_some() {
+            " /FontFile2 7 0 R"
+        } else {
+            ""
+        };
         objects.push(format!(
             "<< /Type /FontDescriptor /FontName /{base} /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93{font_file} >>"
         ));
@@ -342,7 +415,10 @@ impl Pages {
             cmap.push_str("endbfchar\n");
         }
         cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end");
-        objects.push(format!("<< /Length {} >>\nstream\n{cmap}\nendstream", cmap.len() + 1));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{cmap}\nendstream",
+            cmap.len() + 1
+        ));
         // The font program is binary: it is spliced in as bytes below.
         objects.push(String::from("FONTFILE"));
         for (i, content) in self.pages.iter().enumerate() {
@@ -352,7 +428,10 @@ impl Pages {
                 self.height
             ));
             let stream = format!("0.5 w\n{content}");
-            objects.push(format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()));
+            objects.push(format!(
+                "<< /Length {} >>\nstream\n{stream}\nendstream",
+                stream.len()
+            ));
         }
         let program: &[u8] = embedded.as_ref().map_or(&[], |e| &e.program);
         let mut out: Vec<u8> = b"%PDF-1.4\n".to_vec();
@@ -361,7 +440,14 @@ impl Pages {
             offsets.push(out.len());
             out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
             if o == "FONTFILE" {
-                out.extend_from_slice(format!("<< /Length {} /Length1 {} >>\nstream\n", program.len(), program.len()).as_bytes());
+                out.extend_from_slice(
+                    format!(
+                        "<< /Length {} /Length1 {} >>\nstream\n",
+                        program.len(),
+                        program.len()
+                    )
+                    .as_bytes(),
+                );
                 out.extend_from_slice(program);
                 out.extend_from_slice(b"\nendstream");
             } else {
@@ -374,7 +460,11 @@ impl Pages {
         for off in offsets {
             let _ = writeln!(tail, "{off:010} 00000 n ");
         }
-        let _ = write!(tail, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
+        let _ = write!(
+            tail,
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        );
         out.extend_from_slice(tail.as_bytes());
         out
     }

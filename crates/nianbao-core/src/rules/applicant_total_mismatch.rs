@@ -25,8 +25,12 @@ rule! {
 impl ApplicantTotalMismatch {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (ri, row) in T3_ROWS.iter().enumerate() {
-            let Some(total) = cx.cell(CellId::t3_at(ri, 6)) else { continue };
-            let parts: Vec<&CellValue> = (0..6).filter_map(|ci| cx.cell(CellId::t3_at(ri, ci))).collect();
+            let Some(total) = cx.cell(CellId::t3_at(ri, 6)) else {
+                continue;
+            };
+            let parts: Vec<&CellValue> = (0..6)
+                .filter_map(|ci| cx.cell(CellId::t3_at(ri, ci)))
+                .collect();
             if parts.len() < 6 {
                 continue;
             }

@@ -27,9 +27,12 @@ impl ApplicationBalanceMismatch {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for col in &T3_COLUMNS {
             let get = |row: &str| cx.cell(CellId::t3(row, col.key));
-            let (Some(new), Some(over), Some(done), Some(forward)) =
-                (get("new"), get("carried_over"), get("total_processed"), get("carried_forward"))
-            else {
+            let (Some(new), Some(over), Some(done), Some(forward)) = (
+                get("new"),
+                get("carried_over"),
+                get("total_processed"),
+                get("carried_forward"),
+            ) else {
                 continue;
             };
             out.extend(equation_failure(

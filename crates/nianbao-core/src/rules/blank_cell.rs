@@ -29,7 +29,10 @@ impl BlankCell {
         while i < cells.len() {
             let d = cells[i].id.def();
             let mut j = i;
-            while j < cells.len() && cells[j].id.def().table == d.table && cells[j].id.def().row == d.row {
+            while j < cells.len()
+                && cells[j].id.def().table == d.table
+                && cells[j].id.def().row == d.row
+            {
                 j += 1;
             }
             let blanks: Vec<&CellValue> = cells[i..j].iter().filter(|c| c.blank).collect();
@@ -38,9 +41,22 @@ impl BlankCell {
                 let mut diag = Diagnostic::new(
                     Self::META.code,
                     Self::META.severity,
-                    format!("表{}「{}」有 {} 个空白单元格（{}），按 0 计", d.table.numeral(), short_row(d.row_label), blanks.len(), cols.join("、")),
+                    format!(
+                        "表{}「{}」有 {} 个空白单元格（{}），按 0 计",
+                        d.table.numeral(),
+                        short_row(d.row_label),
+                        blanks.len(),
+                        cols.join("、")
+                    ),
                 )
-                .at(Some(first.span), if first.raw.is_empty() { "空白".to_string() } else { format!("“{}”", first.raw) })
+                .at(
+                    Some(first.span),
+                    if first.raw.is_empty() {
+                        "空白".to_string()
+                    } else {
+                        format!("“{}”", first.raw)
+                    },
+                )
                 .cells(blanks.iter().map(|c| c.id))
                 .help("在空白单元格中填写数字，没有发生的填 0");
                 for b in &blanks[1..] {

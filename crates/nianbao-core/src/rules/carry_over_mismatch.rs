@@ -27,11 +27,14 @@ rule! {
 impl CarryOverMismatch {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(prior) = cx.prior else { return };
-        let prior_year = prior.year().map_or("上一年度".to_string(), |y| format!("{y}年度"));
+        let prior_year = prior
+            .year()
+            .map_or("上一年度".to_string(), |y| format!("{y}年度"));
         for col in &T3_COLUMNS {
-            let (Some(now), Some(then)) =
-                (cx.cell(CellId::t3("carried_over", col.key)), prior.cell(CellId::t3("carried_forward", col.key)))
-            else {
+            let (Some(now), Some(then)) = (
+                cx.cell(CellId::t3("carried_over", col.key)),
+                prior.cell(CellId::t3("carried_forward", col.key)),
+            ) else {
                 continue;
             };
             if now.value == then.value {

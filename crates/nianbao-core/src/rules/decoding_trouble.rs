@@ -36,7 +36,10 @@ pub(super) fn findings(decoded: &Decoded, _report: &Report) -> Vec<Diagnostic> {
             Diagnostic::new(
                 DecodingTrouble::META.code,
                 Severity::Warning,
-                format!("按 {} 解码时有 {} 处无效字节被替换", decoded.encoding, decoded.replacements),
+                format!(
+                    "按 {} 解码时有 {} 处无效字节被替换",
+                    decoded.encoding, decoded.replacements
+                ),
             )
             .help("确认文件的实际编码（UTF-8 或 GB18030/GBK），以正确的编码重新保存"),
         );
@@ -47,7 +50,10 @@ pub(super) fn findings(decoded: &Decoded, _report: &Report) -> Vec<Diagnostic> {
             Diagnostic::new(
                 DecodingTrouble::META.code,
                 Severity::Warning,
-                format!("文本疑似乱码（{:.0}% 的汉字是常见乱码字符），可能以错误的编码抓取或保存", ratio * 100.0),
+                format!(
+                    "文本疑似乱码（{:.0}% 的汉字是常见乱码字符），可能以错误的编码抓取或保存",
+                    ratio * 100.0
+                ),
             )
             .help("以正确的编码重新抓取或保存原文件"),
         );

@@ -32,15 +32,25 @@ impl FeeStatementMissing {
         if year < 2021 {
             return;
         }
-        let Some(s) = cx.report.section(6) else { return };
+        let Some(s) = cx.report.section(6) else {
+            return;
+        };
         if FEE_WORDS.iter().any(|w| s.text.contains(w)) {
             return;
         }
-        let shown = if s.text.is_empty() { "（空）".to_string() } else { s.text.chars().take(20).collect() };
+        let shown = if s.text.is_empty() {
+            "（空）".to_string()
+        } else {
+            s.text.chars().take(20).collect()
+        };
         out.push(
-            Diagnostic::new(Self::META.code, Self::META.severity, format!("{year}年度报告的第六部分未说明信息处理费收取情况"))
-                .at(Some(s.heading_span), format!("本部分内容：{shown}"))
-                .help("写明本年度信息处理费的收取情况，例如“本年度未收取政府信息公开信息处理费”"),
+            Diagnostic::new(
+                Self::META.code,
+                Self::META.severity,
+                format!("{year}年度报告的第六部分未说明信息处理费收取情况"),
+            )
+            .at(Some(s.heading_span), format!("本部分内容：{shown}"))
+            .help("写明本年度信息处理费的收取情况，例如“本年度未收取政府信息公开信息处理费”"),
         );
     }
 }

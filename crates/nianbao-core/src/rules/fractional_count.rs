@@ -26,10 +26,14 @@ impl FractionalCount {
         for c in &cx.report.cells {
             if c.id.def().is_count && !c.value.is_integer() {
                 out.push(
-                    Diagnostic::new(Self::META.code, Self::META.severity, format!("{}为小数（{}），件数只能是整数", c.id.describe(), c.value))
-                        .at(Some(c.span), "小数")
-                        .cells([c.id])
-                        .help("改为实际件数；若是金额，填到金额栏"),
+                    Diagnostic::new(
+                        Self::META.code,
+                        Self::META.severity,
+                        format!("{}为小数（{}），件数只能是整数", c.id.describe(), c.value),
+                    )
+                    .at(Some(c.span), "小数")
+                    .cells([c.id])
+                    .help("改为实际件数；若是金额，填到金额栏"),
                 );
             }
         }

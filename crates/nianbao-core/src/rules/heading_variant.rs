@@ -31,15 +31,24 @@ impl HeadingVariant {
             let def = &SECTIONS[s.number as usize - 1];
             let rest = |t: &str| {
                 let n = normalize_label(t);
-                n.split_once(['、', '.']).map(|(_, r)| r.to_string()).unwrap_or(n)
+                n.split_once(['、', '.'])
+                    .map(|(_, r)| r.to_string())
+                    .unwrap_or(n)
             };
             if rest(&s.heading) == rest(def.canonical) {
                 continue;
             }
             out.push(
-                Diagnostic::new(Self::META.code, Self::META.severity, format!("标题「{}」是变体写法，统一格式为「{}」", s.heading, def.canonical))
-                    .at(Some(s.heading_span), "变体标题")
-                    .help(format!("可改为「{}」", def.canonical)),
+                Diagnostic::new(
+                    Self::META.code,
+                    Self::META.severity,
+                    format!(
+                        "标题「{}」是变体写法，统一格式为「{}」",
+                        s.heading, def.canonical
+                    ),
+                )
+                .at(Some(s.heading_span), "变体标题")
+                .help(format!("可改为「{}」", def.canonical)),
             );
         }
     }

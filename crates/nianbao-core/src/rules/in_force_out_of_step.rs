@@ -29,17 +29,28 @@ rule! {
 impl InForceOutOfStep {
     fn run<'a>(&self, cx: &Context<'a>, out: &mut Vec<Diagnostic>) {
         let Some(prior) = cx.prior else { return };
-        let prior_year = prior.year().map_or("上一年度".to_string(), |y| format!("{y}年度"));
-        for (row, label) in [("regulations", "规章"), ("normative_docs", "行政规范性文件")] {
+        let prior_year = prior
+            .year()
+            .map_or("上一年度".to_string(), |y| format!("{y}年度"));
+        for (row, label) in [
+            ("regulations", "规章"),
+            ("normative_docs", "行政规范性文件"),
+        ] {
             let cell = |r: &'a Report, col: &str| r.cell(CellId::t2(row, col));
-            let (Some(now), Some(issued), Some(repealed), Some(then)) =
-                (cell(cx.report, "in_force"), cell(cx.report, "issued"), cell(cx.report, "repealed"), cell(prior, "in_force"))
-            else {
+            let (Some(now), Some(issued), Some(repealed), Some(then)) = (
+                cell(cx.report, "in_force"),
+                cell(cx.report, "issued"),
+                cell(cx.report, "repealed"),
+                cell(prior, "in_force"),
+            ) else {
                 continue;
             };
-            let (Some(n), Some(i), Some(r), Some(t)) =
-                (now.value.as_i64(), issued.value.as_i64(), repealed.value.as_i64(), then.value.as_i64())
-            else {
+            let (Some(n), Some(i), Some(r), Some(t)) = (
+                now.value.as_i64(),
+                issued.value.as_i64(),
+                repealed.value.as_i64(),
+                then.value.as_i64(),
+            ) else {
                 continue;
             };
             let expected = t + i - r;

@@ -28,44 +28,68 @@ impl MissingRow {
         let r = cx.report;
         // A row is there when any of its cells is.
         let has_row = |table: TableId, row: &str| match table {
-            TableId::T3 => T3_COLUMNS.iter().any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
-            _ => r.cells.iter().any(|c| c.id.def().table == table && c.id.def().row == row),
+            TableId::T3 => T3_COLUMNS
+                .iter()
+                .any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
+            _ => r
+                .cells
+                .iter()
+                .any(|c| c.id.def().table == table && c.id.def().row == row),
         };
         if r.has_table(TableId::T3) {
             let old = has_row(TableId::T3, "other")
-                || (!T3_ROWS.iter().any(|row| row.key.starts_with("other.") && has_row(TableId::T3, row.key))
+                || (!T3_ROWS
+                    .iter()
+                    .any(|row| row.key.starts_with("other.") && has_row(TableId::T3, row.key))
                     && r.template() == TemplateUse::V2019);
             for row in &T3_ROWS {
                 let expected = if old { row.in_2019 } else { row.in_2021 };
                 if expected && !has_row(TableId::T3, row.key) {
                     let label = match row.group {
-                        Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => format!("{}{}", g, row.label),
+                        Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => {
+                            format!("{}{}", g, row.label)
+                        }
                         _ => row.label.to_string(),
                     };
                     out.push(
-                        Diagnostic::new(Self::META.code, Self::META.severity, format!("表三缺少行「{label}」"))
-                            .at(r.section(3).map(|s| s.heading_span), "表三")
-                            .cells(T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)))
-                            .help(format!("按统一格式补上「{}」行，没有发生的填 0", row.label)),
+                        Diagnostic::new(
+                            Self::META.code,
+                            Self::META.severity,
+                            format!("表三缺少行「{label}」"),
+                        )
+                        .at(r.section(3).map(|s| s.heading_span), "表三")
+                        .cells(T3_COLUMNS.iter().map(|c| CellId::t3(row.key, c.key)))
+                        .help(format!("按统一格式补上「{}」行，没有发生的填 0", row.label)),
                     );
                 }
             }
         }
         if r.has_table(TableId::T2) {
-            let old = r.parts.iter().any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
+            let old = r
+                .parts
+                .iter()
+                .any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
             let f = if old { Format::V2019 } else { Format::V2021 };
             for block in &T2_BLOCKS {
                 for row in block.rows {
-                    let label = if f == Format::V2021 { row.label_2021 } else { row.label_2019 };
+                    let label = if f == Format::V2021 {
+                        row.label_2021
+                    } else {
+                        row.label_2019
+                    };
                     let Some(label) = label else { continue };
                     if has_row(TableId::T2, row.key) {
                         continue;
                     }
                     out.push(
-                        Diagnostic::new(Self::META.code, Self::META.severity, format!("表二缺少「{}」中的「{label}」", block.item))
-                            .at(r.section(2).map(|s| s.heading_span), "表二")
-                            .cells(block.columns(f).iter().map(|c| CellId::t2(row.key, c.key)))
-                            .help(format!("按统一格式补上「{label}」一行，没有发生的填 0")),
+                        Diagnostic::new(
+                            Self::META.code,
+                            Self::META.severity,
+                            format!("表二缺少「{}」中的「{label}」", block.item),
+                        )
+                        .at(r.section(2).map(|s| s.heading_span), "表二")
+                        .cells(block.columns(f).iter().map(|c| CellId::t2(row.key, c.key)))
+                        .help(format!("按统一格式补上「{label}」一行，没有发生的填 0")),
                     );
                 }
             }

@@ -30,11 +30,18 @@ pub(super) fn content_present(cx: &Context<'_>, n: u8) -> bool {
     match n {
         1 => {
             // Running text between the title and the first section found after 一.
-            let next = r.sections.iter().find(|s| s.number > 1).map_or(usize::MAX, |s| s.heading_span.start);
+            let next = r
+                .sections
+                .iter()
+                .find(|s| s.number > 1)
+                .map_or(usize::MAX, |s| s.heading_span.start);
             let title_end = r.meta.title.as_ref().map_or(0, |t| t.span.end);
             r.document.blocks.iter().any(|b| match b {
                 crate::document::Block::Para(p) => {
-                    p.span.start >= title_end && p.span.end <= next && p.text.chars().count() >= 40 && p.text.contains('。')
+                    p.span.start >= title_end
+                        && p.span.end <= next
+                        && p.text.chars().count() >= 40
+                        && p.text.contains('。')
                 }
                 _ => false,
             })
@@ -54,9 +61,20 @@ impl MissingSection {
             }
             let next = cx.report.sections.iter().find(|s| s.number > def.number);
             out.push(
-                Diagnostic::new(Self::META.code, Self::META.severity, format!("缺少第{}部分「{}」", crate::template::SECTION_NUMERALS[def.number as usize - 1], def.canonical))
-                    .at(next.map(|s| s.heading_span), "应在此部分之前")
-                    .help(format!("按统一格式补写「{}」；确无内容的，写明“无”", def.canonical)),
+                Diagnostic::new(
+                    Self::META.code,
+                    Self::META.severity,
+                    format!(
+                        "缺少第{}部分「{}」",
+                        crate::template::SECTION_NUMERALS[def.number as usize - 1],
+                        def.canonical
+                    ),
+                )
+                .at(next.map(|s| s.heading_span), "应在此部分之前")
+                .help(format!(
+                    "按统一格式补写「{}」；确无内容的，写明“无”",
+                    def.canonical
+                )),
             );
         }
     }

@@ -31,9 +31,16 @@ impl MissingTable {
             }
             let span = cx.report.section(n).map(|s| s.heading_span);
             out.push(
-                Diagnostic::new(Self::META.code, Self::META.severity, format!("没有找到表{}「{}」", t.numeral(), t.title()))
-                    .at(span, "此部分应有统计表")
-                    .help(format!("按统一格式补上表{}；没有发生的事项填 0", t.numeral())),
+                Diagnostic::new(
+                    Self::META.code,
+                    Self::META.severity,
+                    format!("没有找到表{}「{}」", t.numeral(), t.title()),
+                )
+                .at(span, "此部分应有统计表")
+                .help(format!(
+                    "按统一格式补上表{}；没有发生的事项填 0",
+                    t.numeral()
+                )),
             );
         }
     }

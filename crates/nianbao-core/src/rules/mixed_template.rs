@@ -30,17 +30,35 @@ impl MixedTemplate {
             return;
         }
         let list = |f: Format| {
-            let mut v: Vec<&str> = r.parts.iter().filter(|(_, g)| *g == f).map(|(p, _)| p.as_str()).collect();
+            let mut v: Vec<&str> = r
+                .parts
+                .iter()
+                .filter(|(_, g)| *g == f)
+                .map(|(p, _)| p.as_str())
+                .collect();
             v.dedup();
             v.join("、")
         };
-        let old_part = r.parts.iter().find(|(_, f)| *f == Format::V2019).map(|(p, _)| p.clone()).unwrap_or_default();
-        let span = r.rows.iter().find(|row| old_part.starts_with(&row.key)).map(|row| row.span);
+        let old_part = r
+            .parts
+            .iter()
+            .find(|(_, f)| *f == Format::V2019)
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
+        let span = r
+            .rows
+            .iter()
+            .find(|row| old_part.starts_with(&row.key))
+            .map(|row| row.span);
         out.push(
             Diagnostic::new(
                 Self::META.code,
                 Self::META.severity,
-                format!("表格混用了两种格式：2021 年格式（{}），2019 年格式（{}）", list(Format::V2021), list(Format::V2019)),
+                format!(
+                    "表格混用了两种格式：2021 年格式（{}），2019 年格式（{}）",
+                    list(Format::V2021),
+                    list(Format::V2019)
+                ),
             )
             .at(span, "此处为 2019 年格式")
             .help("统一按国办公开办函〔2021〕30号格式编制全部表格"),

@@ -38,6 +38,8 @@ macro_rules! rule {
     };
 }
 
+mod applicant_total_mismatch;
+mod application_balance_mismatch;
 mod blank_cell;
 mod carry_over_mismatch;
 mod decoding_trouble;
@@ -46,23 +48,21 @@ mod fee_statement_missing;
 mod fractional_count;
 mod heading_variant;
 mod in_force_out_of_step;
+mod missing_row;
+mod missing_section;
+mod missing_table;
 mod mixed_template;
 mod narrative_contradicts_table;
 mod negative_count;
 mod outcome_total_mismatch;
 mod outdated_template;
-mod applicant_total_mismatch;
-mod application_balance_mismatch;
-mod missing_row;
-mod missing_section;
-mod missing_table;
+mod recovered_row;
 mod review_total_mismatch;
 mod row_label_deviation;
 mod section_heading_missing;
 mod section_misnumbered;
 mod subtotal_mismatch;
 mod unknown_table_header;
-mod recovered_row;
 mod unreadable_row;
 
 #[cfg(test)]
@@ -86,13 +86,13 @@ pub use narrative_contradicts_table::NarrativeContradictsTable;
 pub use negative_count::NegativeCount;
 pub use outcome_total_mismatch::OutcomeTotalMismatch;
 pub use outdated_template::OutdatedTemplate;
+pub use recovered_row::RecoveredRow;
 pub use review_total_mismatch::ReviewTotalMismatch;
 pub use row_label_deviation::RowLabelDeviation;
 pub use section_heading_missing::SectionHeadingMissing;
 pub use section_misnumbered::SectionMisnumbered;
 pub use subtotal_mismatch::SubtotalMismatch;
 pub use unknown_table_header::UnknownTableHeader;
-pub use recovered_row::RecoveredRow;
 pub use unreadable_row::UnreadableRow;
 
 /// A rule's registry entry.
@@ -113,7 +113,13 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The doc with the one leading space of each doc-comment line removed.
     pub fn doc_text(&self) -> String {
-        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim().to_string()
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
     }
 }
 
@@ -172,7 +178,10 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// The rule with this code.
 pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| r.meta().code.eq_ignore_ascii_case(code))
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code))
 }
 
 /// Runs every rule. Findings are ordered by position in the source, then by code.
@@ -189,7 +198,10 @@ pub fn run_all(report: &Report, prior: Option<&Report>) -> Vec<Diagnostic> {
 /// Runs only the rules across years (the `Y` family): what a corpus adds to a report it
 /// already checked alone, once it holds the same agency's previous year.
 pub fn run_across_years(report: &Report, prior: &Report) -> Vec<Diagnostic> {
-    let cx = Context { report, prior: Some(prior) };
+    let cx = Context {
+        report,
+        prior: Some(prior),
+    };
     let mut out = Vec::new();
     for r in RULES.iter().filter(|r| r.meta().code.starts_with('Y')) {
         r.check(&cx, &mut out);
@@ -199,7 +211,13 @@ pub fn run_across_years(report: &Report, prior: &Report) -> Vec<Diagnostic> {
 
 /// Forwards the reader's findings with this code (the `E` family).
 fn forward(cx: &Context<'_>, code: &str, out: &mut Vec<Diagnostic>) {
-    out.extend(cx.report.diagnostics.iter().filter(|d| d.code == code).cloned());
+    out.extend(
+        cx.report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .cloned(),
+    );
 }
 
 /// The decoding findings that `parse` attaches to a report (see [`DecodingTrouble`]).
@@ -230,32 +248,68 @@ pub(crate) fn equation_failure(
         return None;
     }
     let terms = |side: &[&CellValue]| side.iter().map(|c| show(c)).collect::<Vec<_>>().join(" + ");
-    let message = format!("{context}：{} = {l}，而 {} = {r}", terms(left), terms(right));
+    let message = format!(
+        "{context}：{} = {l}，而 {} = {r}",
+        terms(left),
+        terms(right)
+    );
     // The marker goes under the total (the single cell of one side), the notes under the parts.
-    let (total, parts) = if left.len() == 1 { (left[0], right) } else { (right[0], left) };
+    let (total, parts) = if left.len() == 1 {
+        (left[0], right)
+    } else {
+        (right[0], left)
+    };
     let mut d = Diagnostic::new(meta.code, meta.severity, message)
         .at(Some(total.span), format!("此处为 {}", total.value))
         .cells(left.iter().chain(right).map(|c| c.id))
         .help(help);
-    for p in parts.iter().filter(|p| !p.span.is_empty() && p.span != total.span).take(4) {
-        d = d.note(p.span, format!("{} {}", short_row(p.id.def().row_label), p.value));
+    for p in parts
+        .iter()
+        .filter(|p| !p.span.is_empty() && p.span != total.span)
+        .take(4)
+    {
+        d = d.note(
+            p.span,
+            format!("{} {}", short_row(p.id.def().row_label), p.value),
+        );
     }
     Some(d)
 }
 
 /// Builds the finding for a row whose total is not the sum of its columns (identities 3
 /// and 4): every term by its column label, the marker under the total.
-pub(crate) fn row_total_failure(meta: &RuleMeta, row: &str, total: &CellValue, parts: &[&CellValue], help: &str) -> Option<Diagnostic> {
+pub(crate) fn row_total_failure(
+    meta: &RuleMeta,
+    row: &str,
+    total: &CellValue,
+    parts: &[&CellValue],
+    help: &str,
+) -> Option<Diagnostic> {
     let sum = crate::number::Number::sum(parts.iter().map(|c| c.value))?;
     if sum == total.value {
         return None;
     }
-    let terms: Vec<String> = parts.iter().map(|c| format!("{}{}", c.id.def().column_label, c.value)).collect();
-    let mut d = Diagnostic::new(meta.code, meta.severity, format!("{row}：{} = {sum}，而总计为 {}", terms.join(" + "), total.value))
-        .at(Some(total.span), format!("应为 {sum}"))
-        .cells(parts.iter().map(|c| c.id).chain([total.id]))
-        .help(help);
-    for p in parts.iter().filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty()).take(3) {
+    let terms: Vec<String> = parts
+        .iter()
+        .map(|c| format!("{}{}", c.id.def().column_label, c.value))
+        .collect();
+    let mut d = Diagnostic::new(
+        meta.code,
+        meta.severity,
+        format!(
+            "{row}：{} = {sum}，而总计为 {}",
+            terms.join(" + "),
+            total.value
+        ),
+    )
+    .at(Some(total.span), format!("应为 {sum}"))
+    .cells(parts.iter().map(|c| c.id).chain([total.id]))
+    .help(help);
+    for p in parts
+        .iter()
+        .filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty())
+        .take(3)
+    {
         d = d.note(p.span, format!("{} {}", p.id.def().column_label, p.value));
     }
     Some(d)

@@ -32,7 +32,11 @@ rule! {
 fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValue>, Vec<Number>)> {
     let t3 = |row: &str| cx.cell(CellId::t3(row, "total"));
     let family = |fam: &str| -> Vec<&CellValue> {
-        T3_ROWS.iter().filter(|r| r.family == fam).filter_map(|r| t3(r.key)).collect()
+        T3_ROWS
+            .iter()
+            .filter(|r| r.family == fam)
+            .filter_map(|r| t3(r.key))
+            .collect()
     };
     let sum = |cells: &[&CellValue]| Number::sum(cells.iter().map(|c| c.value));
     let one = |c: Option<&'a CellValue>| c.map(|c| (vec![c], vec![c.value]));
@@ -66,7 +70,10 @@ fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValu
         Topic::Coercion => one(cx.cell(CellId::t2("coercion", "decisions"))),
         Topic::Review => one(cx.cell(CellId::t4("review", "total"))),
         Topic::Litigation => {
-            let cells: Vec<&CellValue> = T4_GROUPS[1..].iter().filter_map(|g| cx.cell(CellId::t4(g.key, "total"))).collect();
+            let cells: Vec<&CellValue> = T4_GROUPS[1..]
+                .iter()
+                .filter_map(|g| cx.cell(CellId::t4(g.key, "total")))
+                .collect();
             if cells.len() < 2 {
                 return None;
             }
@@ -78,8 +85,16 @@ fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValu
 
 impl NarrativeContradictsTable {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for Figure { topic, value, span, clause } in cx.report.sections.iter().flat_map(|s| figures(&s.paras)) {
-            let Some((cells, accepted)) = table_side(cx, topic) else { continue };
+        for Figure {
+            topic,
+            value,
+            span,
+            clause,
+        } in cx.report.sections.iter().flat_map(|s| figures(&s.paras))
+        {
+            let Some((cells, accepted)) = table_side(cx, topic) else {
+                continue;
+            };
             let stated = Number::int(value as i64);
             if accepted.contains(&stated) {
                 continue;
@@ -93,7 +108,10 @@ impl NarrativeContradictsTable {
             let mut d = Diagnostic::new(
                 Self::META.code,
                 Self::META.severity,
-                format!("正文称{}为 {value}（“{clause}”），而{where_}为 {table_value}", topic.chinese()),
+                format!(
+                    "正文称{}为 {value}（“{clause}”），而{where_}为 {table_value}",
+                    topic.chinese()
+                ),
             )
             .at(Some(span), format!("表中为 {table_value}"))
             .cells(cells.iter().map(|c| c.id))

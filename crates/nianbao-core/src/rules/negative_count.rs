@@ -27,10 +27,14 @@ impl NegativeCount {
         for c in &cx.report.cells {
             if c.id.def().is_count && c.value.is_negative() {
                 out.push(
-                    Diagnostic::new(Self::META.code, Self::META.severity, format!("{}为负数（{}），件数不能为负", c.id.describe(), c.value))
-                        .at(Some(c.span), "负数")
-                        .cells([c.id])
-                        .help("改为实际件数"),
+                    Diagnostic::new(
+                        Self::META.code,
+                        Self::META.severity,
+                        format!("{}为负数（{}），件数不能为负", c.id.describe(), c.value),
+                    )
+                    .at(Some(c.span), "负数")
+                    .cells([c.id])
+                    .help("改为实际件数"),
                 );
             }
         }

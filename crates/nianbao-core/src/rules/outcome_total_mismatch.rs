@@ -27,7 +27,9 @@ rule! {
 impl OutcomeTotalMismatch {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (ci, col) in T3_COLUMNS.iter().enumerate() {
-            let Some(total) = cx.cell(CellId::t3("total_processed", col.key)) else { continue };
+            let Some(total) = cx.cell(CellId::t3("total_processed", col.key)) else {
+                continue;
+            };
             let parts: Vec<&CellValue> = T3_ROWS
                 .iter()
                 .enumerate()
@@ -37,22 +39,42 @@ impl OutcomeTotalMismatch {
             if parts.is_empty() {
                 continue;
             }
-            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else { continue };
+            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else {
+                continue;
+            };
             if sum == total.value {
                 continue;
             }
-            let nonzero: Vec<String> = parts.iter().filter(|c| c.value != crate::number::Number::ZERO).map(|c| show(c)).collect();
-            let listed = if nonzero.is_empty() { "各项均为 0".to_string() } else { nonzero.join(" + ") };
+            let nonzero: Vec<String> = parts
+                .iter()
+                .filter(|c| c.value != crate::number::Number::ZERO)
+                .map(|c| show(c))
+                .collect();
+            let listed = if nonzero.is_empty() {
+                "各项均为 0".to_string()
+            } else {
+                nonzero.join(" + ")
+            };
             let mut d = Diagnostic::new(
                 Self::META.code,
                 Self::META.severity,
-                format!("表三「{}」列：各项办理结果之和为 {sum}（{listed}），而（七）总计为 {}", col.label, total.value),
+                format!(
+                    "表三「{}」列：各项办理结果之和为 {sum}（{listed}），而（七）总计为 {}",
+                    col.label, total.value
+                ),
             )
             .at(Some(total.span), format!("应为 {sum}"))
             .cells(parts.iter().map(|c| c.id).chain([total.id]))
             .help("重新合计该列各项办理结果，改正（七）总计或填错的结果项");
-            for p in parts.iter().filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty()).take(4) {
-                d = d.note(p.span, format!("{} {}", short_row(p.id.def().row_label), p.value));
+            for p in parts
+                .iter()
+                .filter(|c| c.value != crate::number::Number::ZERO && !c.span.is_empty())
+                .take(4)
+            {
+                d = d.note(
+                    p.span,
+                    format!("{} {}", short_row(p.id.def().row_label), p.value),
+                );
             }
             out.push(d);
         }

@@ -27,11 +27,17 @@ rule! {
 impl OutdatedTemplate {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
-        let (Some(year), TemplateUse::V2019) = (r.year(), r.template()) else { return };
+        let (Some(year), TemplateUse::V2019) = (r.year(), r.template()) else {
+            return;
+        };
         if year < 2021 {
             return;
         }
-        let span = r.sections.iter().find(|s| s.number == 2 || s.number == 3).map(|s| s.heading_span);
+        let span = r
+            .sections
+            .iter()
+            .find(|s| s.number == 2 || s.number == 3)
+            .map(|s| s.heading_span);
         out.push(
             Diagnostic::new(Self::META.code, Self::META.severity, format!("{year}年度报告使用了 2019 年格式（国办公开办函〔2019〕60号）"))
                 .at(span, "此处表格为 2019 年格式")

@@ -26,12 +26,23 @@ rule! {
 impl ReviewTotalMismatch {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for g in &T4_GROUPS {
-            let Some(total) = cx.cell(CellId::t4(g.key, "total")) else { continue };
-            let parts: Vec<&CellValue> = T4_COLUMNS[..4].iter().filter_map(|c| cx.cell(CellId::t4(g.key, c.key))).collect();
+            let Some(total) = cx.cell(CellId::t4(g.key, "total")) else {
+                continue;
+            };
+            let parts: Vec<&CellValue> = T4_COLUMNS[..4]
+                .iter()
+                .filter_map(|c| cx.cell(CellId::t4(g.key, c.key)))
+                .collect();
             if parts.len() < 4 {
                 continue;
             }
-            out.extend(row_total_failure(&Self::META, &format!("表四「{}」", g.label), total, &parts, "重新合计该组的四种结果，改正总计"));
+            out.extend(row_total_failure(
+                &Self::META,
+                &format!("表四「{}」", g.label),
+                total,
+                &parts,
+                "重新合计该组的四种结果，改正总计",
+            ));
         }
     }
 }

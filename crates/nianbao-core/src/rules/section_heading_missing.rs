@@ -26,14 +26,20 @@ rule! {
 impl SectionHeadingMissing {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for def in &SECTIONS {
-            if cx.report.section(def.number).is_some() || !super::missing_section::content_present(cx, def.number) {
+            if cx.report.section(def.number).is_some()
+                || !super::missing_section::content_present(cx, def.number)
+            {
                 continue;
             }
             let next = cx.report.sections.iter().find(|s| s.number > def.number);
             out.push(
-                Diagnostic::new(Self::META.code, Self::META.severity, format!("没有找到标题「{}」，但该部分的内容存在", def.canonical))
-                    .at(next.map(|s| s.heading_span), "此前应有该部分的标题")
-                    .help(format!("在该部分内容之前加上标题「{}」", def.canonical)),
+                Diagnostic::new(
+                    Self::META.code,
+                    Self::META.severity,
+                    format!("没有找到标题「{}」，但该部分的内容存在", def.canonical),
+                )
+                .at(next.map(|s| s.heading_span), "此前应有该部分的标题")
+                .help(format!("在该部分内容之前加上标题「{}」", def.canonical)),
             );
         }
     }

@@ -26,7 +26,9 @@ rule! {
 impl SectionMisnumbered {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for s in &cx.report.sections {
-            let Some(printed) = s.printed_number else { continue };
+            let Some(printed) = s.printed_number else {
+                continue;
+            };
             if printed == s.number {
                 continue;
             }

@@ -29,15 +29,21 @@ impl SubtotalMismatch {
             if parts.len() != s.parts.len() {
                 continue; // a missing part is reported by S0004
             }
-            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else { continue };
+            let Some(sum) = crate::number::Number::sum(parts.iter().map(|c| c.value)) else {
+                continue;
+            };
             if sum == s.value {
                 continue;
             }
             out.push(
-                Diagnostic::new(Self::META.code, Self::META.severity, format!("{}为 {}，而其明细之和为 {sum}", s.label, s.value))
-                    .at(Some(s.span), format!("应为 {sum}"))
-                    .cells(s.parts.iter().copied())
-                    .help("改正小计或填错的明细；最好按统一格式编制表三（不设小计）"),
+                Diagnostic::new(
+                    Self::META.code,
+                    Self::META.severity,
+                    format!("{}为 {}，而其明细之和为 {sum}", s.label, s.value),
+                )
+                .at(Some(s.span), format!("应为 {sum}"))
+                .cells(s.parts.iter().copied())
+                .help("改正小计或填错的明细；最好按统一格式编制表三（不设小计）"),
             );
         }
     }

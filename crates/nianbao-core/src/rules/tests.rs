@@ -21,8 +21,14 @@ fn text(r: &SynthReport) -> String {
 fn findings(code: &str, source: &str, prior: Option<&str>) -> String {
     let report = crate::parse(source.as_bytes()).expect("fixture parses");
     let prior = prior.map(|p| crate::parse(p.as_bytes()).expect("prior parses"));
-    let diags: Vec<_> = crate::check(&report, prior.as_ref()).into_iter().filter(|d| d.code == code).collect();
-    assert!(!diags.is_empty(), "{code} did not fire on its fixture:\n{source}");
+    let diags: Vec<_> = crate::check(&report, prior.as_ref())
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
+    assert!(
+        !diags.is_empty(),
+        "{code} did not fire on its fixture:\n{source}"
+    );
     assert!(super::by_code(code).is_some(), "{code} is not registered");
     crate::render::human::render("fixture.txt", &report.document.source, &diags)
 }
@@ -76,7 +82,14 @@ fn every_rule_has_a_unique_code_and_a_full_doc() {
     assert_eq!(codes.len(), n, "duplicate rule codes");
     for r in super::RULES {
         let doc = r.meta().doc_text();
-        for heading in ["## 检查内容", "## 为什么", "## 依据", "## 错误示例", "## 正确示例", "## 如何修改"] {
+        for heading in [
+            "## 检查内容",
+            "## 为什么",
+            "## 依据",
+            "## 错误示例",
+            "## 正确示例",
+            "## 如何修改",
+        ] {
             assert!(doc.contains(heading), "{} lacks {heading}", r.meta().code);
         }
     }
@@ -91,9 +104,15 @@ fn e0001_decoding_trouble() {
     let at = b.iter().position(|&x| x == b'\n').unwrap();
     b.splice(at..at, [0x81, 0x20, 0xFF, 0x30]);
     let report = crate::parse(&b).unwrap();
-    let diags: Vec<_> = crate::check(&report, None).into_iter().filter(|d| d.code == "E0001").collect();
+    let diags: Vec<_> = crate::check(&report, None)
+        .into_iter()
+        .filter(|d| d.code == "E0001")
+        .collect();
     assert!(!diags.is_empty());
-    insta::assert_snapshot!("E0001", crate::render::human::render("fixture.txt", &report.document.source, &diags));
+    insta::assert_snapshot!(
+        "E0001",
+        crate::render::human::render("fixture.txt", &report.document.source, &diags)
+    );
 }
 
 #[test]
@@ -111,14 +130,27 @@ fn e0006_recovered_row() {
     let t = text(&base());
     let line = t.lines().find(|l| l.contains("一、本年新收")).unwrap();
     let cells: Vec<&str> = line.trim_end_matches(" |").split(" | ").collect();
-    let digits: String = cells[1..].concat().chars().map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap() } else { c }).collect();
+    let digits: String = cells[1..]
+        .concat()
+        .chars()
+        .map(|c| {
+            if ('０'..='９').contains(&c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
     let glued = format!("{} | {digits} |", cells[0]);
     snapshot!("E0006", replace_line(&t, "一、本年新收", Some(&glued)));
 }
 
 #[test]
 fn e0003_row_label_deviation() {
-    snapshot!("E0003", text(&base()).replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开"));
+    snapshot!(
+        "E0003",
+        text(&base()).replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+    );
 }
 
 #[test]
@@ -129,7 +161,11 @@ fn e0004_unknown_table_header() {
 #[test]
 fn e0005_duplicate_row() {
     let t = text(&base());
-    let line = t.lines().find(|l| l.contains("（一）予以公开")).unwrap().to_string();
+    let line = t
+        .lines()
+        .find(|l| l.contains("（一）予以公开"))
+        .unwrap()
+        .to_string();
     snapshot!("E0005", t.replacen(&line, &format!("{line}\n{line}"), 1));
 }
 
@@ -143,14 +179,23 @@ fn s0101_missing_section() {
 
 #[test]
 fn s0102_section_misnumbered() {
-    snapshot!("S0102", text(&base()).replace("五、存在的主要问题及改进情况", "六、存在的主要问题及改进情况"));
+    snapshot!(
+        "S0102",
+        text(&base()).replace(
+            "五、存在的主要问题及改进情况",
+            "六、存在的主要问题及改进情况"
+        )
+    );
 }
 
 #[test]
 fn s0103_heading_variant() {
     snapshot!(
         "S0103",
-        text(&base()).replace("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+        text(&base()).replace(
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"
+        )
     );
 }
 
@@ -216,7 +261,12 @@ fn s0004_missing_row() {
 #[test]
 fn s0005_blank_cell() {
     let mut r = base();
-    let zero = *r.values.iter().find(|(id, v)| id.key().starts_with("t3.granted") && **v == Number::ZERO).unwrap().0;
+    let zero = *r
+        .values
+        .iter()
+        .find(|(id, v)| id.key().starts_with("t3.granted") && **v == Number::ZERO)
+        .unwrap()
+        .0;
     r.blanks.push(zero);
     snapshot!("S0005", text(&r));
 }
@@ -266,7 +316,10 @@ fn v0002_fractional_count() {
 #[test]
 fn x1001_narrative_contradicts_table() {
     let mut r = base();
-    r.inject(Defect::ContradictingSentence, &mut fastrand::Rng::with_seed(5));
+    r.inject(
+        Defect::ContradictingSentence,
+        &mut fastrand::Rng::with_seed(5),
+    );
     snapshot!("X1001", text(&r));
 }
 
@@ -278,7 +331,11 @@ fn y3001_carry_over_mismatch() {
     prior.agency = r.agency.clone();
     let carried = r.get("t3.carried_over.total");
     add(&mut prior, "t3.carried_forward.total", 0);
-    set(&mut prior, "t3.carried_forward.total", carried.checked_add(Number::int(4)).unwrap());
+    set(
+        &mut prior,
+        "t3.carried_forward.total",
+        carried.checked_add(Number::int(4)).unwrap(),
+    );
     let prior_text = text(&prior);
     snapshot!("Y3001", text(&r), Some(prior_text.as_str()));
 }
@@ -289,7 +346,10 @@ fn y3002_in_force_out_of_step() {
     let mut prior = base();
     prior.year = 2023;
     // 规章 in step (10 + 3 − 1 = 12); 规范性文件 not (40 + 5 − 2 ≠ 12).
-    for (row, then, issued, repealed, now) in [("regulations", 10, 3, 1, 12), ("normative_docs", 40, 5, 2, 12)] {
+    for (row, then, issued, repealed, now) in [
+        ("regulations", 10, 3, 1, 12),
+        ("normative_docs", 40, 5, 2, 12),
+    ] {
         set(&mut prior, &format!("t2.{row}.in_force"), Number::int(then));
         set(&mut r, &format!("t2.{row}.issued"), Number::int(issued));
         set(&mut r, &format!("t2.{row}.repealed"), Number::int(repealed));
@@ -302,8 +362,19 @@ fn y3002_in_force_out_of_step() {
 #[test]
 fn t3004_subtotal_mismatch() {
     let t = text(&base());
-    let line = t.lines().find(|l| l.contains("1.属于国家秘密")).unwrap().to_string();
-    snapshot!("T3004", t.replacen(&line, &format!("（三）不予公开 | 9 | 9 | 9 | 9 | 9 | 9 | 54 |\n{line}"), 1));
+    let line = t
+        .lines()
+        .find(|l| l.contains("1.属于国家秘密"))
+        .unwrap()
+        .to_string();
+    snapshot!(
+        "T3004",
+        t.replacen(
+            &line,
+            &format!("（三）不予公开 | 9 | 9 | 9 | 9 | 9 | 9 | 54 |\n{line}"),
+            1
+        )
+    );
 }
 
 #[test]

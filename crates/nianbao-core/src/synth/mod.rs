@@ -11,7 +11,9 @@ mod render;
 use std::collections::BTreeMap;
 
 use crate::number::Number;
-use crate::template::{CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T3Role, T4_COLUMNS, T4_GROUPS};
+use crate::template::{
+    CellId, Format, T3Role, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
+};
 
 pub use render::Layout;
 
@@ -58,10 +60,20 @@ pub struct SynthReport {
 }
 
 const PLACE_CHARS: &[char] = &[
-    '安', '平', '泉', '港', '西', '湖', '东', '兴', '和', '宁', '山', '海', '清', '河', '云', '龙', '华', '长', '新', '城', '溪', '桥',
-    '阳', '丰', '源', '江', '台', '林', '石', '南',
+    '安', '平', '泉', '港', '西', '湖', '东', '兴', '和', '宁', '山', '海', '清', '河', '云', '龙',
+    '华', '长', '新', '城', '溪', '桥', '阳', '丰', '源', '江', '台', '林', '石', '南',
 ];
-const SUFFIXES: &[&str] = &["区", "县", "市", "街道办事处", "镇人民政府", "区教育局", "县审计局", "市人民政府办公室", "区住房和城乡建设局"];
+const SUFFIXES: &[&str] = &[
+    "区",
+    "县",
+    "市",
+    "街道办事处",
+    "镇人民政府",
+    "区教育局",
+    "县审计局",
+    "市人民政府办公室",
+    "区住房和城乡建设局",
+];
 
 impl SynthReport {
     /// A random report with every identity holding.
@@ -70,7 +82,9 @@ impl SynthReport {
             Format::V2021 => rng.u16(2021..=2025),
             Format::V2019 => rng.u16(2019..=2020),
         };
-        let name: String = (0..rng.usize(2..=3)).map(|_| PLACE_CHARS[rng.usize(..PLACE_CHARS.len())]).collect();
+        let name: String = (0..rng.usize(2..=3))
+            .map(|_| PLACE_CHARS[rng.usize(..PLACE_CHARS.len())])
+            .collect();
         let agency = format!("{name}{}", SUFFIXES[rng.usize(..SUFFIXES.len())]);
         let published = format!("{}-{:02}-{:02}", year + 1, rng.u8(1..=3), rng.u8(1..=28));
         let mut values = BTreeMap::new();
@@ -115,12 +129,24 @@ impl SynthReport {
             let scale = if col == 0 { 40 } else { 3 };
             let mut processed = 0;
             for &row in &outcome_rows {
-                let v = if rng.u8(0..10) < 3 { small(rng, scale) } else { 0 };
+                let v = if rng.u8(0..10) < 3 {
+                    small(rng, scale)
+                } else {
+                    0
+                };
                 t3.insert((row, col), v);
                 processed += v;
             }
-            let over = if rng.u8(0..10) < 3 { small(rng, scale / 3 + 1) } else { 0 };
-            let forward = if rng.u8(0..10) < 3 { small(rng, scale / 3 + 1) } else { 0 };
+            let over = if rng.u8(0..10) < 3 {
+                small(rng, scale / 3 + 1)
+            } else {
+                0
+            };
+            let forward = if rng.u8(0..10) < 3 {
+                small(rng, scale / 3 + 1)
+            } else {
+                0
+            };
             let new = (processed + forward - over).max(0);
             let forward = new + over - processed;
             t3.insert(("total_processed", col), processed);
@@ -188,7 +214,11 @@ impl SynthReport {
         self.year = prior.year + 1;
         self.agency = prior.agency.clone();
         self.published = format!("{}-01-{:02}", self.year + 1, (self.style_seed % 28) + 1);
-        let get = |m: &BTreeMap<CellId, Number>, row: &str, col: &str| m.get(&CellId::t3(row, col)).and_then(|v| v.as_i64()).unwrap_or(0);
+        let get = |m: &BTreeMap<CellId, Number>, row: &str, col: &str| {
+            m.get(&CellId::t3(row, col))
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0)
+        };
         let mut totals = [0i64; 4];
         for c in &T3_COLUMNS[..6] {
             let over = get(&prior.values, "carried_forward", c.key);
@@ -199,28 +229,45 @@ impl SynthReport {
                 new -= forward;
                 forward = 0;
             }
-            for (i, (row, v)) in [("new", new), ("carried_over", over), ("carried_forward", forward)].into_iter().enumerate() {
+            for (i, (row, v)) in [
+                ("new", new),
+                ("carried_over", over),
+                ("carried_forward", forward),
+            ]
+            .into_iter()
+            .enumerate()
+            {
                 self.values.insert(CellId::t3(row, c.key), Number::int(v));
                 totals[i] += v;
             }
         }
-        for (i, row) in ["new", "carried_over", "carried_forward"].into_iter().enumerate() {
-            self.values.insert(CellId::t3(row, "total"), Number::int(totals[i]));
+        for (i, row) in ["new", "carried_over", "carried_forward"]
+            .into_iter()
+            .enumerate()
+        {
+            self.values
+                .insert(CellId::t3(row, "total"), Number::int(totals[i]));
         }
         self.stated_received = totals[0];
         // Table 二's stocks follow too: 现行有效 = last year's + 制发 − 废止.
         for row in ["regulations", "normative_docs"] {
             let ids = ["in_force", "issued", "repealed"].map(|c| CellId::t2(row, c));
-            let int = |m: &BTreeMap<CellId, Number>, id: CellId| m.get(&id).and_then(|v| v.as_i64());
-            let (Some(then), Some(issued), Some(repealed)) = (int(&prior.values, ids[0]), int(&self.values, ids[1]), int(&self.values, ids[2]))
-            else {
+            let int =
+                |m: &BTreeMap<CellId, Number>, id: CellId| m.get(&id).and_then(|v| v.as_i64());
+            let (Some(then), Some(issued), Some(repealed)) = (
+                int(&prior.values, ids[0]),
+                int(&self.values, ids[1]),
+                int(&self.values, ids[2]),
+            ) else {
                 continue;
             };
             let repealed = repealed.min(then + issued);
             self.values.insert(ids[2], Number::int(repealed));
-            self.values.insert(ids[0], Number::int(then + issued - repealed));
+            self.values
+                .insert(ids[0], Number::int(then + issued - repealed));
         }
-        self.blanks.retain(|id| self.values.get(id) == Some(&Number::ZERO));
+        self.blanks
+            .retain(|id| self.values.get(id) == Some(&Number::ZERO));
     }
 
     /// Injects a defect.
@@ -236,7 +283,11 @@ impl SynthReport {
                 let zeros: Vec<CellId> = self
                     .values
                     .iter()
-                    .filter(|(id, v)| **v == Number::ZERO && id.key().starts_with("t3.") && !self.blanks.contains(id))
+                    .filter(|(id, v)| {
+                        **v == Number::ZERO
+                            && id.key().starts_with("t3.")
+                            && !self.blanks.contains(id)
+                    })
                     .map(|(id, _)| *id)
                     .collect();
                 if !zeros.is_empty() {
@@ -244,10 +295,15 @@ impl SynthReport {
                 }
             }
             Defect::MissingRow => {
-                let candidates = ["denied.inquiry", "unavailable.unclear", "not_processed.publication"];
+                let candidates = [
+                    "denied.inquiry",
+                    "unavailable.unclear",
+                    "not_processed.publication",
+                ];
                 let row = candidates[rng.usize(..candidates.len())];
                 self.missing_rows.push(row);
-                self.values.retain(|id, _| !(id.key().starts_with("t3.") && id.def().row == row));
+                self.values
+                    .retain(|id, _| !(id.key().starts_with("t3.") && id.def().row == row));
             }
             Defect::OldTemplate => {
                 let seed = self.style_seed;
@@ -268,12 +324,18 @@ impl SynthReport {
 
     /// The cells a correct reading gives: key, value, blank flag, in template order.
     pub fn expected_cells(&self) -> Vec<(CellId, Number, bool)> {
-        self.values.iter().map(|(&id, &v)| (id, v, self.blanks.contains(&id))).collect()
+        self.values
+            .iter()
+            .map(|(&id, &v)| (id, v, self.blanks.contains(&id)))
+            .collect()
     }
 
     /// The value of a cell.
     pub fn get(&self, key: &str) -> Number {
-        CellId::from_key(key).and_then(|id| self.values.get(&id)).copied().unwrap_or(Number::ZERO)
+        CellId::from_key(key)
+            .and_then(|id| self.values.get(&id))
+            .copied()
+            .unwrap_or(Number::ZERO)
     }
 
     /// Renders the report in a layout.
@@ -303,7 +365,14 @@ fn small(rng: &mut fastrand::Rng, scale: i64) -> i64 {
 }
 
 /// Departments a generated county has (besides its government and townships).
-const DEPARTMENTS: [&str; 6] = ["教育局", "审计局", "财政局", "民政局", "自然资源局", "住房和城乡建设局"];
+const DEPARTMENTS: [&str; 6] = [
+    "教育局",
+    "审计局",
+    "财政局",
+    "民政局",
+    "自然资源局",
+    "住房和城乡建设局",
+];
 
 /// Agencies of a real county-level division, named as their reports name them: the
 /// county government, six departments, and every township or street
@@ -314,9 +383,21 @@ pub fn agencies_in_county(county: &crate::place::Division) -> Vec<String> {
     // The place above the county makes a name that is unique even where the county's is not.
     let parent = ancestry.iter().rev().nth(1).map_or("", |d| d.name);
     let mut out = vec![format!("{parent}{}人民政府", county.name)];
-    out.extend(DEPARTMENTS.iter().map(|d| format!("{parent}{}{d}", county.name)));
-    for t in g.all().iter().filter(|d| d.code.len() == 9 && d.code.starts_with(county.code)) {
-        let suffix = if t.name.ends_with("街道") { "办事处" } else { "人民政府" };
+    out.extend(
+        DEPARTMENTS
+            .iter()
+            .map(|d| format!("{parent}{}{d}", county.name)),
+    );
+    for t in g
+        .all()
+        .iter()
+        .filter(|d| d.code.len() == 9 && d.code.starts_with(county.code))
+    {
+        let suffix = if t.name.ends_with("街道") {
+            "办事处"
+        } else {
+            "人民政府"
+        };
         out.push(format!("{}{}{suffix}", county.name, t.name));
     }
     out
@@ -325,7 +406,13 @@ pub fn agencies_in_county(county: &crate::place::Division) -> Vec<String> {
 /// An agency's reports for `years` consecutive years from 2021 (2021 format), each
 /// following the one before (carry-over and stocks in step); each gets a defect with
 /// probability `defect_rate`, drawn from `defects`.
-pub fn agency_series(agency: &str, years: usize, defect_rate: f64, defects: &[Defect], rng: &mut fastrand::Rng) -> Vec<SynthReport> {
+pub fn agency_series(
+    agency: &str,
+    years: usize,
+    defect_rate: f64,
+    defects: &[Defect],
+    rng: &mut fastrand::Rng,
+) -> Vec<SynthReport> {
     let mut out: Vec<SynthReport> = Vec::with_capacity(years);
     for _ in 0..years {
         let mut r = SynthReport::random(rng, Format::V2021);
@@ -346,7 +433,9 @@ pub fn agency_series(agency: &str, years: usize, defect_rate: f64, defects: &[De
 }
 
 /// The county-level divisions within `region` (itself if it is one); all of them for `None`.
-pub fn counties_in(region: Option<&crate::place::Division>) -> Vec<&'static crate::place::Division> {
+pub fn counties_in(
+    region: Option<&crate::place::Division>,
+) -> Vec<&'static crate::place::Division> {
     let g = crate::place::Gazetteer::get();
     g.all()
         .iter()
