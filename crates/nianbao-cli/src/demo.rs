@@ -19,11 +19,16 @@ fn parse_layout(name: &str) -> Result<LayoutChoice, String> {
     }
     Layout::ALL
         .iter()
+        .chain(&Layout::BROKEN)
         .copied()
         .find(|l| l.name() == name)
         .map(|l| LayoutChoice(Some(l)))
         .ok_or_else(|| {
-            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+            let names: Vec<&str> = Layout::ALL
+                .iter()
+                .chain(&Layout::BROKEN)
+                .map(|l| l.name())
+                .collect();
             format!("版式应为 mixed 或 {}", names.join("、"))
         })
 }
@@ -56,7 +61,7 @@ pub struct GenerateArgs {
     /// 生成的份数
     #[arg(long, short = 'n', default_value_t = 10)]
     pub count: usize,
-    /// 版式：mixed（每份随机）、pipe、cell-per-line、blank-lines、tabs、markdown、html
+    /// 版式：mixed（每份随机）、pipe、cell-per-line、blank-lines、tabs、markdown、html；受损版式（模拟采集器的损坏）：glued、split-numbers、collapsed、dropped-blanks、flattened
     #[arg(long, value_parser = parse_layout, default_value = "mixed")]
     pub layout: LayoutChoice,
     /// 格式

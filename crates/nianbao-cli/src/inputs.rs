@@ -23,6 +23,18 @@ impl Input {
     }
 
     pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        self.read_raw().map_err(|e| {
+            let said = match e.kind() {
+                std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+                std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+                std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+                _ => return e,
+            };
+            std::io::Error::new(e.kind(), said)
+        })
+    }
+
+    fn read_raw(&self) -> std::io::Result<Vec<u8>> {
         let mut buf = Vec::new();
         match self {
             Input::Stdin => {

@@ -12,6 +12,7 @@ mod demo;
 mod inputs;
 mod register;
 mod serve;
+mod survey;
 mod user;
 
 use std::io::{self, IsTerminal, Write};
@@ -102,6 +103,8 @@ enum Command {
     User(user::UserCommand),
     /// 导出语料库数据：长表 CSV/JSON，或 Excel
     Export(ask::ExportArgs),
+    /// 测评一批真实年报（无需标注）：识别率、统计表与单元格读出率、不确定单元格、各损坏模型的修复数、勾稽关系成立的年报数、各规则的问题数
+    Survey(survey::SurveyArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
@@ -204,6 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Register(args) => register::run(args),
         Command::User(cmd) => user::run(cmd),
         Command::Export(args) => ask::export(args),
+        Command::Survey(args) => survey::run(args),
     }
 }
 

@@ -111,8 +111,11 @@ const OTHER_TOPICS: [(&str, Topic); 6] = [
     ("行政强制", Topic::Coercion),
 ];
 
-/// Words that make a figure something other than the count itself.
-const NOT_A_COUNT: [&str; 16] = [
+/// Words that make a figure something other than the count itself: a change, a share,
+/// another kind of request, a cumulative or open-ended count (`累计`, `等`), answers rather
+/// than receipts (`答复`), late answers (`逾期`), a review of old documents (`梳理…保留22件`),
+/// one body's share of a whole area's figure (`区政府办代表区政府受理…17件`).
+const NOT_A_COUNT: [&str; 27] = [
     "同比",
     "增长",
     "增加",
@@ -129,7 +132,28 @@ const NOT_A_COUNT: [&str; 16] = [
     "留言",
     "建议",
     "提案",
+    "等",
+    "累计",
+    "答复",
+    "回复",
+    "逾期",
+    "超期",
+    "超过",
+    "梳理",
+    "清理",
+    "保留",
+    "代表",
 ];
+
+/// Words that, right after the unit (`1件逾期答复`), say the count is of something
+/// narrower than the topic before it.
+const TAIL_QUALIFIERS: [&str; 10] = [
+    "逾期", "超期", "未", "答复", "回复", "被", "纠错", "撤销", "败诉", "不予",
+];
+
+/// Words that join two topics into a sum (`予以公开及部分公开258件`): the figure is then
+/// no single cell, and is not compared.
+const CONJUNCTIONS: [&str; 7] = ["及", "和", "与", "、", "以及", "或", "并"];
 
 /// Extracts the figures of a section's paragraphs.
 pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
@@ -174,7 +198,15 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
             } else {
                 p.span
             };
-            for topic in topics_of(clause, about_applications, last_topic) {
+            let unit_end =
+                i + num_len + (after.len() - after_trim.len()) + unit.map_or(0, str::len);
+            let tail = clause_tail(&text[unit_end..]);
+            let topics = if TAIL_QUALIFIERS.iter().any(|w| tail.contains(w)) {
+                Vec::new()
+            } else {
+                topics_of(clause, about_applications, last_topic)
+            };
+            for topic in topics {
                 out.push(Figure {
                     topic,
                     value,
@@ -183,13 +215,22 @@ pub fn figures(paras: &[SectionPara]) -> Vec<Figure> {
                 });
                 last_topic = Some(topic);
             }
-            let unit_end =
-                i + num_len + (after.len() - after_trim.len()) + unit.map_or(0, str::len);
             last_end = unit_end;
             i = unit_end;
         }
     }
     out
+}
+
+/// The words after a figure's unit up to the end of its clause (`逾期答复` in
+/// `1件逾期答复，…`).
+fn clause_tail(rest: &str) -> &str {
+    let end = rest
+        .find([
+            '，', ',', '。', '；', ';', '、', '：', ':', '！', '？', '\n', '（', '(',
+        ])
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 const NOT_ABOUT_APPLICATIONS: [&str; 4] = ["其中", "投诉", "举报", "信访"];
@@ -289,6 +330,8 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
     let mut flags = 0u16;
     // The topic word nearest the number decides: the one ending last.
     let mut best: Option<(usize, Topic)> = None;
+    // Each topic word found, as (start, end, topic), to tell a sum of two topics.
+    let mut found: Vec<(usize, usize, Topic)> = Vec::new();
     let mut normative: Option<usize> = None;
     for m in lex.ac.find_overlapping_iter(clause) {
         let i = m.pattern().as_usize();
@@ -297,9 +340,11 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
             normative = normative.max(Some(m.end()));
         }
         if let Some((t, needs_applications)) = lex.topic[i] {
-            if (!needs_applications || about_applications) && best.is_none_or(|(e, _)| m.end() > e)
-            {
-                best = Some((m.end(), t));
+            if !needs_applications || about_applications {
+                found.push((m.start(), m.end(), t));
+                if best.is_none_or(|(e, _)| m.end() > e) {
+                    best = Some((m.end(), t));
+                }
             }
         }
     }
@@ -317,6 +362,11 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
     };
     if let Some(end) = normative {
         if best.is_none_or(|(e, _)| end > e) {
+            // `集中公开现行有效规范性文件2763件` counts a policy library's entries, not
+            // table 二's documents.
+            if clause.contains("公开") {
+                return Vec::new();
+            }
             return qualifier.into_iter().collect();
         }
     } else if best.is_none() {
@@ -331,6 +381,9 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
     let Some((_, topic)) = best else {
         return Vec::new();
     };
+    if flags & RECEIVED_AND_PROCESSED == 0 && joins_topics(clause, &found) {
+        return Vec::new();
+    }
     match topic {
         Topic::Received | Topic::Processed => {
             // `收到` is generic: the clause itself must be about applications. `办结` is
@@ -355,6 +408,26 @@ fn topics_of(clause: &str, about_applications: bool, previous: Option<Topic>) ->
         Topic::Review | Topic::Litigation if flags & CASE_OUTCOME != 0 => Vec::new(),
         t => vec![t],
     }
+}
+
+/// Whether two different topics stand joined by a conjunction (`予以公开及部分公开`,
+/// `上年结转和本年新收`): the figure is their sum, or either, and names no single cell.
+fn joins_topics(clause: &str, found: &[(usize, usize, Topic)]) -> bool {
+    found.iter().any(|&(_, end, a)| {
+        found.iter().any(|&(start, _, b)| {
+            a != b
+                && start >= end
+                && clause.get(end..start).is_some_and(|between| {
+                    let between = between.trim_matches(['“', '”', '"', '的', ' ']);
+                    CONJUNCTIONS.iter().any(|c| {
+                        between.strip_prefix(c).is_some_and(|rest| {
+                            ["", "本年", "本年度", "今年", "当年"]
+                                .contains(&rest.trim_matches(['“', '”', '"', ' ']))
+                        })
+                    })
+                })
+        })
+    })
 }
 
 /// An Arabic or Chinese number starting at byte `i`: its value and length in bytes.
@@ -440,6 +513,31 @@ mod tests {
         assert!(read("收到申请42件，同比增加12件。").len() == 1);
         assert!(read("共收到申请42件，其中自然人申请40件。").len() == 1);
         assert!(read("2022年无规范性文件清理。").is_empty());
+    }
+
+    #[test]
+    fn sentences_that_mean_something_else_are_not_taken() {
+        // A sum of two outcomes, an open-ended class, answers rather than receipts, a
+        // policy library, a late answer: none of them is one cell of the tables.
+        assert!(read("依申请公开中，予以公开及部分公开120件。").is_empty());
+        assert!(read("申请办理结果中，“予以公开”和“部分公开”的共30件。").is_empty());
+        assert!(read("依申请公开中，不予公开等其他类型37件。").is_empty());
+        assert!(read("全年累计答复依申请公开88件。").is_empty());
+        assert!(read("在规范性文件库集中公开现行有效规范性文件1200件。").is_empty());
+        assert!(read("依申请公开方面，本年有2件逾期答复。").is_empty());
+        assert!(read("上年结转和本年新收政府信息公开申请共50件。").is_empty());
+        assert!(read("对以前年度印发的行政规范性文件进行梳理，保留15件。").is_empty());
+        assert!(read("县政府办代表县政府受理政府信息公开申请9件。").is_empty());
+        // The plain statements are still taken.
+        assert_eq!(
+            read("全年收到政府信息公开申请50件，均按时答复。"),
+            vec![(Topic::Received, 50)]
+        );
+        assert_eq!(read("予以公开的30件。"), Vec::new());
+        assert_eq!(
+            read("收到申请50件，其中予以公开30件。"),
+            vec![(Topic::Received, 50), (Topic::Outcome("granted"), 30)]
+        );
     }
 
     #[test]

@@ -106,6 +106,27 @@ pub struct RowFound {
     pub span: Span,
 }
 
+/// What the reader repaired: a flattened body cut back into lines, and each damaged row
+/// read through the damage models (数据修复记录). For measuring a corpus (`nianbao survey`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Damage {
+    /// The body came as one flattened line and was cut at headings and row labels.
+    pub reflowed: bool,
+    /// Each damaged row, in document order.
+    pub rows: Vec<Recovery>,
+}
+
+/// One damaged row and what came of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recovery {
+    /// The models of the readings kept (else of those tried).
+    pub models: Vec<crate::align::DamageModel>,
+    /// Cells read (every kept reading agreed).
+    pub read: usize,
+    /// Cells left uncertain (E0002).
+    pub open: usize,
+}
+
 /// A report read and aligned to the template.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -127,6 +148,8 @@ pub struct Report {
     pub subtotals: Vec<Subtotal>,
     /// What the reader itself found (unreadable rows, label deviations, decoding trouble).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the reader repaired.
+    pub damage: Damage,
     /// Position in `cells` of each cell id (`u16::MAX`: absent), for constant-time lookup.
     pub(crate) index: Vec<u16>,
 }
@@ -202,6 +225,7 @@ impl Report {
             rows: Vec::new(),
             subtotals: Vec::new(),
             diagnostics: Vec::new(),
+            damage: Damage::default(),
             index: Vec::new(),
         };
         r.reindex();

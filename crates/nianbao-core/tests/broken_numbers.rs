@@ -1,6 +1,6 @@
-//! Numbers the layout broke (issue: glued and split digits): a consistent synthetic
-//! report rendered with its rows glued into digit runs, or with numbers split into
-//! pieces, reads back so that every cell read is the cell printed, and every cell not
+//! Numbers the layout broke, one layout per damage model (glued and split digits,
+//! collapsed duplicate lines, dropped blank cells, a flattened body): a consistent
+//! synthetic report rendered so reads back so that every cell read is the cell printed, and every cell not
 //! read is named by a finding that says its reading is uncertain — never a wrong value.
 //! Unambiguous text stands as printed even when the identities fail.
 
@@ -69,7 +69,9 @@ proptest! {
     fn broken_numbers_read_right_or_are_reported(seed in any::<u64>(), layout in prop::sample::select(Layout::BROKEN.to_vec()), v2019 in any::<bool>()) {
         let format = if v2019 { Format::V2019 } else { Format::V2021 };
         let mut r = SynthReport::random(&mut fastrand::Rng::with_seed(seed), format);
-        r.blanks.clear();
+        if layout != Layout::DroppedBlanks {
+            r.blanks.clear();
+        }
         read_back(&r, layout)?;
     }
 }
@@ -82,7 +84,9 @@ fn most_broken_rows_come_back() {
         let (mut right, mut reported, mut t34_right, mut t34_all) = (0, 0, 0, 0);
         for seed in 0..40 {
             let mut r = SynthReport::random(&mut fastrand::Rng::with_seed(seed), Format::V2021);
-            r.blanks.clear();
+            if layout != Layout::DroppedBlanks {
+                r.blanks.clear();
+            }
             let (a, b) = read_back(&r, layout).unwrap();
             right += a;
             reported += b;
@@ -101,8 +105,15 @@ fn most_broken_rows_come_back() {
         }
         let share = t34_right as f64 / t34_all as f64;
         eprintln!("{layout:?}: {right} cells right, {reported} reported uncertain; tables 三/四 {:.1} % read", share * 100.0);
+        // A collapsed run of equal cells, or a blank left out, is often truly ambiguous:
+        // there the identities decide less, and the rest is reported.
+        let floor = if layout == Layout::Collapsed {
+            0.7
+        } else {
+            0.9
+        };
         assert!(
-            share > 0.9,
+            share > floor,
             "{layout:?}: only {:.1} % of tables 三/四 read",
             share * 100.0
         );

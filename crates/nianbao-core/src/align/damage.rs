@@ -29,16 +29,48 @@
 use crate::document::Span;
 use crate::number::Number;
 
-/// A kind of damage a row's numbers may have suffered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Model {
+/// A kind of damage a row's numbers may have suffered (数字粘连、拆分、重复行合并、空白略去).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Model {
+    /// Cell boundaries lost: `19010` for `19 0 1 0`.
     Glued,
+    /// One number broken into pieces: `1 2` for `12`.
     Split,
+    /// Adjacent equal lines merged by a crawler: `0` for `0 0 0`.
     Collapsed,
+    /// Blank cells left out: `2 2` for a seven-column row.
     DroppedBlanks,
 }
 
 impl Model {
+    /// Every model, in a fixed order (for tallies).
+    pub const ALL: [Model; 4] = [
+        Model::Glued,
+        Model::Split,
+        Model::Collapsed,
+        Model::DroppedBlanks,
+    ];
+
+    /// Stable key for JSON (`glued`, `split`, `collapsed`, `dropped_blanks`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Model::Glued => "glued",
+            Model::Split => "split",
+            Model::Collapsed => "collapsed",
+            Model::DroppedBlanks => "dropped_blanks",
+        }
+    }
+
+    /// Short Chinese name (for tallies).
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Glued => "数字粘连",
+            Model::Split => "数字拆分",
+            Model::Collapsed => "重复行被合并",
+            Model::DroppedBlanks => "空白单元格被略去",
+        }
+    }
+
     /// What happened to the row, in Chinese (for E0006 and E0002).
     pub fn how(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@
 //! Where the values cannot be read with certainty the row is reported, not guessed.
 
 mod damage;
+pub use damage::Model as DamageModel;
 mod meta;
 mod sections;
 pub(crate) mod tokens;
@@ -23,7 +24,9 @@ use tokens::{Kind, Tok};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Block, Document, Span};
 use crate::number::Number;
-use crate::report::{CellValue, Report, RowFound, Section, SectionPara, Subtotal};
+use crate::report::{
+    CellValue, Damage, Recovery, Report, RowFound, Section, SectionPara, Subtotal,
+};
 use crate::template::{
     short_label, CellId, Format, TemplateUse, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
 };
@@ -46,7 +49,7 @@ pub mod codes {
 
 /// Aligns a document to the template.
 pub fn align(doc: Document, encoding: &'static str) -> Report {
-    let doc = unflatten::reflow(doc);
+    let (doc, reflowed) = unflatten::reflow(doc);
     let toks = tokens::tokens(&doc);
     let headings = sections::find_headings(&toks);
     let sections = build_sections(&doc, &toks, &headings);
@@ -62,6 +65,7 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
         parts: Vec::new(),
         stored: vec![false; CellId::count()],
         subtotals: Vec::new(),
+        recoveries: Vec::new(),
     };
     let region = |n: u8| region_of(&headings, n, toks.len());
     cx.read_t3(region(3));
@@ -85,6 +89,7 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
         diags,
         parts,
         subtotals,
+        recoveries,
         ..
     } = cx;
     drop(toks); // the tokens borrow the document, which the report takes over
@@ -99,6 +104,10 @@ pub fn align(doc: Document, encoding: &'static str) -> Report {
         rows,
         subtotals,
         diagnostics: diags,
+        damage: Damage {
+            reflowed,
+            rows: recoveries,
+        },
         index: Vec::new(),
     };
     report.reindex();
@@ -233,6 +242,8 @@ struct Aligner<'t> {
     diags: Vec<Diagnostic>,
     parts: Vec<(String, Format)>,
     subtotals: Vec<Subtotal>,
+    /// Damaged rows read through the models.
+    recoveries: Vec<Recovery>,
     /// Cells already read (indexed by cell id): the first reading stands.
     stored: Vec<bool>,
 }
@@ -307,8 +318,17 @@ impl Broken {
             .1
     }
 
-    /// What happened to the row: the models of the readings kept (else of those tried).
+    /// What happened to the row, in Chinese.
     fn how(&self, picks: &[usize]) -> String {
+        self.models_of(picks)
+            .iter()
+            .map(|m| m.how())
+            .collect::<Vec<_>>()
+            .join("，或")
+    }
+
+    /// The models of the readings kept (else of those tried).
+    fn models_of(&self, picks: &[usize]) -> Vec<damage::Model> {
         let mut models: Vec<damage::Model> = Vec::new();
         for &i in picks {
             let m = self.candidates.as_ref().expect("picked candidates")[i].0;
@@ -320,10 +340,6 @@ impl Broken {
             models = self.models.clone();
         }
         models
-            .iter()
-            .map(|m| m.how())
-            .collect::<Vec<_>>()
-            .join("，或")
     }
 }
 
@@ -659,6 +675,11 @@ impl<'t> Aligner<'t> {
             .filter(|(_, p)| p.is_none())
             .map(|(&id, _)| id)
             .collect();
+        self.recoveries.push(Recovery {
+            models: broken.models_of(picks),
+            read: broken.ids.len() - open.len(),
+            open: open.len(),
+        });
         if agreed.iter().any(Option::is_some) {
             let span = agreed
                 .iter()
@@ -1219,12 +1240,18 @@ impl<'t> Aligner<'t> {
     // -- table 四 ------------------------------------------------------------
 
     fn read_t4(&mut self, range: std::ops::Range<usize>) {
+        let start = range.start;
         let units = self.units(range);
+        let is_header = |text: &str| {
+            text.contains("行政复议") || text.contains("维持") || text.contains("行政诉讼")
+        };
         let mut header_seen = false;
         for unit in &units {
             let run = self.run_text(unit);
-            if run.contains("行政复议") || run.contains("维持") || run.contains("行政诉讼")
-            {
+            // The header may stand in a paragraph of prose (a flattened page), whose
+            // tokens make no unit: any text before the values counts.
+            let before = unit.values.first().map_or(start, |&v| v);
+            if is_header(&run) || self.toks[start..before].iter().any(|t| is_header(t.text)) {
                 header_seen = true;
             }
             if !header_seen || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {

@@ -23,13 +23,13 @@ use crate::template::{SECTION_NUMERALS, T3_ROWS};
 const MIN_LEN: usize = 1_000;
 
 /// Re-cuts the document's flattened paragraphs; other blocks are kept as they are.
-pub(crate) fn reflow(mut doc: Document) -> Document {
+pub(crate) fn reflow(mut doc: Document) -> (Document, bool) {
     if !doc
         .blocks
         .iter()
         .any(|b| matches!(b, Block::Para(p) if is_flattened(p)))
     {
-        return doc;
+        return (doc, false);
     }
     let blocks = std::mem::take(&mut doc.blocks);
     for block in blocks {
@@ -40,7 +40,7 @@ pub(crate) fn reflow(mut doc: Document) -> Document {
             b => doc.blocks.push(b),
         }
     }
-    doc
+    (doc, true)
 }
 
 /// Whether a paragraph holds a whole report: several section headings and most of table
@@ -108,6 +108,7 @@ fn cut(p: &Para) -> Vec<Para> {
             number_word_cuts(zone)
                 .into_iter()
                 .chain(numbering_cuts(zone))
+                .chain(word_cuts(zone))
                 .map(|c| c + from),
         );
     }
@@ -132,20 +133,45 @@ fn cut(p: &Para) -> Vec<Para> {
     out
 }
 
+/// Cuts at the spaces between words in the tables' text: there a space is what is left
+/// of a cell boundary (`信息内容 本年制发件数 … 规章000`), so the header's words and the
+/// row labels stand apart. Spaces inside a run of numbers are the run's own.
+fn word_cuts(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if c.is_whitespace()
+            && prev.is_some_and(|p| !p.is_ascii_digit() && !p.is_whitespace())
+            && next.is_some_and(|n| !n.is_ascii_digit() && !n.is_whitespace())
+        {
+            out.push(i);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
 /// Cuts before every row numbering of the tables (`一、`, `（三）`), so that a row's
 /// label stands apart from the header words or the row before it.
 fn numbering_cuts(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut prev: Option<(usize, char)> = None;
+    let mut before_prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         if SECTION_NUMERALS.contains(&c) {
             let next = text[i + c.len_utf8()..].chars().next();
             match (prev, next) {
-                (Some((at, '（' | '(')), Some('）' | ')')) => out.push(at),
+                // `第二十条第（五）项` is a header's words, not a row's number.
+                (Some((at, '（' | '(')), Some('）' | ')')) if before_prev != Some('第') => {
+                    out.push(at)
+                }
                 (_, Some('、')) if !matches!(prev, Some((_, '第'))) => out.push(i),
                 _ => {}
             }
         }
+        before_prev = prev.map(|(_, p)| p);
         prev = Some((i, c));
     }
     out
@@ -158,14 +184,19 @@ fn number_word_cuts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    // A sign glued to digits (`-10` in table 二's 2019 增/减 column) is part of the run:
+    // cut off, it would read as a blank marker.
+    let signed = |i: usize| {
+        matches!(bytes[i], b'-' | b'+') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+    };
     while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
+        if !bytes[i].is_ascii_digit() && !signed(i) {
             i += 1;
             continue;
         }
         let start = i;
         while i < bytes.len()
-            && (bytes[i].is_ascii_digit() || matches!(bytes[i], b' ' | b'.' | b'\t'))
+            && (bytes[i].is_ascii_digit() || matches!(bytes[i], b' ' | b'.' | b'\t') || signed(i))
         {
             i += 1;
         }
@@ -191,11 +222,8 @@ fn number_word_cuts(text: &str) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn numbers_and_words_are_cut_apart_and_row_numbers_go_with_their_labels() {
-        let t = "规章000行政规范性文件8855698第二十条 1.属于国家秘密00000002.其他法律行政法规禁止公开 0000000";
-        let cuts = number_word_cuts(t);
-        let mut pieces = Vec::new();
+    fn pieces(t: &str, cuts: Vec<usize>) -> Vec<&str> {
+        let mut out = Vec::new();
         let mut all = vec![0];
         all.extend(cuts);
         all.push(t.len());
@@ -204,11 +232,17 @@ mod tests {
         for w in all.windows(2) {
             let s = t[w[0]..w[1]].trim();
             if !s.is_empty() {
-                pieces.push(s);
+                out.push(s);
             }
         }
+        out
+    }
+
+    #[test]
+    fn numbers_and_words_are_cut_apart_and_row_numbers_go_with_their_labels() {
+        let t = "规章000行政规范性文件8855698第二十条 1.属于国家秘密00000002.其他法律行政法规禁止公开 0000000";
         assert_eq!(
-            pieces,
+            pieces(t, number_word_cuts(t)),
             vec![
                 "规章",
                 "000",
@@ -234,7 +268,25 @@ mod tests {
                 && at[2].starts_with("（一）予以"),
             "{at:?}"
         );
-        assert_eq!(at.len(), 4);
+        // `第（五）项` is a header's words: no cut there.
+        assert_eq!(at.len(), 3, "{at:?}");
+    }
+
+    #[test]
+    fn signs_stay_with_their_digits_and_words_stand_apart() {
+        // A signed change (2019 format) is one number, not a blank marker and a number.
+        let t = "处理决定数量 行政许可12 -1017其他对外管理服务事项";
+        let mut cuts = number_word_cuts(t);
+        cuts.extend(word_cuts(t));
+        assert_eq!(
+            pieces(t, cuts),
+            vec![
+                "处理决定数量",
+                "行政许可",
+                "12 -1017",
+                "其他对外管理服务事项"
+            ]
+        );
     }
 
     #[test]

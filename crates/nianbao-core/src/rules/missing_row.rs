@@ -26,15 +26,27 @@ rule! {
 impl MissingRow {
     fn run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let r = cx.report;
-        // A row is there when any of its cells is.
-        let has_row = |table: TableId, row: &str| match table {
-            TableId::T3 => T3_COLUMNS
-                .iter()
-                .any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
-            _ => r
-                .cells
-                .iter()
-                .any(|c| c.id.def().table == table && c.id.def().row == row),
+        // A row is there when any of its cells is, or when the reader found it but could
+        // not read its numbers (E0002 names its cells: that row is unreadable, not missing).
+        let unreadable = |table: TableId, row: &str| {
+            r.diagnostics.iter().any(|d| {
+                d.code == crate::align::codes::UNREADABLE_ROW
+                    && d.cells
+                        .iter()
+                        .any(|c| c.def().table == table && c.def().row == row)
+            })
+        };
+        let has_row = |table: TableId, row: &str| {
+            unreadable(table, row)
+                || match table {
+                    TableId::T3 => T3_COLUMNS
+                        .iter()
+                        .any(|c| r.cell(CellId::t3(row, c.key)).is_some()),
+                    _ => r
+                        .cells
+                        .iter()
+                        .any(|c| c.id.def().table == table && c.id.def().row == row),
+                }
         };
         if r.has_table(TableId::T3) {
             let old = has_row(TableId::T3, "other")

@@ -27,6 +27,16 @@ pub enum Layout {
     /// Pipe rows with numbers broken into pieces inside their cells (`1 2` for `12`), as PDF extraction
     /// and narrow cells leave them.
     SplitNumbers,
+    /// One cell per line, with every run of equal adjacent lines merged into one, as
+    /// crawlers that drop duplicate lines leave a page (`0 0 0 0 0 0 0` → `0`).
+    Collapsed,
+    /// One cell per line with the blank cells left out (`2 / 2` for seven columns), as
+    /// crawlers that drop empty lines leave a table with blank cells.
+    DroppedBlanks,
+    /// The whole body one line: headings, labels and glued digit runs run together
+    /// (`…规章000行政规范性文件8855698第二十条…`), as crawlers that take a page's text
+    /// without its breaks leave it.
+    Flattened,
 }
 
 impl Layout {
@@ -40,8 +50,15 @@ impl Layout {
         Layout::Html,
     ];
 
-    /// The layouts that break numbers (read back by the tables' identities, or reported).
-    pub const BROKEN: [Layout; 2] = [Layout::Glued, Layout::SplitNumbers];
+    /// The layouts that break numbers (read back by the tables' identities, or reported):
+    /// one per damage model.
+    pub const BROKEN: [Layout; 5] = [
+        Layout::Glued,
+        Layout::SplitNumbers,
+        Layout::Collapsed,
+        Layout::DroppedBlanks,
+        Layout::Flattened,
+    ];
 
     /// A short name (`pipe`, `html` …).
     pub fn name(self) -> &'static str {
@@ -54,6 +71,9 @@ impl Layout {
             Layout::Html => "html",
             Layout::Glued => "glued",
             Layout::SplitNumbers => "split-numbers",
+            Layout::Collapsed => "collapsed",
+            Layout::DroppedBlanks => "dropped-blanks",
+            Layout::Flattened => "flattened",
         }
     }
 
@@ -81,7 +101,18 @@ impl Style {
     /// Prints a value as real reports do: separators, full-width digits, blank markers.
     fn value(&mut self, r: &SynthReport, id: CellId) -> TCell {
         let v = r.values.get(&id).copied().unwrap_or(Number::ZERO);
-        if matches!(self.layout, Layout::Glued | Layout::SplitNumbers) {
+        if self.layout == Layout::DroppedBlanks && r.blanks.contains(&id) {
+            // Left out altogether: what this layout damages is the blank cells.
+            return c("");
+        }
+        if matches!(
+            self.layout,
+            Layout::Glued
+                | Layout::SplitNumbers
+                | Layout::Collapsed
+                | Layout::DroppedBlanks
+                | Layout::Flattened
+        ) {
             // Plain digits only: what these layouts break is the separation of numbers.
             return c(v.to_string());
         }
@@ -291,8 +322,44 @@ pub(super) fn render(r: &SynthReport, layout: Layout) -> String {
     ];
     match layout {
         Layout::Html => html(&title, &meta, &sections, &mut st),
+        Layout::Collapsed => collapse(&text_layout(&title, &meta, &sections, &mut st)),
+        Layout::Flattened => {
+            let text = text_layout(&title, &meta, &sections, &mut st);
+            flatten(&text, &mut st.rng)
+        }
         _ => text_layout(&title, &meta, &sections, &mut st),
     }
+}
+
+/// Merges each run of equal adjacent non-empty lines into one (blank lines dropped too).
+fn collapse(text: &str) -> String {
+    let mut out = String::new();
+    let mut last: Option<&str> = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if last != Some(line) {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+        last = Some(line);
+    }
+    out
+}
+
+/// Joins every line into one: a line ending in digits runs into a next line of words
+/// (`8855698第二十条`) or not, at random; words are joined by a space. Two digit runs
+/// are never joined without a space (a crawler keeps the text's characters).
+fn flatten(text: &str, rng: &mut fastrand::Rng) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let ends_digit = out.ends_with(|c: char| c.is_ascii_digit());
+        let starts_digit = line.starts_with(|c: char| c.is_ascii_digit());
+        if !out.is_empty() && (!ends_digit || starts_digit || rng.bool()) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out.push('\n');
+    out
 }
 
 fn text_layout(
@@ -338,6 +405,28 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
                 let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
                 let ragged = "|".repeat(st.rng.usize(0..3));
                 let _ = writeln!(out, "{} |{ragged}", cells.join(" | "));
+            }
+        }
+        Layout::Collapsed | Layout::DroppedBlanks => {
+            // One cell per line, nothing else: the shape these crawlers start from.
+            for cell in rows.iter().flatten() {
+                for line in cell.text.lines().filter(|l| !l.trim().is_empty()) {
+                    let _ = writeln!(out, "{}", line.trim());
+                }
+            }
+        }
+        Layout::Flattened => {
+            // A row's words apart, its digits one run glued to its label.
+            for row in rows {
+                let mut line = String::new();
+                for cell in row {
+                    let digits = !cell.header && cell.text.bytes().all(|b| b.is_ascii_digit());
+                    if !line.is_empty() && !(digits && !cell.text.is_empty()) {
+                        line.push(' ');
+                    }
+                    line.push_str(&cell.text);
+                }
+                let _ = writeln!(out, "{}", line.trim());
             }
         }
         Layout::CellPerLine => {
