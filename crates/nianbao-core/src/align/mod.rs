@@ -354,7 +354,7 @@ impl<'t> Aligner<'t> {
                 Kind::Label => {
                     // Only a number or a printed blank marker makes a row of values; empty
                     // cells alone (HTML header rows padded with `&nbsp;`) are padding.
-                    if cur.values.iter().any(|&v| self.substantial(v)) {
+                    if cur.values.iter().any(|&v| self.substantial(v)) || self.blank_row(&cur) {
                         out.push(std::mem::take(&mut cur));
                     } else {
                         cur.values.clear();
@@ -379,6 +379,27 @@ impl<'t> Aligner<'t> {
             out.push(cur);
         }
         out
+    }
+
+    /// A table row whose cells after its label are all empty (`| 规章 | | | |` in HTML or
+    /// DOCX): a row of blank cells, not padding. Padding is empty cells on a row of their
+    /// own, a single one beside a header's words, or a text line's ragged trailing pipes.
+    fn blank_row(&self, unit: &Unit) -> bool {
+        let Some(&label) = unit.labels.last() else {
+            return false;
+        };
+        let row = self.toks[label].row;
+        // A group's own row (`（三）不予公开` over its items) is a heading when blank: its
+        // words belong to the rows under it, and its empty cells are no subtotal.
+        !self.toks[label].in_para
+            && group_of(&self.toks[label].norm).is_none()
+            && unit.values.len() >= 2
+            && unit.values.iter().all(|&v| {
+                let t = &self.toks[v];
+                // Definite cells only (a `<td>`, a Word cell): a text line's trailing
+                // pipes are no cells.
+                t.kind == Kind::Blank && !t.in_para && t.row == row
+            })
     }
 
     /// A number or a printed blank marker (not an empty cell).
@@ -1254,7 +1275,13 @@ impl<'t> Aligner<'t> {
             if is_header(&run) || self.toks[start..before].iter().any(|t| is_header(t.text)) {
                 header_seen = true;
             }
-            if !header_seen || !unit.values.iter().any(|&v| self.toks[v].is_strong_value()) {
+            // Table 四's values are one row of numbers: a header row padded with empty cells
+            // is none.
+            let numbers = unit
+                .values
+                .iter()
+                .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits));
+            if !header_seen || !numbers {
                 continue;
             }
             let ids: Vec<CellId> = T4_GROUPS
