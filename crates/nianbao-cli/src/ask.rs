@@ -510,7 +510,18 @@ pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         RollupFormat::Md => {
             use std::fmt::Write as _;
-            text.push_str(&render::markdown::render(&r.report));
+            let overall = format!(
+                "本报告由 {} 个机关的 {} 年度政府信息公开工作年度报告汇总而成，表中数字为各机关所报数字之和。",
+                r.included.len(),
+                r.year
+            );
+            text.push_str(&render::markdown::render_with(
+                &r.report,
+                &[
+                    (1, overall.as_str()),
+                    (6, "信息处理费的收取情况见各机关年度报告的第六部分。"),
+                ],
+            ));
             let _ = writeln!(
                 text,
                 "\n---\n\n汇总了 {} 个机关的 {} 年度年报。",

@@ -376,6 +376,25 @@ mod tests {
     }
 
     #[test]
+    fn the_markdown_reads_back_the_same_cells_with_no_finding() {
+        let c = composed();
+        let md = c.markdown().unwrap();
+        let report = crate::parse(md.as_bytes()).unwrap();
+        for (id, v) in &c.values {
+            assert_eq!(report.cell(*id).map(|x| x.value), Some(*v), "{}", id.key());
+        }
+        let found: Vec<_> = crate::check(&report, None)
+            .into_iter()
+            .filter(|d| d.severity >= crate::Severity::Warning)
+            .map(|d| (d.code, d.message))
+            .collect();
+        assert!(found.is_empty(), "{found:?}\n{md}");
+        for n in 1..=6 {
+            assert!(report.section(n).is_some(), "section {n}");
+        }
+    }
+
+    #[test]
     fn empty_sections_are_named() {
         let mut c = composed();
         c.sections[4].clear();

@@ -46,6 +46,31 @@ proptest! {
         assert_reads_back(&r, layout)?;
     }
 
+    /// `parse --format md` reads back: the Markdown of any report parses to the same
+    /// cells, blanks, year, agency and format, and raises no finding the report itself
+    /// did not.
+    #[test]
+    fn the_markdown_rendering_reads_back(seed in any::<u64>(), layout in layouts(), format in formats()) {
+        let r = SynthReport::random(&mut fastrand::Rng::with_seed(seed), format);
+        let report = nianbao_core::parse(r.render(layout).as_bytes()).unwrap();
+        let md = nianbao_core::render::markdown::render(&report);
+        let back = nianbao_core::parse(md.as_bytes())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{md}")))?;
+        let cells = |r: &nianbao_core::Report| -> Vec<(String, Number, bool)> {
+            r.cells.iter().map(|c| (c.id.key().to_string(), c.value, c.blank)).collect()
+        };
+        prop_assert_eq!(cells(&back), cells(&report), "{}", md);
+        prop_assert_eq!(back.year(), report.year());
+        prop_assert_eq!(back.agency(), report.agency());
+        prop_assert_eq!(back.template().as_str(), report.template().as_str());
+        let codes = |r: &nianbao_core::Report| -> std::collections::BTreeSet<&'static str> {
+            nianbao_core::check(r, None).into_iter().map(|d| d.code).collect()
+        };
+        let before = codes(&report);
+        let new: Vec<_> = codes(&back).into_iter().filter(|c| !before.contains(c)).collect();
+        prop_assert!(new.is_empty(), "{:?}\n{}", new, md);
+    }
+
     #[test]
     fn a_correct_report_has_no_error(seed in any::<u64>(), layout in layouts()) {
         let mut r = SynthReport::random(&mut fastrand::Rng::with_seed(seed), Format::V2021);

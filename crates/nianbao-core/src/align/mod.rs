@@ -130,6 +130,20 @@ fn region_of(headings: &[HeadingHit], number: u8, len: usize) -> std::ops::Range
     start..end
 }
 
+/// The table 三 row a label names (its rightmost row key), if any.
+fn t3_row_of(run: &str) -> Option<usize> {
+    static KEYS: OnceLock<KeyMatcher<usize>> = OnceLock::new();
+    let m = KEYS.get_or_init(|| {
+        KeyMatcher::new(
+            T3_ROWS
+                .iter()
+                .enumerate()
+                .flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))),
+        )
+    });
+    m.rightmost(run)
+}
+
 fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> Vec<Section> {
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
@@ -142,8 +156,14 @@ fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> 
                 if let Block::Para(p) = &doc.blocks[t.block] {
                     // In the table sections, a layout with one cell per paragraph turns the
                     // table into short paragraphs: only prose counts as the section's text.
-                    let prose =
-                        p.text.contains(['。', '，', '；', ',']) || p.text.chars().count() > 40;
+                    // A row label with a comma in it (`（二）部分公开（区分处理的，只计这一情形…）`)
+                    // is the table's, not prose.
+                    let row_label = !p.text.contains('。')
+                        && p.text.chars().count() <= 40
+                        && t3_row_of(&crate::text::normalize_label(&p.text)).is_some();
+                    let prose = !row_label
+                        && (p.text.contains(['。', '，', '；', ','])
+                            || p.text.chars().count() > 40);
                     if (2..=4).contains(&h.number) && !prose {
                         continue;
                     }
@@ -785,16 +805,7 @@ impl<'t> Aligner<'t> {
     // -- table 三 ------------------------------------------------------------
 
     fn match_t3(&self, run: &str) -> Option<usize> {
-        static KEYS: OnceLock<KeyMatcher<usize>> = OnceLock::new();
-        let m = KEYS.get_or_init(|| {
-            KeyMatcher::new(
-                T3_ROWS
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))),
-            )
-        });
-        m.rightmost(run)
+        t3_row_of(run)
     }
 
     fn read_t3(&mut self, range: std::ops::Range<usize>) {
@@ -1260,6 +1271,76 @@ impl<'t> Aligner<'t> {
 
     // -- table 四 ------------------------------------------------------------
 
+    /// Table 四 printed one group to a row (`行政复议 | 2 | 3 | 0 | 0 | 5`, as
+    /// `parse --format md` and some reports print it): each group's row is named by its
+    /// label and holds its five values. Taken only when every row with numbers is such a
+    /// row (five values, a label naming one group), each group at most once; otherwise the
+    /// statutory one-row shape is read.
+    fn read_t4_by_group(&mut self, units: &[Unit]) -> bool {
+        let group_of_label = |text: &str| -> Option<usize> {
+            let t = crate::text::normalize_label(text);
+            if t.contains("复议后起诉") {
+                Some(2)
+            } else if t.contains("未经复议") || t.contains("直接起诉") {
+                Some(1)
+            } else if t.contains("行政复议") && !t.contains("诉讼") {
+                Some(0)
+            } else {
+                None
+            }
+        };
+        let mut rows: Vec<(usize, &Unit)> = Vec::new();
+        for unit in units {
+            if !unit
+                .values
+                .iter()
+                .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
+            {
+                continue;
+            }
+            let Some(&label) = unit.labels.last() else {
+                return false;
+            };
+            // A group's row holds its five values; a run of fifteen under the header's
+            // words is the statutory shape.
+            let printed = unit
+                .values
+                .iter()
+                .filter(|&&v| self.toks[v].kind != Kind::Empty)
+                .count();
+            if printed != T4_COLUMNS.len() {
+                return false;
+            }
+            match group_of_label(self.toks[label].text) {
+                Some(g) if !rows.iter().any(|(h, _)| *h == g) => rows.push((g, unit)),
+                _ => return false,
+            }
+        }
+        if rows.is_empty() {
+            return false;
+        }
+        for (g, unit) in rows {
+            let group = &T4_GROUPS[g];
+            let ids: Vec<CellId> = T4_COLUMNS
+                .iter()
+                .map(|c| CellId::t4(group.key, c.key))
+                .collect();
+            let (label, span) = self.label_text(unit);
+            match self.read(unit, ids.len()) {
+                Ok(reading) => {
+                    self.store(&ids, &reading);
+                    self.rows.push(RowFound {
+                        key: format!("t4.{}", group.key),
+                        label,
+                        span,
+                    });
+                }
+                Err(why) => self.unreadable("表四", unit, why, &ids),
+            }
+        }
+        true
+    }
+
     fn read_t4(&mut self, range: std::ops::Range<usize>) {
         let start = range.start;
         let units = self.units(range);
@@ -1283,6 +1364,9 @@ impl<'t> Aligner<'t> {
                 .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits));
             if !header_seen || !numbers {
                 continue;
+            }
+            if self.read_t4_by_group(&units) {
+                return;
             }
             let ids: Vec<CellId> = T4_GROUPS
                 .iter()

@@ -39,6 +39,10 @@ pub fn extract_text(source: &str) -> Document {
                 if let Some(t) = table.take() {
                     blocks.push(Block::Table(t));
                 }
+                let trimmed = strip_markdown(trimmed);
+                if trimmed.is_empty() {
+                    continue;
+                }
                 let start = line_start + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
                 blocks.push(Block::Para(Para {
                     text: trimmed.to_string(),
@@ -57,6 +61,24 @@ pub fn extract_text(source: &str) -> Document {
         blocks,
         locations: Vec::new(),
     }
+}
+
+/// A Markdown line's markers around its text: an ATX heading's `#`s (`## 一、总体情况`),
+/// a quote's `>`, a whole-line `**bold**` (`**第二十条第（一）项**`). The text inside is
+/// returned as a slice, so spans stay exact.
+fn strip_markdown(line: &str) -> &str {
+    let mut t = line;
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) {
+        t = crate::text::trim(&t[hashes..]);
+    } else if let Some(rest) = t.strip_prefix("> ") {
+        t = crate::text::trim(rest);
+    }
+    if t.len() > 4 && t.starts_with("**") && t.ends_with("**") && !t[2..t.len() - 2].contains("**")
+    {
+        t = crate::text::trim(&t[2..t.len() - 2]);
+    }
+    t
 }
 
 /// `|---|:---:|` separator lines of markdown tables.

@@ -7,16 +7,25 @@ use crate::template::{
     CellId, Format, SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
 };
 
+/// A cell as the Markdown prints it: its number; a blank as `/` (a printed blank marker,
+/// read back as blank); a cell not read as `?`, which reads back as not read — never as
+/// a blank or a 0.
 fn value(report: &Report, id: CellId) -> String {
     match report.cell(id) {
-        Some(c) if c.blank => format!("{}（空白）", c.value),
+        Some(c) if c.blank => "/".to_string(),
         Some(c) => c.value.to_string(),
-        None => "—".to_string(),
+        None => "?".to_string(),
     }
 }
 
 /// Renders the report.
 pub fn render(report: &Report) -> String {
+    render_with(report, &[])
+}
+
+/// Renders the report, writing `notes` (section number, text) in the sections the report
+/// itself has no text for: a roll-up, made of values alone, says there what it is.
+pub fn render_with(report: &Report, notes: &[(u8, &str)]) -> String {
     let mut out = String::new();
     let year = report
         .year()
@@ -38,10 +47,16 @@ pub fn render(report: &Report) -> String {
         .any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
     for def in &SECTIONS {
         let _ = writeln!(out, "## {}\n", def.canonical);
-        if let Some(s) = report.section(def.number) {
-            if !s.text.is_empty() {
-                let _ = writeln!(out, "{}\n", s.text);
-            }
+        let own = report
+            .section(def.number)
+            .map(|s| s.text.as_str())
+            .filter(|t| !t.is_empty());
+        let note = notes
+            .iter()
+            .find(|(n, _)| *n == def.number)
+            .map(|(_, t)| *t);
+        if let Some(text) = own.or(note) {
+            let _ = writeln!(out, "{text}\n");
         }
         match def.number {
             2 => {
