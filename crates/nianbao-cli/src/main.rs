@@ -471,8 +471,8 @@ fn human(name: &str, r: &Report, diags: &[Diagnostic]) -> String {
         .map_or("年度不详".to_string(), |y| format!("{y}年度"));
     let agency = r.agency().unwrap_or("机关不详");
     let mut s = format!(
-        "== {name}（{agency}，{year}，{} 格式）：{e} 个错误，{w} 个警告\n",
-        r.template().as_str()
+        "== {name}（{agency}，{year}，{}）：{e} 个错误，{w} 个警告\n",
+        r.template().chinese()
     );
     s.push_str(&render::human::render_document(name, &r.document, diags));
     s

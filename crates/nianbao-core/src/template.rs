@@ -54,6 +54,28 @@ impl TemplateUse {
         }
     }
 
+    /// In Chinese, for people (the stable key of [`TemplateUse::as_str`] is for data).
+    pub fn chinese(self) -> &'static str {
+        match self {
+            TemplateUse::V2021 => "2021 年格式",
+            TemplateUse::V2019 => "2019 年格式",
+            TemplateUse::Mixed => "混用 2021 年与 2019 年格式",
+            TemplateUse::Unknown => "格式不明",
+        }
+    }
+
+    /// The Chinese for a stored key (`2021`, `2019`, `mixed`, `unknown`); other text
+    /// as it is.
+    pub fn chinese_of(key: &str) -> &str {
+        match key {
+            "2021" => TemplateUse::V2021.chinese(),
+            "2019" => TemplateUse::V2019.chinese(),
+            "mixed" => TemplateUse::Mixed.chinese(),
+            "unknown" => TemplateUse::Unknown.chinese(),
+            other => other,
+        }
+    }
+
     /// Combines the evidence of every table part.
     pub fn from_evidence(parts: impl IntoIterator<Item = Format>) -> TemplateUse {
         let (mut new, mut old) = (false, false);

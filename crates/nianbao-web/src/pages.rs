@@ -8,6 +8,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use nianbao_core::diagnostic::Severity;
 use nianbao_core::metric::METRICS;
 use nianbao_core::place::Gazetteer;
+use nianbao_core::template::TemplateUse;
 use nianbao_store::query::{GroupBy, Sort};
 
 use crate::api::{self, ListQuery, WireRegion, WireReportRow, CHARTS};
@@ -187,7 +188,7 @@ pub(crate) async fn check_submit(State(app): State<App>, req: Request) -> Respon
         Ok(page(&title, "/check", html! {
             h1 { (title) }
             p.meta {
-                "文件：" (c.upload.name) " · 格式：" (c.report.template().as_str()) " · "
+                "文件：" (c.upload.name) " · 格式：" (c.report.template().chinese()) " · "
                 span.err-count { (errors) " 个错误" } " · " span.warn-count { (warnings) " 个警告" }
                 @if c.prior.is_some() { " · 已与上一年度年报核对" }
             }
@@ -310,7 +311,7 @@ fn report_table(rows: &[WireReportRow]) -> Markup {
                         td { a href={ "/reports/" (r.id) } { (r.agency.clone().unwrap_or_else(|| "（机关不详）".into())) } }
                         td { (r.region.clone().unwrap_or_else(|| "（未定位）".into())) }
                         td { (r.level.clone().unwrap_or_default()) }
-                        td { (r.template.clone().unwrap_or_default()) }
+                        td { (r.template.as_deref().map(TemplateUse::chinese_of).unwrap_or_default()) }
                         td class=[(r.errors > 0).then_some("err")] { (r.errors) }
                         td class=[(r.warnings > 0).then_some("warn")] { (r.warnings) }
                     }
@@ -396,7 +397,7 @@ pub(crate) async fn report(State(app): State<App>, Path(id): Path<i64>) -> Respo
             dl.meta {
                 dt { "地区" } dd { (r.region.clone().unwrap_or_else(|| "（未定位）".into())) }
                 dt { "层级 / 类别" } dd { (r.level.clone().unwrap_or_default()) " / " (r.kind.clone().unwrap_or_default()) }
-                dt { "格式" } dd { (r.template.clone().unwrap_or_default()) }
+                dt { "格式" } dd { (r.template.as_deref().map(TemplateUse::chinese_of).unwrap_or_default()) }
                 dt { "来源" } dd { (origin) " · " a href={ "/reports/" (id) "/source" } { "查看原文" } }
                 dt { "问题" } dd { (r.errors) " 个错误，" (r.warnings) " 个警告" }
             }
