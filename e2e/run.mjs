@@ -153,6 +153,20 @@ try {
     await page.screenshot({ path: join(out, '06-dashboards.png'), fullPage: true });
   });
 
+  await step('a script injected through the dashboards\' query never runs', async () => {
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    const evil = encodeURIComponent('<img src=x onerror="window.__pwned=1">');
+    await page.goto(base + '/dashboards?year=' + evil);
+    // Every chart answers (with the API's Chinese error, as text).
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.chart[data-chart]'))
+      .every((el) => el.getAttribute('data-drawn') === '1' || el.textContent.trim().length > 0), null, { timeout: 20000 });
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('.chart img').count(), 0);
+    const said = await page.locator('.chart[data-chart]').first().textContent();
+    assert.ok(said.includes('<img'), 'the message is shown as text: ' + said);
+  });
+
   await step('roll-up and rule pages render', async () => {
     await page.goto(base + '/rollup?region=331024&year=2023');
     await page.waitForSelector('table.t3');

@@ -50,7 +50,7 @@
       });
       if (pop) {
         var src = td.getAttribute('data-src');
-        pop.innerHTML = '';
+        pop.textContent = '';
         var head = document.createElement('div');
         head.appendChild(document.createTextNode(key + (td.getAttribute('data-place') ? '｜' + td.getAttribute('data-place') : '')));
         pop.appendChild(head);
@@ -76,7 +76,7 @@
     var tools = { feature: { saveAsImage: { title: '保存为图片', pixelRatio: 2 } } };
     if (d.kind === 'pie') {
       return {
-        tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' }, toolbox: tools, legend: { bottom: 0 },
+        tooltip: { trigger: 'item', renderMode: 'richText', formatter: '{b}：{c}（{d}%）' }, toolbox: tools, legend: { bottom: 0 },
         series: [{ type: 'pie', radius: ['35%', '65%'], data: d.categories.map(function (c, i) { return { name: c, value: d.series[0].data[i] }; }) }]
       };
     }
@@ -85,18 +85,27 @@
     var val = { type: 'value' };
     if (horizontal) { cat.inverse = true; }
     return {
-      tooltip: { trigger: 'axis' }, toolbox: tools, legend: { top: 0 },
+      tooltip: { trigger: 'axis', renderMode: 'richText' }, toolbox: tools, legend: { top: 0 },
       grid: { left: horizontal ? 220 : 50, right: 30, top: 30, bottom: 30, containLabel: !horizontal },
       xAxis: horizontal ? val : cat, yAxis: horizontal ? cat : val,
       series: d.series.map(function (s) { return { name: s.name, type: d.kind, data: s.data, stack: d.series.length > 1 && d.kind === 'bar' ? 'all' : undefined }; })
     };
   }
+  // Every text from the server goes in as text (textContent / createTextNode), never as
+  // HTML: an error message may quote the request (`年度应为数字：<img …>`).
+  function say(el, text, cls) {
+    el.textContent = '';
+    var p = document.createElement('p');
+    if (cls) { p.className = cls; }
+    p.appendChild(document.createTextNode(text));
+    el.appendChild(p);
+  }
   all('.chart[data-chart]').forEach(function (el) {
-    if (!window.echarts) { el.innerHTML = '图表脚本未能加载'; return; }
+    if (!window.echarts) { say(el, '图表脚本未能加载'); return; }
     var name = el.getAttribute('data-chart');
-    get('/api/v1/charts/' + name + '?' + (el.getAttribute('data-query') || ''), function (status, d) {
-      if (status !== 200 || !d) { el.innerHTML = (d && d.error && d.error.message) || '数据未能加载'; return; }
-      if (!d.categories.length) { el.innerHTML = '<p class="hint">没有数据</p>'; }
+    get('/api/v1/charts/' + encodeURIComponent(name) + '?' + (el.getAttribute('data-query') || ''), function (status, d) {
+      if (status !== 200 || !d) { say(el, (d && d.error && String(d.error.message)) || '数据未能加载', 'error'); return; }
+      if (!d.categories.length) { say(el, '没有数据', 'hint'); }
       var chart = window.echarts.init(el, null, { renderer: 'canvas' });
       chart.setOption(option(d));
       el.setAttribute('data-drawn', '1');

@@ -71,6 +71,7 @@ fn app(store: &Store, mode: Mode) -> Router {
 struct Answer {
     status: StatusCode,
     content_type: String,
+    csp: String,
     body: Vec<u8>,
 }
 
@@ -93,6 +94,12 @@ async fn send(app: &Router, req: Request<Body>) -> Answer {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let csp = res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = res
         .into_body()
         .collect()
@@ -103,6 +110,7 @@ async fn send(app: &Router, req: Request<Body>) -> Answer {
     Answer {
         status,
         content_type,
+        csp,
         body,
     }
 }
@@ -178,6 +186,37 @@ async fn refused(app: &Router, a: Answer, status: StatusCode, code: &str) {
     assert_eq!(v["error"]["code"], code, "{v}");
     assert!(has_chinese(v["error"]["message"].as_str().unwrap()), "{v}");
     assert_eq!(count(app).await, 0, "a refused upload stored nothing");
+}
+
+/// Script injection through the dashboards' query (`year=<img src=x onerror=…>`): the page
+/// echoes it escaped, the API's error quotes it only inside JSON, the chart script puts
+/// server text in as text, and every response forbids inline script by its CSP.
+#[tokio::test]
+async fn injected_query_values_never_become_markup() {
+    let (store, _) = stores().await.remove(0);
+    let app = app(&store, Mode::Open);
+    let evil = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E";
+    let page = get(&app, &format!("/dashboards?year={evil}")).await;
+    let html = page.text();
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(page.csp.contains("script-src 'self'"), "{:?}", page.csp);
+    assert!(!page.csp.contains("unsafe-inline"));
+    let api = get(&app, &format!("/api/v1/charts/trend?year={evil}")).await;
+    assert!(
+        api.content_type.starts_with("application/json"),
+        "{}",
+        api.content_type
+    );
+    assert!(!api.csp.is_empty());
+    let script = get(&app, "/static/app.js").await.text();
+    assert!(
+        !script.contains("innerHTML"),
+        "server text must go in as text"
+    );
+    for uri in ["/", "/check", "/reports", "/rules", "/no-such-page"] {
+        let a = get(&app, uri).await;
+        assert!(a.csp.contains("default-src 'self'"), "{uri}: {:?}", a.csp);
+    }
 }
 
 #[tokio::test]
