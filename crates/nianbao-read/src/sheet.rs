@@ -106,17 +106,56 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// A register has a few thousand rows of a dozen columns; the sheet's cells are read one
+/// by one (never as a dense range sized by the farthest cell: one cell at XFD1048576 would
+/// ask for 512 GiB) and refused beyond these bounds.
+const MAX_SHEET_ROWS: u32 = 200_000;
+const MAX_SHEET_COLUMNS: u32 = 256;
+const MAX_SHEET_CELLS: usize = 2_000_000;
+
 fn xlsx_rows(name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("{name}：不是可读取的 XLSX 文件（{e}）"))?;
-    let Some(Ok(range)) = book.worksheet_range_at(0) else {
+    let Some(first) = book.sheet_names().first().cloned() else {
         return Err(format!("{name}：工作簿里没有工作表"));
     };
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let grid = range
-        .rows()
-        .enumerate()
-        .map(|(i, r)| (first_row + i + 1, r.iter().map(cell_text).collect()))
+    let mut reader = book
+        .worksheet_cells_reader(&first)
+        .map_err(|e| format!("{name}：工作表「{first}」无法读取（{e}）"))?;
+    let mut cells: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("{name}：工作表「{first}」无法读取（{e}）"))?
+    {
+        let (row, col) = cell.get_position();
+        if row >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+            return Err(format!(
+                "{name}：工作表「{first}」过大：第 {} 行第 {} 列有内容，登记表最多 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            ));
+        }
+        count += 1;
+        if count > MAX_SHEET_CELLS {
+            return Err(format!(
+                "{name}：工作表「{first}」的单元格超过 {MAX_SHEET_CELLS} 个"
+            ));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        cells.entry(row).or_default().push((col, text));
+    }
+    let grid = cells
+        .into_iter()
+        .map(|(row, mut cols)| {
+            cols.sort_by_key(|(c, _)| *c);
+            let width = cols.last().map_or(0, |(c, _)| *c as usize + 1);
+            let mut line = vec![String::new(); width];
+            for (c, t) in cols {
+                line[c as usize] = t;
+            }
+            (row as usize + 1, line)
+        })
         .collect();
     into_rows(name, grid)
 }
@@ -135,6 +174,23 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].0, 3);
         assert_eq!(rows[0].1["收到日期"], "2024-03-01");
+    }
+
+    /// One cell at the sheet's last address (XFD1048576) in a tiny file: refused with a
+    /// Chinese message, without allocating the sheet's whole range.
+    #[test]
+    fn a_far_cell_is_refused_not_allocated() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "收到日期").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 10_000);
+        let err = rows("大.xlsx", &bytes).unwrap_err();
+        assert!(
+            err.contains("大.xlsx") && err.contains("过大") && err.contains("1048576"),
+            "{err}"
+        );
     }
 
     #[test]
