@@ -712,7 +712,7 @@ type ReportCells = Vec<(String, String, bool)>;
 
 /// Where the long rows of `export` go.
 enum LongSink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     Json {
         out: Box<dyn Write>,
         first: bool,
@@ -734,7 +734,7 @@ impl LongSink {
                 out.write_all("\u{feff}".as_bytes())?; // BOM: Excel on Chinese Windows reads UTF-8 right
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(LONG_COLUMNS)?;
-                LongSink::Csv(w)
+                LongSink::Csv(Box::new(w))
             }
             ExportFormat::Json => {
                 out.write_all(b"[")?;

@@ -179,9 +179,11 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         Ok(t)
     });
 
+    /// A file's name, and its bytes with their SHA-256 (or why it could not be read).
+    type Loaded = (String, anyhow::Result<(Vec<u8>, String)>);
     for chunk in files.chunks(args.batch.max(1)) {
         // Read and hash in parallel; skip what is stored already (only noting the origin).
-        let loaded: Vec<(String, anyhow::Result<(Vec<u8>, String)>)> = chunk
+        let loaded: Vec<Loaded> = chunk
             .par_iter()
             .map(|input| {
                 let name = input.name();

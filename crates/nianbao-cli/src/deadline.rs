@@ -6,23 +6,25 @@ use std::process::ExitCode;
 use anyhow::Context;
 use jiff::civil::Date;
 use nianbao_core::calendar::Calendar;
+use nianbao_core::clock::input_date;
 use nianbao_core::clock::{deadline, ClockEvent};
 
 #[derive(clap::Args)]
 pub struct DeadlineArgs {
     /// 收到申请之日（《条例》第三十一条），如 2024-09-30
+    #[arg(value_parser = input_date)]
     pub received: Date,
     /// 发出补正通知之日
-    #[arg(long)]
+    #[arg(long, value_parser = input_date)]
     pub correction_requested: Option<Date>,
     /// 收到补正后申请之日（答复期限自次日重新计算）
-    #[arg(long)]
+    #[arg(long, value_parser = input_date)]
     pub correction_received: Option<Date>,
     /// 征求第三方或其他机关意见之日（期限暂停）
-    #[arg(long)]
+    #[arg(long, value_parser = input_date)]
     pub consulted: Option<Date>,
     /// 收到征求意见答复之日（期限自次日继续）
-    #[arg(long)]
+    #[arg(long, value_parser = input_date)]
     pub answered: Option<Date>,
     /// 批准延期：日期:工作日数，如 2024-10-20:10
     #[arg(long, value_parser = parse_extension)]
@@ -37,8 +39,7 @@ fn parse_extension(s: &str) -> Result<(Date, u32), String> {
         .split_once(':')
         .ok_or("应写作 日期:工作日数，如 2024-10-20:10")?;
     Ok((
-        d.parse()
-            .map_err(|_| format!("日期“{d}”应写作 YYYY-MM-DD"))?,
+        input_date(d)?,
         n.parse().map_err(|_| format!("“{n}”不是工作日数"))?,
     ))
 }

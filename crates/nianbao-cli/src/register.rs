@@ -34,8 +34,8 @@ pub struct RegisterArgs {
     /// 行政复议、行政诉讼登记表（CSV 或 XLSX；列：类别〔行政复议/直接起诉/复议后起诉〕、提起日期、结果日期、结果〔维持/纠正/其他〕）
     #[arg(long)]
     pub reviews: Option<PathBuf>,
-    /// 统计年度
-    #[arg(long)]
+    /// 统计年度（2000–2100）
+    #[arg(long, value_parser = clap::value_parser!(i16).range(2000..=2100))]
     pub year: i16,
     /// 机关名称（写入报告）
     #[arg(long, default_value = "本机关")]

@@ -110,6 +110,36 @@ pub enum ClockError {
     /// Extensions over the statutory maximum.
     #[error("延长答复期限合计 {0} 个工作日，超过《条例》第三十三条规定的最长 20 个工作日")]
     ExtensionTooLong(u32),
+    /// A date outside [`EARLIEST_YEAR`]..=[`LATEST_YEAR`].
+    #[error("{0}")]
+    OutOfRange(String),
+}
+
+/// The years a date of the disclosure work may fall in: the Regulations date from 2008,
+/// and a date far ahead is a typing error (9999-12-31 once broke a workbench for good).
+pub const EARLIEST_YEAR: i16 = 2000;
+/// See [`EARLIEST_YEAR`].
+pub const LATEST_YEAR: i16 = 2100;
+
+/// `d` if it lies in the years the work can have, else why not (Chinese).
+pub fn in_range(d: Date) -> Result<Date, String> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "日期 {d} 超出可处理的范围（{EARLIEST_YEAR} 年至 {LATEST_YEAR} 年）"
+        ))
+    }
+}
+
+/// A date typed by a person (`2024-09-30`), checked for range; the Chinese reason if it
+/// is not one.
+pub fn input_date(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    let d = text
+        .parse::<Date>()
+        .map_err(|_| format!("“{text}”不是日期，应写作 YYYY-MM-DD"))?;
+    in_range(d)
 }
 
 fn show(d: Date) -> String {
@@ -130,7 +160,10 @@ fn count(cal: &Calendar, start: Date, n: u32, pauses: &[(Date, Date)]) -> (Date,
     let mut k = 0;
     let mut uncovered = false;
     while k < n {
-        d = d.tomorrow().expect("dates stay far below year 9999");
+        // Dates are in range (`deadline` checks them), so there is always a tomorrow;
+        // were there not, the count stops rather than panics.
+        let Ok(next) = d.tomorrow() else { break };
+        d = next;
         if pauses.iter().any(|&(s, e)| d > s && d <= e) {
             continue;
         }
@@ -182,6 +215,9 @@ pub fn deadline(
     received: Date,
     events: &[ClockEvent],
 ) -> Result<Deadline, ClockError> {
+    for d in std::iter::once(received).chain(events.iter().map(|e| e.date())) {
+        in_range(d).map_err(ClockError::OutOfRange)?;
+    }
     let mut events = events.to_vec();
     if let Some(e) = events.iter().find(|e| e.date() < received) {
         return Err(ClockError::OutOfOrder(format!(
@@ -329,6 +365,27 @@ mod tests {
 
     fn cal() -> &'static Calendar {
         Calendar::official()
+    }
+
+    /// Dates near the end of the calendar (9999-12-30) are refused with a reason, never
+    /// counted into a panic; so are events far ahead of a sane receipt.
+    #[test]
+    fn far_dates_are_refused_not_counted() {
+        for received in [date(9999, 12, 30), date(1999, 12, 31)] {
+            match deadline(cal(), received, &[]) {
+                Err(ClockError::OutOfRange(m)) => assert!(m.contains("超出可处理的范围"), "{m}"),
+                other => panic!("{received}: {other:?}"),
+            }
+        }
+        let far = [ClockEvent::CorrectionRequested(date(9999, 12, 31))];
+        assert!(matches!(
+            deadline(cal(), date(2024, 9, 30), &far),
+            Err(ClockError::OutOfRange(_))
+        ));
+        assert!(input_date("9999-12-31").unwrap_err().contains("2100"));
+        assert!(input_date("2024-13-01").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(input_date(" 2024-09-30 "), Ok(date(2024, 9, 30)));
+        assert_eq!(crate::register::import::parse_date("9999/12/31"), None);
     }
 
     /// Received on Monday 30 September 2024, the working day before 国庆节 (1–7 October

@@ -128,9 +128,19 @@ pub struct Document {
     /// paragraph, row and cell, in order. Empty for text and HTML, whose spans are
     /// positions in the file itself.
     pub locations: Vec<Location>,
+    /// Line starts of `source`, built on first use: every line and column asked of the
+    /// document is then a binary search, not a scan of the text.
+    pub lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Document {
+    /// One-based line and column (in characters) of a byte offset of the source.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.source))
+            .line_col(&self.source, offset)
+    }
+
     /// The most specific original location holding a byte offset of the text view.
     pub fn location_of(&self, offset: usize) -> Option<&str> {
         self.locations
@@ -142,22 +152,62 @@ impl Document {
 }
 
 /// Line numbers of many byte offsets of one text: the line starts, found once, then a
-/// binary search per offset (where [`line_col`] scans the text for each).
-pub struct LineIndex(Vec<usize>);
+/// binary search per offset (where [`line_col`] scans the text for each); columns count
+/// characters from a checkpoint every [`LineIndex::STRIDE`] bytes, so even one enormous
+/// line costs a bounded scan per offset.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// (byte offset on a char boundary, characters before it).
+    marks: Vec<(usize, usize)>,
+}
 
 impl LineIndex {
+    /// Bytes between column checkpoints.
+    pub const STRIDE: usize = 1024;
+
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
-        LineIndex(
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut marks = vec![(0, 0)];
+        let (mut at, mut chars) = (0, 0);
+        while at + Self::STRIDE < text.len() {
+            let next = floor_char_boundary(text, at + Self::STRIDE);
+            if next <= at {
+                break;
+            }
+            chars += text[at..next].chars().count();
+            at = next;
+            marks.push((at, chars));
+        }
+        LineIndex { starts, marks }
     }
 
     /// One-based line of `offset`.
     pub fn line(&self, offset: usize) -> usize {
-        self.0.partition_point(|&s| s <= offset)
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Characters of `text` before byte `offset` (a char boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = self
+            .marks
+            .partition_point(|m| m.0 <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.marks[k];
+        chars + text[at..offset].chars().count()
+    }
+
+    /// One-based line and column (in characters) of `offset` in `text`, the text it
+    /// indexes.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        let col = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        (line, col)
     }
 }
 
@@ -178,4 +228,25 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index answers as the scan does, on short lines and on one enormous line of
+    /// mixed-width characters (checkpoints fall inside and between characters).
+    #[test]
+    fn the_index_agrees_with_the_scan() {
+        let long: String = "政府信息公开a1，".repeat(900);
+        let text = format!("第一行\n{long}\n\n末行 end");
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len() + 3).step_by(7) {
+            assert_eq!(
+                index.line_col(&text, offset),
+                line_col(&text, offset),
+                "{offset}"
+            );
+        }
+    }
 }

@@ -187,6 +187,7 @@ impl Report {
             kind: crate::document::SourceKind::Text,
             blocks: Vec::new(),
             locations: Vec::new(),
+            lines: Default::default(),
         };
         cells.sort_by_key(|c| c.id.index());
         cells.dedup_by_key(|c| c.id);

@@ -576,9 +576,7 @@ fn findings_workbook(c: &Checked) -> Result<Vec<u8>, ApiError> {
     }
     for (r, d) in c.diagnostics.iter().enumerate() {
         let r = r as u32 + 1;
-        let line = d
-            .span
-            .map(|s| nianbao_core::document::line_col(&doc.source, s.start).0 as u32);
+        let line = d.span.map(|s| doc.line_col(s.start).0 as u32);
         sheet.write(r, 0, d.code).map_err(x)?;
         sheet.write(r, 1, d.severity.chinese()).map_err(x)?;
         sheet.write(r, 2, &d.message).map_err(x)?;
@@ -618,11 +616,7 @@ fn findings_workbook(c: &Checked) -> Result<Vec<u8>, ApiError> {
             .map_err(x)?;
         sheet.write(r, 4, &cell.raw).map_err(x)?;
         sheet
-            .write(
-                r,
-                5,
-                nianbao_core::document::line_col(&doc.source, cell.span.start).0 as u32,
-            )
+            .write(r, 5, doc.line_col(cell.span.start).0 as u32)
             .map_err(x)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(x)?;

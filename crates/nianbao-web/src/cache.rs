@@ -11,10 +11,13 @@ use std::sync::{Arc, Mutex};
 use crate::error::ApiError;
 use crate::App;
 
+/// A cached answer: the generation it was computed at, and the value.
+type Entry = ((i64, i64), Arc<dyn Any + Send + Sync>);
+
 /// Answers by key, each with the generation it was computed at.
 #[derive(Default)]
 pub struct Cache {
-    entries: Mutex<HashMap<String, ((i64, i64), Arc<dyn Any + Send + Sync>)>>,
+    entries: Mutex<HashMap<String, Entry>>,
     /// One computation per key at a time: concurrent requests for the same figure wait
     /// for the first instead of all computing it.
     computing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,

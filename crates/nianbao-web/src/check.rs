@@ -152,9 +152,37 @@ fn read(up: &Upload) -> Result<Report, ApiError> {
     })
 }
 
+/// How long a request waits for a parsing slot before it is told the server is busy.
+const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs CPU work (parsing, checking, rendering a document) on the blocking pool, never on
+/// the async threads, at most one job per core at a time: a heavy upload then delays
+/// other uploads, not every request; a request that cannot get a slot in time is told
+/// the server is busy (503).
+pub(crate) async fn cpu<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _slot = tokio::time::timeout(SLOT_WAIT, SLOTS.acquire())
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "服务器正忙于处理其他文件，请稍后再试",
+            )
+        })?
+        .map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
 /// Parses and checks, on a blocking thread (parsing is CPU work, PDF a subprocess).
 pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    cpu(move || {
         let report = read(&file)?;
         let prior = match &prior {
             Some(p) => Some(read(p).map_err(|e| ApiError {
@@ -173,8 +201,7 @@ pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked
             prior,
         })
     })
-    .await
-    .map_err(ApiError::internal)?
+    .await?
 }
 
 /// Saves a checked upload into the corpus (when the app is open); returns the report id.
@@ -188,7 +215,7 @@ pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
     }
     let overrides: Overrides = app.store.overrides().await?;
     let up2 = up.clone();
-    let incoming = tokio::task::spawn_blocking(move || -> Result<Incoming, ApiError> {
+    let incoming = cpu(move || -> Result<Incoming, ApiError> {
         let report = read(&up2)?;
         let diags = nianbao_core::check(&report, None);
         let origin = format!("upload:{}", up2.name);
@@ -201,8 +228,7 @@ pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
             outcome,
         })
     })
-    .await
-    .map_err(ApiError::internal)??;
+    .await??;
     let sha = incoming.sha256.clone();
     let saved = app.store.save(std::slice::from_ref(&incoming)).await?;
     let id = match saved.first() {

@@ -179,7 +179,7 @@ pub(crate) async fn check_submit(State(app): State<App>, req: Request) -> Respon
                 help: d.help.clone(),
                 cells: d.cells.iter().map(|c| c.key().to_string()).collect(),
                 place: d.span.map(|s| {
-                    let (line, _) = nianbao_core::document::line_col(&doc.source, s.start);
+                    let (line, _) = doc.line_col(s.start);
                     (line, tables::source_line(&doc.source, s.start))
                 }),
                 stage: None,
@@ -368,7 +368,7 @@ pub(crate) async fn report(State(app): State<App>, Path(id): Path<i64>) -> Respo
         let w = api::report_of(&app.store, id).await?;
         let (bytes, origin) = app.store.source_of(id).await?;
         // The stored source read again: its spans give every cell its place in the text.
-        let report = tokio::task::spawn_blocking(move || nianbao_read::parse_bytes(&bytes)).await.map_err(ApiError::internal)?;
+        let report = check::cpu(move || nianbao_read::parse_bytes(&bytes)).await?;
         let found: Vec<Marked> = w
             .diagnostics
             .iter()

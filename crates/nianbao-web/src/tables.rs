@@ -53,7 +53,7 @@ fn cell(report: &Report, marks: &Marks, id: CellId) -> Markup {
     match report.cell(id) {
         Some(c) => {
             let doc = &report.document;
-            let (line, _) = nianbao_core::document::line_col(&doc.source, c.span.start);
+            let (line, _) = doc.line_col(c.span.start);
             let excerpt = source_line(&doc.source, c.span.start);
             let place = doc
                 .location_of(c.span.start)

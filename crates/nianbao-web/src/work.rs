@@ -384,10 +384,7 @@ pub(crate) async fn work_deadline(
         if v.trim().is_empty() {
             Ok(None)
         } else {
-            v.trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| format!("日期“{v}”应写作 YYYY-MM-DD"))
+            nianbao_core::clock::input_date(v).map(Some)
         }
     };
     let result = (|| -> Result<nianbao_core::clock::Deadline, String> {
@@ -491,10 +488,13 @@ pub(crate) async fn new_case(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(received) = f.received.trim().parse::<jiff::civil::Date>() else {
+    let Ok(received) = nianbao_core::clock::input_date(&f.received) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "收到日期应写作 YYYY-MM-DD"),
+            message_page(
+                "无法保存",
+                "收到日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间",
+            ),
         )
             .into_response();
     };
@@ -649,10 +649,10 @@ pub(crate) async fn case_event(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(on) = f.on.trim().parse::<jiff::civil::Date>() else {
+    let Ok(on) = nianbao_core::clock::input_date(&f.on) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "日期应写作 YYYY-MM-DD"),
+            message_page("无法保存", "日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间"),
         )
             .into_response();
     };
@@ -698,10 +698,13 @@ pub(crate) async fn close_case(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(answered) = f.answered.trim().parse::<jiff::civil::Date>() else {
+    let Ok(answered) = nianbao_core::clock::input_date(&f.answered) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "答复日期应写作 YYYY-MM-DD"),
+            message_page(
+                "无法保存",
+                "答复日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间",
+            ),
         )
             .into_response();
     };
@@ -735,12 +738,15 @@ pub(crate) async fn case_fee(
         Err(r) => return r,
     };
     let (Ok(noticed), Ok(units)) = (
-        f.noticed.trim().parse::<jiff::civil::Date>(),
+        nianbao_core::clock::input_date(&f.noticed),
         f.units.trim().parse::<u32>(),
     ) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "请填写通知日期（YYYY-MM-DD）和件数或页数"),
+            message_page(
+                "无法保存",
+                "请填写通知日期（YYYY-MM-DD，在 2000 至 2100 年之间）和件数或页数",
+            ),
         )
             .into_response();
     };
@@ -776,10 +782,13 @@ pub(crate) async fn case_fee_paid(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(paid) = f.paid.trim().parse::<jiff::civil::Date>() else {
+    let Ok(paid) = nianbao_core::clock::input_date(&f.paid) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "缴费日期应写作 YYYY-MM-DD"),
+            message_page(
+                "无法保存",
+                "缴费日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间",
+            ),
         )
             .into_response();
     };

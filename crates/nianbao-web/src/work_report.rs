@@ -38,7 +38,27 @@ impl ReportQuery {
     }
 }
 
+/// A report year the work can have ([`nianbao_core::clock::EARLIEST_YEAR`] to
+/// [`nianbao_core::clock::LATEST_YEAR`]); another is refused before any date is built
+/// from it.
+fn year_in_range(year: i16) -> Result<i16, Response> {
+    use nianbao_core::clock::{EARLIEST_YEAR, LATEST_YEAR};
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&year) {
+        Ok(year)
+    } else {
+        Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            message_page(
+                "年度有误",
+                &format!("年度 {year} 超出可处理的范围（{EARLIEST_YEAR} 年至 {LATEST_YEAR} 年）"),
+            ),
+        )
+            .into_response())
+    }
+}
+
 async fn annual(app: &App, s: &Session, q: &ReportQuery) -> Result<Annual, Response> {
+    year_in_range(q.year)?;
     app.store
         .annual(&s.user, &q.agency, q.year, today())
         .await
@@ -284,7 +304,10 @@ fn agency_year(f: &HashMap<String, String>) -> Result<ReportQuery, Response> {
         .unwrap_or_default();
     let year = f.get("year").and_then(|y| y.trim().parse().ok());
     match (agency.is_empty(), year) {
-        (false, Some(year)) => Ok(ReportQuery { agency, year }),
+        (false, Some(year)) => Ok(ReportQuery {
+            agency,
+            year: year_in_range(year)?,
+        }),
         _ => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
             message_page("无法保存", "请指明机关和年度"),
@@ -448,10 +471,13 @@ pub(crate) async fn new_review(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(filed) = f.filed.trim().parse::<jiff::civil::Date>() else {
+    let Ok(filed) = nianbao_core::clock::input_date(&f.filed) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "提起日期应写作 YYYY-MM-DD"),
+            message_page(
+                "无法保存",
+                "提起日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间",
+            ),
         )
             .into_response();
     };
@@ -496,10 +522,13 @@ pub(crate) async fn decide_review(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Ok(decided) = f.decided.trim().parse::<jiff::civil::Date>() else {
+    let Ok(decided) = nianbao_core::clock::input_date(&f.decided) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", "结果日期应写作 YYYY-MM-DD"),
+            message_page(
+                "无法保存",
+                "结果日期应写作 YYYY-MM-DD，在 2000 至 2100 年之间",
+            ),
         )
             .into_response();
     };

@@ -108,6 +108,7 @@ pub fn extract_docx(bytes: &[u8]) -> Result<Document, DocxError> {
         kind: SourceKind::Docx,
         blocks: out.blocks,
         locations: out.locations,
+        lines: Default::default(),
     })
 }
 

@@ -31,6 +31,7 @@ pub fn extract_html(source: &str) -> Document {
         kind: SourceKind::Html,
         blocks: w.blocks,
         locations: Vec::new(),
+        lines: Default::default(),
     }
 }
 

@@ -435,6 +435,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
         kind: SourceKind::Pdf,
         blocks,
         locations,
+        lines: Default::default(),
     }
 }
 

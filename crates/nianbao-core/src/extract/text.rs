@@ -60,6 +60,7 @@ pub fn extract_text(source: &str) -> Document {
         kind: SourceKind::Text,
         blocks,
         locations: Vec::new(),
+        lines: Default::default(),
     }
 }
 

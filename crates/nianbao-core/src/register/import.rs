@@ -52,7 +52,8 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let mut parts = s.split('-').map(|p| p.trim().parse::<i16>());
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(Ok(y)), Some(Ok(m)), Some(Ok(d)), None) => {
-            Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+            let d = Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+            crate::clock::in_range(d).ok()
         }
         _ => None,
     }

@@ -47,9 +47,13 @@ impl WireSpan {
 
     /// Converts a span of a document, with its original location where it has one.
     pub fn of(doc: &crate::document::Document, span: Span) -> WireSpan {
+        let (line, column) = doc.line_col(span.start);
         WireSpan {
+            start: span.start,
+            end: span.end,
+            line,
+            column,
             location: doc.location_of(span.start).map(str::to_string),
-            ..WireSpan::new(&doc.source, span)
         }
     }
 }

@@ -421,7 +421,8 @@ fn write_text_table(out: &mut String, rows: &[TRow], st: &mut Style) {
                 let mut line = String::new();
                 for cell in row {
                     let digits = !cell.header && cell.text.bytes().all(|b| b.is_ascii_digit());
-                    if !line.is_empty() && !(digits && !cell.text.is_empty()) {
+                    let glued = digits && !cell.text.is_empty();
+                    if !line.is_empty() && !glued {
                         line.push(' ');
                     }
                     line.push_str(&cell.text);
