@@ -22,7 +22,7 @@ use crate::inputs;
 #[derive(clap::Args, Clone)]
 pub struct DbArgs {
     /// 语料库：SQLite 文件路径，或 postgres://… 连接串（默认：用户数据目录下的 nianbao/nianbao.db）
-    #[arg(long, env = "NIANBAO_DB", global = true)]
+    #[arg(long, env = "NIANBAO_DB", global = true, hide_env_values = true)]
     pub db: Option<String>,
 }
 

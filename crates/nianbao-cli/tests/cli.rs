@@ -512,3 +512,45 @@ fn register_csv_gives_tables_and_lists_bad_rows() {
     assert!(err.contains("第 2 行：“个人”不是申请人类型"), "{err}");
     assert!(err.contains("第 3 行：“批准”不是表三的办理结果"), "{err}");
 }
+
+/// A PostgreSQL password in `NIANBAO_DB` reaches neither `--help` nor the error when the
+/// server cannot be reached.
+#[test]
+fn database_passwords_stay_secret() {
+    let url = "postgres://nb:topsecret-pw@127.0.0.1:1/nianbao";
+    let help = bin()
+        .args(["stats", "--help"])
+        .env("NIANBAO_DB", url)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("topsecret"));
+    let o = bin()
+        .args(["stats"])
+        .env("NIANBAO_DB", url)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("topsecret") && err.contains("nb:***@"),
+        "{err}"
+    );
+}
+
+/// Far dates are refused with a reason, never counted into a panic.
+#[test]
+fn far_dates_are_refused() {
+    let o = bin().args(["deadline", "9999-12-30"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("超出可处理的范围") && !err.contains("panicked"),
+        "{err}"
+    );
+    let o = bin()
+        .args(["register", "x.csv", "--year", "20000"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}

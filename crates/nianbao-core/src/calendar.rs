@@ -127,7 +127,10 @@ impl Calendar {
         let mut d = start;
         let mut k = 0;
         while k < n {
-            d = d.tomorrow().expect("dates stay far below year 9999");
+            // The calendar's last day has no tomorrow: the count stops there (dates from
+            // input are kept far below it, see `clock::in_range`).
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
             k += u32::from(self.is_working_day(d));
         }
         d
@@ -138,7 +141,9 @@ impl Calendar {
         let mut d = from;
         let mut n = 0;
         while d < to {
-            d = d.tomorrow().expect("dates stay far below year 9999");
+            // `d < to` leaves a tomorrow; the guard only keeps this free of a panic path.
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
             n += u32::from(self.is_working_day(d));
         }
         n

@@ -98,6 +98,29 @@ const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 4;
 
+/// `location` fit for messages and logs: a PostgreSQL URL's password replaced by `***`
+/// (`postgres://user:***@host/db`). Other locations are paths, shown as they are.
+pub fn redacted(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    // A password in the query (`?password=…`) hides the whole query.
+    let tail = match tail.split_once('?') {
+        Some((path, query)) if query.contains("password=") => format!("{path}?***"),
+        _ => tail.to_string(),
+    };
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => format!("{scheme}://{authority}{tail}"),
+    }
+}
+
 impl Store {
     /// Opens the store at `location`: `postgres://…` (or `postgresql://…`) for PostgreSQL;
     /// `sqlite:PATH` or a plain path for SQLite, created with its directory on first use.
@@ -110,7 +133,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(location)
                 .await
-                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+                .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
             Store::Postgres(pool)
         } else {
             let path = location
@@ -195,5 +218,23 @@ impl Store {
     /// Closes the pool, waiting for work in flight.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redacted("postgres://nb:s3cret@db.example:5432/nianbao?sslmode=disable"),
+            "postgres://nb:***@db.example:5432/nianbao?sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgresql://db/nianbao?user=nb&password=s3cret"),
+            "postgresql://db/nianbao?***"
+        );
+        assert_eq!(redacted("/var/lib/nianbao.db"), "/var/lib/nianbao.db");
     }
 }

@@ -20,7 +20,7 @@ mod rollup;
 pub mod workbench;
 mod write;
 
-pub use db::{Store, SCHEMA_VERSION};
+pub use db::{redacted, Store, SCHEMA_VERSION};
 pub use measure::{group_label, MeasureRow};
 pub use record::{NewAgency, NewCell, NewDiagnostic, NewReport, NewSection, Overrides};
 pub use rollup::Rollup;

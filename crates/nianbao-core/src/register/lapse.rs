@@ -71,7 +71,7 @@ pub fn lapse(
         let end = cal.after_working_days(asked, days);
         if today > end {
             found.push(Lapse {
-                on: end.tomorrow().expect("dates stay far below year 9999"),
+                on: end.tomorrow().unwrap_or(end),
                 outcome: "other.no_correction",
                 reason: format!("{asked} 发出补正通知，给予 {days} 个工作日（至 {end}），申请人未补正：依《条例》第三十条视为放弃申请"),
             });
@@ -81,7 +81,7 @@ pub fn lapse(
         let end = cal.after_working_days(f.noticed, FEE_PERIOD);
         if today > end {
             found.push(Lapse {
-                on: end.tomorrow().expect("dates stay far below year 9999"),
+                on: end.tomorrow().unwrap_or(end),
                 outcome: "other.unpaid_fee",
                 reason: format!("{} 发出收费通知（{} 元），申请人 20 个工作日内（至 {end}）未缴纳：依国办函〔2020〕109号视为放弃申请", f.noticed, f.yuan),
             });

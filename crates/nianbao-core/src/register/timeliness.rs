@@ -65,9 +65,13 @@ pub fn timeliness(
     let mut times = Vec::new();
     let mut open = Vec::new();
     for c in cases {
-        let due = deadline(cal, c.request.received, &c.events)
-            .map_err(|e| (c.id.clone(), e))?
-            .due;
+        // A case stored with a date outside the work's years (before inputs were checked)
+        // has no deadline to compare with; it does not take the whole summary down.
+        let due = match deadline(cal, c.request.received, &c.events) {
+            Ok(d) => d.due,
+            Err(crate::clock::ClockError::OutOfRange(_)) => None,
+            Err(e) => return Err((c.id.clone(), e)),
+        };
         match c.request.answered {
             Some((a, _)) if a >= start && a <= end => {
                 let days = cal.working_days_between(c.request.received, a);
