@@ -222,9 +222,13 @@ pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::R
     let app = App::new(store, config);
     // The dashboards' corpus-wide figures, computed once in the background before anyone asks.
     tokio::spawn(api::warm(app.clone()));
-    axum::serve(listener, routes(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // Each connection's peer address reaches the handlers (the sign-in limit per address).
+    axum::serve(
+        listener,
+        routes(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

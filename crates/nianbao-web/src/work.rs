@@ -28,33 +28,111 @@ use crate::App;
 const COOKIE: &str = "nianbao_session";
 /// Wrong passwords allowed per account within [`WINDOW`] before sign-in is refused.
 const MAX_FAILURES: usize = 5;
+/// Wrong passwords allowed from one address within [`WINDOW`], whatever the names.
+const MAX_FAILURES_PER_ADDRESS: usize = 20;
 /// The rate-limit window.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Longest account name taken at sign-in: longer ones are refused unread (and never
+/// kept by the limiter).
+pub(crate) const MAX_NAME_LEN: usize = 64;
+/// Most names and addresses the limiter keeps: beyond, expired entries are dropped, and
+/// then the oldest.
+const MAX_TRACKED: usize = 10_000;
 
-/// Failed sign-ins by account name, for rate limiting.
+/// Failed sign-ins by account name and by client address, for rate limiting. An attempt
+/// is counted *before* its password is checked ([`LoginLimiter::begin`]), under one
+/// lock, so concurrent attempts cannot all pass the check before any is counted; a
+/// correct password then takes its name's count back.
 #[derive(Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    failures: Mutex<Failures>,
+}
+
+#[derive(Default)]
+struct Failures {
+    by_name: HashMap<String, Vec<Instant>>,
+    by_addr: HashMap<std::net::IpAddr, Vec<Instant>>,
+}
+
+fn recent(list: &mut Vec<Instant>) -> usize {
+    list.retain(|t| t.elapsed() < WINDOW);
+    list.len()
+}
+
+/// Keeps a map within [`MAX_TRACKED`] entries: expired ones go first, then the ones
+/// whose last attempt is oldest.
+fn bound<K: std::hash::Hash + Eq + Clone>(map: &mut HashMap<K, Vec<Instant>>) {
+    if map.len() < MAX_TRACKED {
+        return;
+    }
+    map.retain(|_, l| recent(l) > 0);
+    if map.len() >= MAX_TRACKED {
+        let mut last: Vec<(Instant, K)> = map
+            .iter()
+            .map(|(k, l)| (l.last().copied().unwrap_or_else(Instant::now), k.clone()))
+            .collect();
+        last.sort_by_key(|(t, _)| *t);
+        for (_, k) in last.into_iter().take(map.len() - MAX_TRACKED / 2) {
+            map.remove(&k);
+        }
+    }
 }
 
 impl LoginLimiter {
-    fn blocked(&self, name: &str) -> bool {
+    /// Counts an attempt for `name` from `addr`, or refuses it when either has failed too
+    /// often in the window.
+    fn begin(&self, name: &str, addr: Option<std::net::IpAddr>) -> bool {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let list = f.entry(name.to_lowercase()).or_default();
-        list.retain(|t| t.elapsed() < WINDOW);
-        list.len() >= MAX_FAILURES
+        let key = name.to_lowercase();
+        let by_name = f.by_name.get_mut(&key).map_or(0, recent);
+        let by_addr = addr.and_then(|a| f.by_addr.get_mut(&a)).map_or(0, recent);
+        if by_name >= MAX_FAILURES || by_addr >= MAX_FAILURES_PER_ADDRESS {
+            return false;
+        }
+        bound(&mut f.by_name);
+        f.by_name.entry(key).or_default().push(Instant::now());
+        if let Some(a) = addr {
+            bound(&mut f.by_addr);
+            f.by_addr.entry(a).or_default().push(Instant::now());
+        }
+        true
     }
-    fn failed(&self, name: &str) {
-        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        f.entry(name.to_lowercase())
-            .or_default()
-            .push(Instant::now());
-    }
+
+    /// A correct password: the name's failures are forgotten (the address keeps its
+    /// count, so one valid account does not open the door to guessing others).
     fn succeeded(&self, name: &str) {
         self.failures
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .by_name
             .remove(&name.to_lowercase());
+    }
+
+    /// Names and addresses tracked (for tests).
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
+        let f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        f.by_name.len() + f.by_addr.len()
+    }
+}
+
+/// The client's address, when the server knows it (`serve` records it on each
+/// connection; a router driven directly in tests has none).
+pub(crate) struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
     }
 }
 
@@ -127,8 +205,19 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
-    if app.limiter.blocked(&f.name) {
+pub(crate) async fn login(
+    State(app): State<App>,
+    ClientAddr(addr): ClientAddr,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    if f.name.chars().count() > MAX_NAME_LEN || f.password.len() > 1024 {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            login_form(Some("用户名或密码过长。")),
+        )
+            .into_response();
+    }
+    if !app.limiter.begin(&f.name, addr) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             login_form(Some("密码错误次数过多，请 15 分钟后再试。")),
@@ -150,7 +239,7 @@ pub(crate) async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> R
             ([(header::SET_COOKIE, cookie)], Redirect::to("/work")).into_response()
         }
         Ok(None) => {
-            app.limiter.failed(&f.name);
+            // Counted already by `begin`.
             (
                 StatusCode::UNAUTHORIZED,
                 login_form(Some("用户名或密码不正确。")),
@@ -795,5 +884,51 @@ pub(crate) async fn case_fee_paid(
     match app.store.fee_paid(&s.user, id, paid).await {
         Ok(()) => Redirect::to(&format!("/work/cases/{id}")).into_response(),
         Err(e) => refused(e),
+    }
+}
+
+#[cfg(test)]
+mod limiter_tests {
+    use super::*;
+
+    /// Forty concurrent wrong passwords for one name: only the first five are evaluated.
+    #[test]
+    fn concurrent_attempts_are_counted_before_they_are_checked() {
+        let l = std::sync::Arc::new(LoginLimiter::default());
+        let passed: usize = (0..40)
+            .map(|_| {
+                let l = l.clone();
+                std::thread::spawn(move || usize::from(l.begin("Owner", None)))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum();
+        assert_eq!(passed, MAX_FAILURES);
+        l.succeeded("owner");
+        assert!(l.begin("owner", None), "a correct password clears the name");
+    }
+
+    /// One address trying many names is stopped after its own limit.
+    #[test]
+    fn one_address_cannot_try_name_after_name() {
+        let l = LoginLimiter::default();
+        let addr = Some(std::net::IpAddr::from([203, 0, 113, 7]));
+        let passed = (0..400)
+            .filter(|i| l.begin(&format!("user{i}"), addr))
+            .count();
+        assert_eq!(passed, MAX_FAILURES_PER_ADDRESS);
+        let other = Some(std::net::IpAddr::from([203, 0, 113, 8]));
+        assert!(l.begin("user999", other));
+    }
+
+    /// Names tried are not kept for ever: the limiter's memory is bounded.
+    #[test]
+    fn the_limiter_forgets_beyond_its_bound() {
+        let l = LoginLimiter::default();
+        for i in 0..(MAX_TRACKED * 3) {
+            l.begin(&format!("n{i}"), None);
+        }
+        assert!(l.tracked() <= MAX_TRACKED, "{}", l.tracked());
     }
 }
