@@ -326,3 +326,27 @@ fn a_number_split_over_lines_is_never_misread_and_within_a_line_joined() {
     }
     panic!("no seed gave a multi-digit value in row 一");
 }
+
+/// A number joined to its row's label (`行政规范性文件4 | 1 | 31`, as a PDF line builder
+/// leaves a narrow first cell) has been lost to the label: the rest is not cut into a
+/// reading that looks complete (here `1 3 1`), it is reported.
+#[test]
+fn a_number_joined_to_the_label_is_never_cut_into_a_reading() {
+    let text = "2023年某某镇政府信息公开工作年度报告\n二、主动公开政府信息情况\n\
+        第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n\
+        规章 | 0 | 0 | 0\n行政规范性文件4 | 1 | 31\n";
+    let report = nianbao_core::parse(text.as_bytes()).unwrap();
+    for k in ["issued", "repealed", "in_force"] {
+        assert!(
+            report
+                .cell_by_key(&format!("t2.normative_docs.{k}"))
+                .is_none(),
+            "{k} read"
+        );
+    }
+    assert!(report.diagnostics.iter().any(|d| d.code == "E0002"
+        && d.cells
+            .iter()
+            .any(|c| c.key() == "t2.normative_docs.in_force")));
+    assert!(report.cell_by_key("t2.regulations.issued").is_some());
+}

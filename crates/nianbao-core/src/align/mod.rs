@@ -575,6 +575,19 @@ impl<'t> Aligner<'t> {
     /// explains.
     fn damaged(&self, unit: &Unit, ids: Vec<CellId>, group: Option<usize>) -> Option<Broken> {
         let n = ids.len();
+        // A label that ends in a digit (`行政规范性文件4`: a PDF line builder joined a
+        // narrow cell's number to the label) has lost a number to it: every model would
+        // read the rest as if nothing were missing. No reading is offered.
+        if let Some(&last) = unit.labels.last() {
+            let label = crate::text::trim(self.toks[last].text);
+            if label
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            {
+                return None;
+            }
+        }
         let vals: Vec<usize> = unit
             .values
             .iter()
@@ -689,8 +702,20 @@ impl<'t> Aligner<'t> {
     /// Reads a damaged row from the readings `picks` (indices into its candidates) that
     /// survive: every cell on which they all agree is read and stated (E0006); the others
     /// are reported with their candidates (E0002). `why` says why these readings remain.
-    fn settle(&mut self, what: &str, broken: &Broken, picks: &[usize], why: &str) {
-        let agreed = if picks.is_empty() {
+    fn settle(&mut self, what: &str, broken: &Broken, picks: &[usize], why: &str, checked: bool) {
+        // Agreement among readings is evidence only where an identity has sifted them: a
+        // row with nothing to check it by (table 二) and several readings is read only
+        // if there is one. Its readings all assume the model is right, and a number lost
+        // elsewhere (`行政规范性文件17 | 51 | 17` from a PDF: 17 glued to the label) makes
+        // every reading agree on a wrong cell.
+        // The exception is a collapsed crawl (a document-wide finding, see `Profile`):
+        // there every line was a cell, and the readings differ only in where a run of
+        // equal cells ends.
+        let collapsed_only = broken
+            .models_of(picks)
+            .iter()
+            .all(|&m| m == damage::Model::Collapsed);
+        let agreed = if picks.is_empty() || (!checked && !collapsed_only && picks.len() > 1) {
             vec![None; broken.ids.len()]
         } else {
             damage::agreed(picks.iter().map(|&i| broken.candidate(i)))
@@ -795,11 +820,11 @@ impl<'t> Aligner<'t> {
             (Some(_), 1) if identity.is_empty() => "原文只有这一种读法".to_string(),
             (Some(_), 1) => format!("这是唯一使{identity}成立的读法"),
             (Some(_), n) if identity.is_empty() => {
-                format!("有 {n} 种读法，没有可据以判断的勾稽关系；各读法一致的单元格已读出")
+                format!("有 {n} 种读法，没有可据以判断的勾稽关系；只有采集时合并重复行造成的读法之间一致的单元格才读出")
             }
             (Some(_), n) => format!("有 {n} 种读法使{identity}成立；各读法一致的单元格已读出"),
         };
-        self.settle(what, broken, &picks, &why);
+        self.settle(what, broken, &picks, &why, !identity.is_empty());
     }
 
     // -- table 三 ------------------------------------------------------------
@@ -1083,7 +1108,7 @@ impl<'t> Aligner<'t> {
                         (1, _) => "在各种读法中，只有这一种使本行总计与表三各列的勾稽关系都成立".to_string(),
                         (n, _) => format!("有 {n} 种读法使本行总计与表三各列的勾稽关系都成立；各读法一致的单元格已读出"),
                     };
-                    self.settle(what, &broken[bi], &picks, &why);
+                    self.settle(what, &broken[bi], &picks, &why, true);
                 }
             }
             _ => {
