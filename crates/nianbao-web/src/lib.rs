@@ -16,6 +16,7 @@ mod cache;
 mod check;
 mod demo;
 mod error;
+mod listener;
 mod pages;
 mod tables;
 mod work;
@@ -224,8 +225,8 @@ pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::R
     tokio::spawn(api::warm(app.clone()));
     // Each connection's peer address reaches the handlers (the sign-in limit per address).
     axum::serve(
-        listener,
-        routes(app).into_make_service_with_connect_info::<SocketAddr>(),
+        listener::Bounded::new(listener),
+        routes(app).into_make_service_with_connect_info::<listener::Peer>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -130,8 +130,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
         Ok(ClientAddr(
             parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
+                .get::<axum::extract::ConnectInfo<crate::listener::Peer>>()
+                .map(|c| c.0 .0.ip()),
         ))
     }
 }
