@@ -128,11 +128,19 @@ impl ListQuery {
     }
 
     /// (page from 1, per page).
+    /// Pages of the list (at 200 per page, 200 million reports: far past any corpus).
     pub fn paging(&self) -> Result<(i64, i64), ApiError> {
         let page = number::<i64>(&self.page, "页码")?.unwrap_or(1).max(1);
         let per = number::<i64>(&self.per_page, "每页份数")?
             .unwrap_or(50)
             .clamp(1, 200);
+        // The offset `(page - 1) * per` must not overflow (page=9223372036854775807 once
+        // wrapped to page 1): a page past any corpus is refused.
+        if page > MAX_PAGE {
+            return Err(ApiError::bad_request(format!(
+                "页码 {page} 过大（最大 {MAX_PAGE}）"
+            )));
+        }
         Ok((page, per))
     }
 
@@ -201,6 +209,9 @@ pub struct WireReportPage {
     pub per_page: i64,
     pub items: Vec<WireReportRow>,
 }
+
+/// The largest page number taken.
+pub(crate) const MAX_PAGE: i64 = 1_000_000;
 
 pub(crate) async fn list(app: &App, q: &ListQuery) -> Result<WireReportPage, ApiError> {
     let filter = q.filter()?;

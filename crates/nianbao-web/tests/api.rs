@@ -208,6 +208,12 @@ async fn injected_query_values_never_become_markup() {
         api.content_type
     );
     assert!(!api.csp.is_empty());
+    let far = get(&app, "/api/v1/reports?page=9223372036854775807").await;
+    assert_eq!(far.status, StatusCode::BAD_REQUEST, "{}", far.text());
+    assert!(far.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("页码"));
     let script = get(&app, "/static/app.js").await.text();
     assert!(
         !script.contains("innerHTML"),
