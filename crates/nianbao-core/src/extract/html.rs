@@ -16,9 +16,16 @@ const MAX_DEPTH: usize = 256;
 /// Largest colspan or rowspan honoured (the HTML standard caps colspan at 1000).
 const MAX_SPAN: usize = 1000;
 
+/// Deepest nesting handed to the HTML parser: html5ever scans its stack of open
+/// elements for many start tags, so 100,000 nested `<div>`s took 35 s. Tags deeper than
+/// this are blanked (see [`flatten_deep_nesting`]); real reports nest a few dozen deep.
+/// Below the walker's [`MAX_DEPTH`], so that the text inside stays within its reach.
+const MAX_PARSE_DEPTH: usize = 200;
+
 /// Reads an HTML page into blocks.
 pub fn extract_html(source: &str) -> Document {
-    let html = Html::parse_document(source);
+    let shallow = flatten_deep_nesting(source);
+    let html = Html::parse_document(shallow.as_deref().unwrap_or(source));
     let mut w = Walker {
         blocks: Vec::new(),
         buf: String::new(),
@@ -33,6 +40,109 @@ pub fn extract_html(source: &str) -> Document {
         locations: Vec::new(),
         lines: Default::default(),
     }
+}
+
+/// Elements whose end tag may be left out (`<p>`, `<li>`, `<td>` …) or that have none
+/// (`<br>`): they do not nest when unclosed, so they are not counted.
+fn nests(name: &str) -> bool {
+    !matches!(
+        name,
+        "p" | "li"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "option"
+            | "optgroup"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "col"
+            | "caption"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "html"
+            | "head"
+            | "body"
+            | "br"
+            | "img"
+            | "hr"
+            | "meta"
+            | "link"
+            | "input"
+            | "area"
+            | "base"
+            | "embed"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// A copy of `source` with every tag nested deeper than [`MAX_PARSE_DEPTH`] replaced by
+/// spaces of the same length (so byte positions, and the spans found by searching the
+/// original, are unchanged); `None` when nothing is that deep. One linear pass; comments,
+/// scripts and styles are skipped.
+fn flatten_deep_nesting(source: &str) -> Option<String> {
+    let b = source.as_bytes();
+    let mut blank: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + off;
+        let rest = &source[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(b.len(), |e| start + e + 3);
+            continue;
+        }
+        let Some(end) = rest.find('>').map(|e| start + e + 1) else {
+            break;
+        };
+        let tag = &source[start + 1..end - 1];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        i = end;
+        if name.is_empty() || !nests(&name) {
+            continue;
+        }
+        if !closing && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            i = source[end..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(b.len(), |e| end + e);
+            continue;
+        }
+        if closing {
+            if depth > MAX_PARSE_DEPTH {
+                blank.push((start, end));
+            }
+            depth = depth.saturating_sub(1);
+        } else if !tag.ends_with('/') {
+            depth += 1;
+            if depth > MAX_PARSE_DEPTH {
+                blank.push((start, end));
+            }
+        }
+    }
+    if blank.is_empty() {
+        return None;
+    }
+    let mut out = source.as_bytes().to_vec();
+    for (s, e) in blank {
+        out[s..e].fill(b' ');
+    }
+    // Only ASCII tag bytes were replaced by ASCII spaces: still UTF-8.
+    String::from_utf8(out).ok()
 }
 
 struct Walker<'a> {
@@ -369,6 +479,41 @@ fn find_ci(s: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tags nested past the parser's bound are blanked in place (same length, same text
+    /// positions); an ordinary page, with hundreds of unclosed `<p>`s and `<td>`s, is
+    /// handed over untouched; the text inside the deep part is still read.
+    #[test]
+    fn deep_nesting_is_flattened_in_place() {
+        let ordinary = format!(
+            "<html><body>{}<table>{}</table></body></html>",
+            "<p>段落".repeat(800),
+            "<tr><td>1<td>2".repeat(800)
+        );
+        assert!(flatten_deep_nesting(&ordinary).is_none());
+        let deep = format!(
+            "<html><body>{}<p>一、总体情况</p>{}</body></html>",
+            "<div class=\"x\">".repeat(2000),
+            "</div>".repeat(2000)
+        );
+        let flat = flatten_deep_nesting(&deep).unwrap();
+        assert_eq!(flat.len(), deep.len());
+        assert_eq!(flat.find("一、总体情况"), deep.find("一、总体情况"));
+        assert!(flat.matches("<div").count() == MAX_PARSE_DEPTH);
+        let doc = extract_html(&deep);
+        let text: String = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Para(p) => Some(p.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("一、总体情况"), "{text}");
+        // Unclosed, too: the parser is never handed more than the bound.
+        let unclosed = format!("<html><body>{}文字", "<span>".repeat(100_000));
+        assert!(flatten_deep_nesting(&unclosed).is_some());
+    }
 
     #[test]
     fn rowspan_colspan_grid_and_spans() {
