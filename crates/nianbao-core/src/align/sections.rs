@@ -105,13 +105,25 @@ pub(crate) fn find_headings(toks: &[Tok<'_>]) -> Vec<HeadingHit> {
     let n = cands.len();
     let mut best = vec![0u32; n];
     let mut prev = vec![usize::MAX; n];
+    // Section numbers are 1 to 6: the best chain ending in each number so far (its weight
+    // and its earliest end) replaces a scan of every earlier candidate, so the chain is
+    // linear in the candidates (a page repeating its headings 100,000 times was quadratic).
+    let mut top: [Option<(u32, usize)>; 8] = [None; 8];
     for i in 0..n {
+        let number = usize::from(cands[i].number).min(7);
         best[i] = score(&cands[i]);
-        for j in 0..i {
-            if cands[j].number < cands[i].number && best[j] + score(&cands[i]) > best[i] {
-                best[i] = best[j] + score(&cands[i]);
-                prev[i] = j;
-            }
+        // The earliest candidate of the heaviest chain among the smaller numbers.
+        let pick = top[..number]
+            .iter()
+            .flatten()
+            .copied()
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((w, j)) = pick {
+            best[i] = w + score(&cands[i]);
+            prev[i] = j;
+        }
+        if top[number].is_none_or(|(w, _)| best[i] > w) {
+            top[number] = Some((best[i], i));
         }
     }
     let Some(mut i) = (0..n).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else {
