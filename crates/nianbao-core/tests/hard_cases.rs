@@ -350,3 +350,24 @@ fn a_number_joined_to_the_label_is_never_cut_into_a_reading() {
             .any(|c| c.key() == "t2.normative_docs.in_force")));
     assert!(report.cell_by_key("t2.regulations.issued").is_some());
 }
+
+/// One label naming two rows (`（一）予以公开（二）部分公开`, two rows' labels joined into
+/// one cell by a PDF's line builder): the numbers after it are not given to either row.
+#[test]
+fn a_label_naming_two_rows_gives_its_numbers_to_neither() {
+    let text = "2023年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+        申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计\n\
+        一、本年新收政府信息公开申请数量 | 21 | 0 | 0 | 0 | 0 | 0 | 21\n\
+        三、本年度办理结果 | （一）予以公开（二）部分公开 | 21 | 0 | 0 | 0 | 0 | 0 | 21\n";
+    let report = nianbao_core::parse(text.as_bytes()).unwrap();
+    assert!(report.cell_by_key("t3.granted.total").is_none());
+    assert!(report.cell_by_key("t3.partial.total").is_none());
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "E0002" && d.cells.iter().any(|c| c.key() == "t3.partial.natural")));
+    assert_eq!(
+        report.cell_by_key("t3.new.total").map(|c| c.value),
+        Some(Number::int(21))
+    );
+}

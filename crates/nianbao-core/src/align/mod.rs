@@ -130,18 +130,21 @@ fn region_of(headings: &[HeadingHit], number: u8, len: usize) -> std::ops::Range
     start..end
 }
 
-/// The table 三 row a label names (its rightmost row key), if any.
-fn t3_row_of(run: &str) -> Option<usize> {
+fn t3_keys() -> &'static KeyMatcher<usize> {
     static KEYS: OnceLock<KeyMatcher<usize>> = OnceLock::new();
-    let m = KEYS.get_or_init(|| {
+    KEYS.get_or_init(|| {
         KeyMatcher::new(
             T3_ROWS
                 .iter()
                 .enumerate()
                 .flat_map(|(ri, row)| row.keys.iter().map(move |k| (*k, ri))),
         )
-    });
-    m.rightmost(run)
+    })
+}
+
+/// The table 三 row a label names (its rightmost row key), if any.
+fn t3_row_of(run: &str) -> Option<usize> {
+    t3_keys().rightmost(run)
 }
 
 fn build_sections(doc: &Document, toks: &[Tok<'_>], headings: &[HeadingHit]) -> Vec<Section> {
@@ -233,6 +236,21 @@ impl<T: Copy> KeyMatcher<T> {
             ac,
             keys: keys.into_iter().map(|(k, t)| (k.len(), t)).collect(),
         }
+    }
+
+    /// Every distinct value whose key occurs in `run`.
+    fn all(&self, run: &str) -> Vec<T>
+    where
+        T: PartialEq,
+    {
+        let mut out: Vec<T> = Vec::new();
+        for m in self.ac.find_overlapping_iter(run) {
+            let t = self.keys[m.pattern().as_usize()].1;
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
     }
 
     fn rightmost(&self, run: &str) -> Option<T> {
@@ -896,6 +914,37 @@ impl<'t> Aligner<'t> {
                     }
                 }
             };
+            // One label naming two rows (`（一）予以公开（二）部分公开`: a PDF's line
+            // builder joined two rows' labels into one cell): whose numbers follow is
+            // unknown, and the rightmost would take its neighbour's. Nothing is read.
+            let last_tok = &self.toks[*unit.labels.last().unwrap()];
+            let mut own = t3_keys().all(&last_tok.norm);
+            // A family's name beside one of its items (`（六）其他处理 1.申请人…`, where
+            // `其他处理` is also the 2019 format's single row) is one row, the item.
+            let named = own.clone();
+            own.retain(|&r| {
+                !named
+                    .iter()
+                    .any(|&o| o != r && T3_ROWS[o].family == T3_ROWS[r].key)
+            });
+            if own.len() > 1 {
+                let ids: Vec<CellId> = own
+                    .iter()
+                    .flat_map(|&r| {
+                        T3_COLUMNS
+                            .iter()
+                            .map(move |c| CellId::t3(T3_ROWS[r].key, c.key))
+                    })
+                    .collect();
+                self.unreadable(
+                    "表三的行",
+                    unit,
+                    "一个行标签中含有不止一行的名称，数值属于哪一行无法确定".into(),
+                    &ids,
+                );
+                found.extend(own);
+                continue;
+            }
             let row = &T3_ROWS[ri];
             if found.contains(&ri) {
                 let (label, span) = self.label_text(unit);
