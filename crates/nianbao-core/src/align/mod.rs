@@ -356,9 +356,9 @@ impl Broken {
             .1
     }
 
-    /// What happened to the row, in Chinese.
-    fn how(&self, picks: &[usize]) -> String {
-        self.models_of(picks)
+    /// What happened to the row under `models`, in Chinese.
+    fn how(models: &[damage::Model]) -> String {
+        models
             .iter()
             .map(|m| m.how())
             .collect::<Vec<_>>()
@@ -445,6 +445,13 @@ impl<'t> Aligner<'t> {
         let t = &self.toks[v];
         matches!(t.kind, Kind::Value(_) | Kind::Digits)
             || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
+    }
+
+    /// Whether the unit holds at least one number (not only blanks or empty cells).
+    fn has_number(&self, unit: &Unit) -> bool {
+        unit.values
+            .iter()
+            .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
     }
 
     /// Whether the unit's values are all numbers (a row of numbers, however damaged).
@@ -729,17 +736,15 @@ impl<'t> Aligner<'t> {
         // The exception is a collapsed crawl (a document-wide finding, see `Profile`):
         // there every line was a cell, and the readings differ only in where a run of
         // equal cells ends.
-        let collapsed_only = broken
-            .models_of(picks)
-            .iter()
-            .all(|&m| m == damage::Model::Collapsed);
+        let models = broken.models_of(picks);
+        let collapsed_only = models.iter().all(|&m| m == damage::Model::Collapsed);
         let agreed = if picks.is_empty() || (!checked && !collapsed_only && picks.len() > 1) {
             vec![None; broken.ids.len()]
         } else {
             damage::agreed(picks.iter().map(|&i| broken.candidate(i)))
         };
         self.store_pieces(&broken.ids, &agreed);
-        let how = broken.how(picks);
+        let how = Broken::how(&models);
         let read: Vec<String> = agreed
             .iter()
             .map(|p| {
@@ -760,7 +765,7 @@ impl<'t> Aligner<'t> {
             .map(|(&id, _)| id)
             .collect();
         self.recoveries.push(Recovery {
-            models: broken.models_of(picks),
+            models,
             read: broken.ids.len() - open.len(),
             open: open.len(),
         });
@@ -1365,11 +1370,7 @@ impl<'t> Aligner<'t> {
         };
         let mut rows: Vec<(usize, &Unit)> = Vec::new();
         for unit in units {
-            if !unit
-                .values
-                .iter()
-                .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
-            {
+            if !self.has_number(unit) {
                 continue;
             }
             let Some(&label) = unit.labels.last() else {
@@ -1432,11 +1433,7 @@ impl<'t> Aligner<'t> {
             }
             // Table 四's values are one row of numbers: a header row padded with empty cells
             // is none.
-            let numbers = unit
-                .values
-                .iter()
-                .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits));
-            if !header_seen || !numbers {
+            if !header_seen || !self.has_number(unit) {
                 continue;
             }
             if self.read_t4_by_group(&units) {
