@@ -78,6 +78,10 @@ pub struct Cell {
     /// Whether the source marks cell boundaries definitely (HTML `<td>`), so that an
     /// empty cell is a real blank cell rather than layout padding.
     pub definite: bool,
+    /// Whether the cell holds a number the extractor saw only in part: a PDF cell whose
+    /// number wrapped onto lines it could not join with certainty. Its value is unknown;
+    /// the row it stands in is not read.
+    pub doubtful: bool,
 }
 
 /// A table row.

@@ -371,3 +371,32 @@ fn a_label_naming_two_rows_gives_its_numbers_to_neither() {
         Some(Number::int(21))
     );
 }
+
+/// A PDF cell whose number the extractor saw only in part ([`Cell::doubtful`]): the row
+/// is reported, never read with the piece standing for the number.
+#[test]
+fn a_number_seen_in_part_leaves_its_row_unread() {
+    let r = base(3);
+    let mut doc = nianbao_core::extract::extract_text(&r.render(Layout::Pipe));
+    let mut marked = false;
+    for b in &mut doc.blocks {
+        if let nianbao_core::document::Block::Table(t) = b {
+            for row in &mut t.rows {
+                if row.cells.first().is_some_and(|c| c.text.contains("总计")) && !marked {
+                    row.cells.last_mut().unwrap().doubtful = true;
+                    marked = true;
+                }
+            }
+        }
+    }
+    assert!(marked, "the fixture has a 总计 row");
+    let report = nianbao_core::align::align(doc, "UTF-8");
+    assert!(report.cell_by_key("t3.total_processed.total").is_none());
+    assert!(report.cell_by_key("t3.total_processed.natural").is_none());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("折成了几行"))
+        .expect("the row is reported");
+    assert_eq!(d.code, "E0002");
+}

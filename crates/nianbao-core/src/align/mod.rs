@@ -399,7 +399,7 @@ impl<'t> Aligner<'t> {
                     }
                     cur.labels.push(i);
                 }
-                Kind::Value(_) | Kind::Blank | Kind::Empty | Kind::Digits => {
+                Kind::Value(_) | Kind::Blank | Kind::Empty | Kind::Digits | Kind::Doubtful => {
                     // Empty cells padding an earlier row (a header row with `&nbsp;`
                     // cells) do not belong to the values that start on this one.
                     if let Some(&last) = cur.values.last() {
@@ -443,15 +443,18 @@ impl<'t> Aligner<'t> {
     /// A number or a printed blank marker (not an empty cell).
     fn substantial(&self, v: usize) -> bool {
         let t = &self.toks[v];
-        matches!(t.kind, Kind::Value(_) | Kind::Digits)
+        matches!(t.kind, Kind::Value(_) | Kind::Digits | Kind::Doubtful)
             || (t.kind == Kind::Blank && !crate::text::trim(t.text).is_empty())
     }
 
     /// Whether the unit holds at least one number (not only blanks or empty cells).
     fn has_number(&self, unit: &Unit) -> bool {
-        unit.values
-            .iter()
-            .any(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
+        unit.values.iter().any(|&v| {
+            matches!(
+                self.toks[v].kind,
+                Kind::Value(_) | Kind::Digits | Kind::Doubtful
+            )
+        })
     }
 
     /// Whether the unit's values are all numbers (a row of numbers, however damaged).
@@ -459,7 +462,12 @@ impl<'t> Aligner<'t> {
         unit.values
             .iter()
             .filter(|&&v| self.toks[v].kind != Kind::Empty)
-            .all(|&v| matches!(self.toks[v].kind, Kind::Value(_) | Kind::Digits))
+            .all(|&v| {
+                matches!(
+                    self.toks[v].kind,
+                    Kind::Value(_) | Kind::Digits | Kind::Doubtful
+                )
+            })
     }
 
     /// Reads `n` values from a unit, or says why it cannot.
@@ -472,6 +480,9 @@ impl<'t> Aligner<'t> {
             .collect();
         if strong.iter().any(|&v| self.toks[v].kind == Kind::Digits) {
             return Err("数字过长，是几个单元格的数字连在了一起".into());
+        }
+        if strong.iter().any(|&v| self.toks[v].kind == Kind::Doubtful) {
+            return Err("单元格内的数字折成了几行，无法确定完整的数值".into());
         }
         if strong.len() == n {
             return Ok(strong);

@@ -22,6 +22,9 @@ pub(crate) enum Kind {
     /// A run of 16 to 48 digits: too long for a count, so a row's numbers glued
     /// together; read only by [`super::recover`].
     Digits,
+    /// A number seen only in part (see [`crate::document::Cell::doubtful`]): it occupies
+    /// a cell, but its value is unknown, so its row is not read.
+    Doubtful,
     /// Anything else: labels, headings, running text.
     Label,
 }
@@ -49,7 +52,10 @@ pub(crate) struct Tok<'a> {
 impl Tok<'_> {
     /// A value or blank that certainly occupies a cell.
     pub fn is_strong_value(&self) -> bool {
-        matches!(self.kind, Kind::Value(_) | Kind::Blank | Kind::Digits)
+        matches!(
+            self.kind,
+            Kind::Value(_) | Kind::Blank | Kind::Digits | Kind::Doubtful
+        )
     }
 }
 
@@ -71,6 +77,21 @@ pub(crate) fn tokens(doc: &Document) -> Vec<Tok<'_>> {
                 for row in &t.rows {
                     for c in &row.cells {
                         let from = out.len();
+                        if c.doubtful {
+                            out.push(Tok {
+                                text: &c.text,
+                                norm: String::new(),
+                                kind: Kind::Doubtful,
+                                span: c.span,
+                                block: bi,
+                                in_para: false,
+                                row: 0,
+                                piece: 0,
+                            });
+                            set_ids(&mut out[from..], row_id, piece);
+                            piece += 1;
+                            continue;
+                        }
                         push_text(&mut out, &c.text, c.span, c.verbatim, c.definite, bi, false);
                         set_ids(&mut out[from..], row_id, piece);
                         piece += 1;
@@ -254,6 +275,7 @@ mod tests {
                     Kind::Empty => "E".into(),
                     Kind::Noise => "N".into(),
                     Kind::Digits => "D".into(),
+                    Kind::Doubtful => "?".into(),
                     Kind::Label => "L".into(),
                 };
                 assert_eq!(&doc.source[t.span.start..t.span.end], t.text);

@@ -628,6 +628,7 @@ impl TextView {
                     col,
                     colspan,
                     definite: true,
+                    doubtful: false,
                 })
                 .collect();
             out.rows.push(Row {

@@ -317,6 +317,7 @@ impl Walker<'_> {
                     col,
                     colspan,
                     definite: true,
+                    doubtful: false,
                 });
                 col += colspan;
             }

@@ -116,6 +116,8 @@ struct Line {
     cells: Vec<String>,
     /// Left and right edge of each cell.
     extents: Vec<(f32, f32)>,
+    /// Whether each cell holds a number seen only in part ([`Cell::doubtful`]).
+    doubtful: Vec<bool>,
 }
 
 impl Line {
@@ -187,11 +189,125 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
                 left: g.first().map_or(0.0, |w| w.left),
                 right: g.iter().map(|w| w.right()).fold(0.0, f32::max),
                 height,
+                doubtful: vec![false; cells.len()],
                 cells,
                 extents,
             }
         })
         .collect()
+}
+
+/// Joins the pieces of a number wrapped inside a narrow table cell, or marks the cell as
+/// seen only in part.
+///
+/// A cell's lines are centred on its row, so a number that wraps in two (`２３` over `０`
+/// in a total column) stands half a line above and half a line below the row's other
+/// numbers, as two lines of their own. Left alone, the lower piece reads as the row's
+/// value for that column: a wrong number (230 read as 0). A piece is a value cell of a
+/// line with fewer numbers than a row of numbers (the host) whose centre is within 0.9
+/// line heights, closer than any other row of the table can stand, right of the host's
+/// label. Per column of the host: one piece above and one below in a column where the
+/// host has no cell are the two halves of its number, joined in reading order; any other
+/// arrangement (one piece alone, more on one side, a piece beside a number the host
+/// already has) leaves the number in doubt, and the host's cell is marked so.
+fn join_wrapped_numbers(mut lines: Vec<Line>) -> Vec<Line> {
+    let values = |l: &Line| l.cells.iter().filter(|c| is_value(c)).count();
+    let counts: Vec<usize> = lines.iter().map(values).collect();
+    // (host, line, cell) of every piece.
+    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    for (li, l) in lines.iter().enumerate() {
+        if counts[li] == 0 || l.cells.iter().any(|c| !is_value(c)) && counts[li] >= 2 {
+            continue;
+        }
+        // Lines are sorted by page and centre: a host stands among the neighbours.
+        let near = li.saturating_sub(4)..(li + 5).min(lines.len());
+        let host = near
+            .filter(|&r| r != li && lines[r].page == l.page && counts[r] >= 2)
+            .filter(|&r| counts[r] > counts[li])
+            .map(|r| (r, (lines[r].centre() - l.centre()).abs()))
+            .filter(|&(r, d)| d <= 0.9 * lines[r].height.max(l.height))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((r, _)) = host else { continue };
+        let first_value = lines[r]
+            .cells
+            .iter()
+            .zip(&lines[r].extents)
+            .find(|(c, _)| is_value(c))
+            .map_or(f32::MAX, |(_, e)| e.0);
+        for (ci, c) in l.cells.iter().enumerate() {
+            if is_value(c) && l.extents[ci].1 > first_value {
+                pieces.push((r, li, ci));
+            }
+        }
+    }
+    if pieces.is_empty() {
+        return lines;
+    }
+    // Per host, the pieces by column: the host's own cell they overlap, or a new one.
+    let overlaps = |a: (f32, f32), b: (f32, f32)| a.0 < b.1 && b.0 < a.1;
+    let mut taken: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.cells.len()]).collect();
+    let mut hosts: Vec<usize> = pieces.iter().map(|p| p.0).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    for r in hosts {
+        // Each column: its extent and its pieces (line, cell).
+        type Column = ((f32, f32), Vec<(usize, usize)>);
+        let mut columns: Vec<Column> = Vec::new();
+        for &(_, li, ci) in pieces.iter().filter(|p| p.0 == r) {
+            taken[li][ci] = true;
+            let ext = lines[li].extents[ci];
+            match columns.iter_mut().find(|(e, _)| overlaps(*e, ext)) {
+                Some((e, members)) => {
+                    *e = (e.0.min(ext.0), e.1.max(ext.1));
+                    members.push((li, ci));
+                }
+                None => columns.push((ext, vec![(li, ci)])),
+            }
+        }
+        for (ext, mut members) in columns {
+            let centre = lines[r].centre();
+            members.sort_by(|a, b| lines[a.0].centre().total_cmp(&lines[b.0].centre()));
+            let text: String = members
+                .iter()
+                .map(|&(li, ci)| lines[li].cells[ci].as_str())
+                .collect();
+            let above = members
+                .iter()
+                .filter(|m| lines[m.0].centre() < centre)
+                .count();
+            let host = &mut lines[r];
+            let own = host.extents.iter().position(|&e| overlaps(e, ext));
+            match own {
+                Some(i) => {
+                    // A piece beside a number the host has: which is whose is not known.
+                    host.doubtful[i] = true;
+                    host.extents[i] = (host.extents[i].0.min(ext.0), host.extents[i].1.max(ext.1));
+                }
+                None => {
+                    let halves = members.len() == 2 && above == 1;
+                    let at = host
+                        .extents
+                        .iter()
+                        .position(|e| e.0 > ext.0)
+                        .unwrap_or(host.cells.len());
+                    host.cells.insert(at, text);
+                    host.extents.insert(at, ext);
+                    host.doubtful.insert(at, !halves);
+                }
+            }
+        }
+    }
+    for (l, taken) in lines.iter_mut().zip(&taken) {
+        if !taken.iter().any(|&t| t) {
+            continue;
+        }
+        let keep: Vec<usize> = (0..l.cells.len()).filter(|&ci| !taken[ci]).collect();
+        l.cells = keep.iter().map(|&ci| l.cells[ci].clone()).collect();
+        l.extents = keep.iter().map(|&ci| l.extents[ci]).collect();
+        l.doubtful = keep.iter().map(|&ci| l.doubtful[ci]).collect();
+    }
+    lines.retain(|l| !l.cells.is_empty());
+    lines
 }
 
 /// Joins the pieces of a label wrapped inside its table cell. A cell's lines are centred
@@ -247,6 +363,7 @@ fn join_wrapped_labels(lines: Vec<Line>) -> Vec<Line> {
         }
         l.cells = keep.iter().map(|&ci| l.cells[ci].clone()).collect();
         l.extents = keep.iter().map(|&ci| l.extents[ci]).collect();
+        l.doubtful = keep.iter().map(|&ci| l.doubtful[ci]).collect();
         out.push(l);
     }
     out
@@ -262,19 +379,22 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
         own: String,
         below: String,
         value: bool,
+        doubtful: bool,
     }
     let centre = row.centre();
     let mut cols: Vec<Col> = row
         .cells
         .iter()
         .zip(&row.extents)
-        .map(|(c, &(left, right))| Col {
+        .zip(&row.doubtful)
+        .map(|((c, &(left, right)), &doubtful)| Col {
             left,
             right,
             above: String::new(),
             own: c.clone(),
             below: String::new(),
-            value: is_value(c),
+            value: doubtful || is_value(c),
+            doubtful,
         })
         .collect();
     pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -292,6 +412,7 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
                     own: String::new(),
                     below: String::new(),
                     value: false,
+                    doubtful: false,
                 });
                 cols.len() - 1
             }
@@ -311,11 +432,12 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
         .map(|c| format!("{}{}{}", c.above, c.own, c.below))
         .collect();
     row.extents = cols.iter().map(|c| (c.left, c.right)).collect();
+    row.doubtful = cols.iter().map(|c| c.doubtful).collect();
 }
 
 /// Rebuilds a document from words.
 pub fn document_from_words(words: &[Word]) -> Document {
-    let lines = join_wrapped_labels(lines_of(words));
+    let lines = join_wrapped_labels(join_wrapped_numbers(lines_of(words)));
     // The text block's right margin, per page, to tell wrapped lines of running text.
     let mut right_margin: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
     for l in &lines {
@@ -393,7 +515,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
             origins.push((l.page, line_no));
             let start = source.len();
             let mut cells = Vec::new();
-            for (i, c) in l.cells.iter().enumerate() {
+            for (i, (c, &doubtful)) in l.cells.iter().zip(&l.doubtful).enumerate() {
                 if i > 0 {
                     source.push_str(" | ");
                 }
@@ -406,6 +528,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
                     col: i,
                     colspan: 1,
                     definite: false,
+                    doubtful,
                 });
             }
             let span = Span::new(start, source.len());
@@ -526,6 +649,90 @@ mod tests {
             doc.location_of(at),
             Some("第1页第3行"),
             "a wrapped paragraph is located where it starts"
+        );
+    }
+
+    fn table_rows(doc: &Document) -> Vec<Vec<(String, bool)>> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t.rows.iter().map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| (c.text.clone(), c.doubtful))
+                        .collect::<Vec<_>>()
+                })),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// A total column too narrow for `230`: Chromium wraps it to `23` half a line above
+    /// the row and `0` half a line below. The halves are joined; the lower one alone is
+    /// never the row's total.
+    #[test]
+    fn a_number_wrapped_in_its_cell_is_joined() {
+        let mut words = vec![
+            w(1, 80.0, 100.0, 60.0, "（七）总计"),
+            w(1, 300.0, 100.0, 18.0, "122"),
+            w(1, 340.0, 100.0, 12.0, "20"),
+        ];
+        words.push(Word {
+            height: 10.0,
+            ..w(1, 380.0, 94.5, 12.0, "２３")
+        });
+        words.push(w(1, 383.0, 105.5, 6.0, "０"));
+        words.push(w(1, 80.0, 125.0, 120.0, "四、结转下年度继续办理"));
+        words.push(w(1, 300.0, 125.0, 6.0, "6"));
+        words.push(w(1, 340.0, 125.0, 6.0, "0"));
+        words.push(w(1, 380.0, 125.0, 6.0, "6"));
+        let doc = document_from_words(&words);
+        let rows = table_rows(&doc);
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["（七）总计", "122", "20", "２３０"],
+                vec!["四、结转下年度继续办理", "6", "0", "6"]
+            ]
+        );
+        assert!(rows.iter().flatten().all(|(_, d)| !d));
+    }
+
+    /// One piece alone in a column the row leaves empty, or a piece beside a number the
+    /// row has: the number is not known whole, and the cell says so.
+    #[test]
+    fn a_number_seen_in_part_is_doubtful() {
+        let words = vec![
+            w(1, 80.0, 100.0, 60.0, "（七）总计"),
+            w(1, 300.0, 100.0, 18.0, "122"),
+            w(1, 340.0, 100.0, 12.0, "20"),
+            w(1, 383.0, 105.5, 6.0, "０"),
+            w(1, 80.0, 140.0, 60.0, "（六）其他处理"),
+            w(1, 300.0, 140.0, 12.0, "12"),
+            w(1, 303.0, 145.5, 6.0, "3"),
+            w(1, 340.0, 140.0, 6.0, "0"),
+        ];
+        let rows = table_rows(&document_from_words(&words));
+        assert_eq!(
+            rows,
+            vec![
+                vec![
+                    ("（七）总计".to_string(), false),
+                    ("122".into(), false),
+                    ("20".into(), false),
+                    ("０".into(), true)
+                ],
+                vec![
+                    ("（六）其他处理".to_string(), false),
+                    ("12".into(), true),
+                    ("0".into(), false)
+                ]
+            ]
         );
     }
 

@@ -117,6 +117,7 @@ fn split_row(line: &str, line_start: usize, sep: char) -> Row {
             col: cells.len(),
             colspan: 1,
             definite: false,
+            doubtful: false,
         });
     }
     Row {
