@@ -160,12 +160,26 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
             let height = g.iter().map(|w| w.height).fold(0.0, f32::max);
             let mut cells: Vec<String> = Vec::new();
             let mut extents: Vec<(f32, f32)> = Vec::new();
+            // A line of table cells (some gap is wide) also splits where a label's last
+            // character meets a number over a narrower gap: a label that fills its cell
+            // stands closer to the next cell's number than cells otherwise do, and the
+            // number glued to the label would be lost (`…不再处理其 22` read as a label).
+            let table_line = g
+                .windows(2)
+                .any(|p| p[1].left - p[0].right() >= 0.6 * p[1].height.min(height));
             let mut prev_right = f32::NEG_INFINITY;
             for w in &g {
                 let gap = w.left - prev_right;
                 let char_h = w.height.min(height);
+                let label_meets_number = table_line
+                    && gap >= 0.2 * char_h
+                    && is_value(&w.text)
+                    && cells
+                        .last()
+                        .and_then(|c| c.chars().next_back())
+                        .is_some_and(|c| is_cjk(c) && !('\u{FF10}'..='\u{FF19}').contains(&c));
                 match (cells.last_mut(), extents.last_mut()) {
-                    (Some(cell), Some(ext)) if gap < 0.6 * char_h => {
+                    (Some(cell), Some(ext)) if gap < 0.6 * char_h && !label_meets_number => {
                         // Same cell: CJK runs join directly, other words with a space.
                         let joins = cell.chars().next_back().is_some_and(is_cjk)
                             || w.text.chars().next().is_some_and(is_cjk);
@@ -202,41 +216,57 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
 ///
 /// A cell's lines are centred on its row, so a number that wraps in two (`２３` over `０`
 /// in a total column) stands half a line above and half a line below the row's other
-/// numbers, as two lines of their own. Left alone, the lower piece reads as the row's
-/// value for that column: a wrong number (230 read as 0). A piece is a value cell of a
-/// line with fewer numbers than a row of numbers (the host) whose centre is within 0.9
-/// line heights, closer than any other row of the table can stand, right of the host's
-/// label. Per column of the host: one piece above and one below in a column where the
-/// host has no cell are the two halves of its number, joined in reading order; any other
-/// arrangement (one piece alone, more on one side, a piece beside a number the host
-/// already has) leaves the number in doubt, and the host's cell is marked so.
+/// numbers, as two lines of their own; one that wraps in three has its middle on the
+/// row's line and the others a line away. Left alone, a piece reads as a value of
+/// whatever row its line falls to: a wrong number (230 read as 0, or a stray `8` filling
+/// the empty cell of the row above). A piece is a value cell, right of a host's label,
+/// on a line with fewer numbers than the host: a row of numbers whose centre is within
+/// 1.6 line heights. In a column where the host has no cell, one piece half a line above
+/// and one as far below, near no other host, are the two halves of its number, joined in
+/// reading order. Any other arrangement (a piece alone, more on one side, a piece beside
+/// a number the host already has, a piece near two hosts) leaves the number in doubt:
+/// every host's cell in that column is marked so, and the piece is read as no value.
 fn join_wrapped_numbers(mut lines: Vec<Line>) -> Vec<Line> {
+    /// How far from a host's centre a piece is looked for, and how far the halves of a
+    /// number wrapped in two stand (in line heights).
+    const BAND: f32 = 1.6;
+    const HALF: f32 = 0.9;
     let values = |l: &Line| l.cells.iter().filter(|c| is_value(c)).count();
     let counts: Vec<usize> = lines.iter().map(values).collect();
-    // (host, line, cell) of every piece.
-    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    // (host, line, cell, signed distance in line heights) of every piece.
+    let mut pieces: Vec<(usize, usize, usize, f32)> = Vec::new();
+    // How many hosts each piece is near.
+    let mut hosts_of: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for (li, l) in lines.iter().enumerate() {
         if counts[li] == 0 || l.cells.iter().any(|c| !is_value(c)) && counts[li] >= 2 {
             continue;
         }
-        // Lines are sorted by page and centre: a host stands among the neighbours.
-        let near = li.saturating_sub(4)..(li + 5).min(lines.len());
-        let host = near
-            .filter(|&r| r != li && lines[r].page == l.page && counts[r] >= 2)
-            .filter(|&r| counts[r] > counts[li])
-            .map(|r| (r, (lines[r].centre() - l.centre()).abs()))
-            .filter(|&(r, d)| d <= 0.9 * lines[r].height.max(l.height))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        let Some((r, _)) = host else { continue };
-        let first_value = lines[r]
-            .cells
-            .iter()
-            .zip(&lines[r].extents)
-            .find(|(c, _)| is_value(c))
-            .map_or(f32::MAX, |(_, e)| e.0);
-        for (ci, c) in l.cells.iter().enumerate() {
-            if is_value(c) && l.extents[ci].1 > first_value {
-                pieces.push((r, li, ci));
+        // Lines are sorted by page and centre: the hosts stand among the neighbours.
+        let near = li.saturating_sub(6)..(li + 7).min(lines.len());
+        for r in near {
+            let host = &lines[r];
+            if r == li || host.page != l.page || counts[r] < 2 || counts[r] <= counts[li] {
+                continue;
+            }
+            let h = host.height.max(l.height);
+            let d = (l.centre() - host.centre()) / h;
+            if d.abs() > BAND {
+                continue;
+            }
+            // Right of the host's label: the label cells before its first number (the
+            // first number column may be the empty one).
+            let label_right = host
+                .cells
+                .iter()
+                .zip(&host.extents)
+                .take_while(|(c, _)| !is_value(c))
+                .map(|(_, e)| e.1)
+                .fold(f32::NEG_INFINITY, f32::max);
+            for (ci, c) in l.cells.iter().enumerate() {
+                if is_value(c) && l.extents[ci].0 >= label_right {
+                    pieces.push((r, li, ci, d));
+                    *hosts_of.entry((li, ci)).or_default() += 1;
+                }
             }
         }
     }
@@ -250,41 +280,45 @@ fn join_wrapped_numbers(mut lines: Vec<Line>) -> Vec<Line> {
     hosts.sort_unstable();
     hosts.dedup();
     for r in hosts {
-        // Each column: its extent and its pieces (line, cell).
-        type Column = ((f32, f32), Vec<(usize, usize)>);
+        // Each column: its extent and its pieces (line, cell, distance).
+        type Column = ((f32, f32), Vec<(usize, usize, f32)>);
         let mut columns: Vec<Column> = Vec::new();
-        for &(_, li, ci) in pieces.iter().filter(|p| p.0 == r) {
+        for &(_, li, ci, d) in pieces.iter().filter(|p| p.0 == r) {
             taken[li][ci] = true;
             let ext = lines[li].extents[ci];
             match columns.iter_mut().find(|(e, _)| overlaps(*e, ext)) {
                 Some((e, members)) => {
                     *e = (e.0.min(ext.0), e.1.max(ext.1));
-                    members.push((li, ci));
+                    members.push((li, ci, d));
                 }
-                None => columns.push((ext, vec![(li, ci)])),
+                None => columns.push((ext, vec![(li, ci, d)])),
             }
         }
         for (ext, mut members) in columns {
-            let centre = lines[r].centre();
-            members.sort_by(|a, b| lines[a.0].centre().total_cmp(&lines[b.0].centre()));
+            members.sort_by(|a, b| a.2.total_cmp(&b.2));
+            let halves = match members[..] {
+                [(la, ca, above), (lb, cb, below)] => {
+                    above < 0.0
+                        && below > 0.0
+                        && below <= HALF
+                        && -above <= HALF
+                        && (below + above).abs() <= 0.25
+                        && hosts_of[&(la, ca)] == 1
+                        && hosts_of[&(lb, cb)] == 1
+                }
+                _ => false,
+            };
             let text: String = members
                 .iter()
-                .map(|&(li, ci)| lines[li].cells[ci].as_str())
+                .map(|&(li, ci, _)| lines[li].cells[ci].as_str())
                 .collect();
-            let above = members
-                .iter()
-                .filter(|m| lines[m.0].centre() < centre)
-                .count();
             let host = &mut lines[r];
-            let own = host.extents.iter().position(|&e| overlaps(e, ext));
-            match own {
+            match host.extents.iter().position(|&e| overlaps(e, ext)) {
                 Some(i) => {
-                    // A piece beside a number the host has: which is whose is not known.
                     host.doubtful[i] = true;
                     host.extents[i] = (host.extents[i].0.min(ext.0), host.extents[i].1.max(ext.1));
                 }
                 None => {
-                    let halves = members.len() == 2 && above == 1;
                     let at = host
                         .extents
                         .iter()
@@ -732,6 +766,47 @@ mod tests {
                     ("12".into(), true),
                     ("0".into(), false)
                 ]
+            ]
+        );
+    }
+
+    /// The first number column empty but for the halves of a wrapped number; a label
+    /// filling its cell up to the next cell's number; a number wrapped in three, its
+    /// middle on the row's line (which piece is whose is not certain: doubtful).
+    #[test]
+    fn wrapped_numbers_in_the_first_column_and_labels_meeting_numbers() {
+        let words = vec![
+            w(1, 80.0, 100.0, 100.0, "5.属于三类内部事务信息"),
+            w(1, 200.0, 94.5, 12.0, "２"),
+            w(1, 200.0, 105.5, 6.0, "０"),
+            w(1, 230.0, 100.0, 6.0, "0"),
+            w(1, 260.0, 100.0, 12.0, "20"),
+            w(1, 80.0, 140.0, 116.0, "行政机关不再处理其"),
+            w(1, 199.0, 140.0, 12.0, "22"),
+            w(1, 230.0, 140.0, 6.0, "2"),
+            w(1, 260.0, 140.0, 12.0, "24"),
+            w(1, 80.0, 180.0, 60.0, "（七）总计"),
+            w(1, 200.0, 180.0, 6.0, "5"),
+            w(1, 230.0, 180.0, 6.0, "0"),
+            w(1, 260.0, 169.0, 6.0, "８"),
+            w(1, 260.0, 180.0, 6.0, "３"),
+            w(1, 260.0, 191.0, 6.0, "１"),
+        ];
+        let rows = table_rows(&document_from_words(&words));
+        let shown: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|(t, d)| if *d { format!("{t}?") } else { t.clone() })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                vec!["5.属于三类内部事务信息", "２０", "0", "20"],
+                vec!["行政机关不再处理其", "22", "2", "24"],
+                vec!["（七）总计", "5", "0", "３?"],
             ]
         );
     }
