@@ -270,6 +270,11 @@ fn join_wrapped_numbers(mut lines: Vec<Line>) -> Vec<Line> {
             }
         }
     }
+    // A line that hosts pieces is a row, not a piece of another (and its cells shift as
+    // pieces join it).
+    let is_host: std::collections::HashSet<usize> = pieces.iter().map(|p| p.0).collect();
+    pieces.retain(|p| !is_host.contains(&p.1));
+    hosts_of.retain(|k, _| !is_host.contains(&k.0));
     if pieces.is_empty() {
         return lines;
     }
