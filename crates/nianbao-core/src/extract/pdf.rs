@@ -127,6 +127,17 @@ impl Line {
     fn has_number(&self) -> bool {
         self.cells.len() > 1 && self.cells.iter().any(|c| is_value(c))
     }
+    /// Removes the cells marked in `taken` (given to another line); cells past its end
+    /// (joined to this line since) stay.
+    fn drop_cells(&mut self, taken: &[bool]) {
+        let gone = |i: usize| taken.get(i).copied().unwrap_or(false);
+        let mut i = 0..;
+        self.cells.retain(|_| !gone(i.next().unwrap_or(0)));
+        let mut i = 0..;
+        self.extents.retain(|_| !gone(i.next().unwrap_or(0)));
+        let mut i = 0..;
+        self.doubtful.retain(|_| !gone(i.next().unwrap_or(0)));
+    }
 }
 
 fn is_value(text: &str) -> bool {
@@ -337,13 +348,7 @@ fn join_wrapped_numbers(mut lines: Vec<Line>) -> Vec<Line> {
         }
     }
     for (l, taken) in lines.iter_mut().zip(&taken) {
-        if !taken.iter().any(|&t| t) {
-            continue;
-        }
-        let keep: Vec<usize> = (0..l.cells.len()).filter(|&ci| !taken[ci]).collect();
-        l.cells = keep.iter().map(|&ci| l.cells[ci].clone()).collect();
-        l.extents = keep.iter().map(|&ci| l.extents[ci]).collect();
-        l.doubtful = keep.iter().map(|&ci| l.doubtful[ci]).collect();
+        l.drop_cells(taken);
     }
     lines.retain(|l| !l.cells.is_empty());
     lines
@@ -396,14 +401,10 @@ fn join_wrapped_labels(lines: Vec<Line>) -> Vec<Line> {
             out.push(l);
             continue;
         }
-        let keep: Vec<usize> = (0..l.cells.len()).filter(|&ci| !taken[li][ci]).collect();
-        if keep.is_empty() {
-            continue;
+        l.drop_cells(&taken[li]);
+        if !l.cells.is_empty() {
+            out.push(l);
         }
-        l.cells = keep.iter().map(|&ci| l.cells[ci].clone()).collect();
-        l.extents = keep.iter().map(|&ci| l.extents[ci]).collect();
-        l.doubtful = keep.iter().map(|&ci| l.doubtful[ci]).collect();
-        out.push(l);
     }
     out
 }
@@ -717,10 +718,7 @@ mod tests {
             w(1, 300.0, 100.0, 18.0, "122"),
             w(1, 340.0, 100.0, 12.0, "20"),
         ];
-        words.push(Word {
-            height: 10.0,
-            ..w(1, 380.0, 94.5, 12.0, "２３")
-        });
+        words.push(w(1, 380.0, 94.5, 12.0, "２３"));
         words.push(w(1, 383.0, 105.5, 6.0, "０"));
         words.push(w(1, 80.0, 125.0, 120.0, "四、结转下年度继续办理"));
         words.push(w(1, 300.0, 125.0, 6.0, "6"));
