@@ -139,12 +139,20 @@ pub fn parse_pages(pages: &[&[u8]]) -> Result<Report, ParseError> {
 /// Reads a PDF from the words of its text layer (`pdftotext -tsv` output, see
 /// [`extract::pdf`]); extracting them from the PDF bytes is the caller's I/O.
 pub fn parse_pdf_tsv(tsv: &str) -> Result<Report, ParseError> {
+    parse_pdf(tsv, None)
+}
+
+/// Reads a PDF from the words of its text layer and, when the pages could be drawn, their
+/// SVG (`pdftocairo -svg` output), whose ruling lines give the tables' cells (see
+/// [`extract::pdf_rules`]).
+pub fn parse_pdf(tsv: &str, svg: Option<&str>) -> Result<Report, ParseError> {
     let words = extract::pdf::parse_tsv(tsv);
     if words.is_empty() {
         return Err(ParseError::NoTextLayer);
     }
+    let rules = svg.map(extract::pdf_rules::parse_svg).unwrap_or_default();
     recognised(align::align(
-        extract::pdf::document_from_words(&words),
+        extract::pdf::document_from_layout(&words, &rules),
         "PDF",
     ))
 }

@@ -1,5 +1,5 @@
 //! Reading one report file, whatever its format. Text, HTML and DOCX are read by the
-//! core; PDF goes through poppler's `pdftotext` and DOC/WPS through LibreOffice, both as
+//! core; PDF goes through poppler's `pdftotext` and `pdftocairo` and DOC/WPS through LibreOffice, both as
 //! subprocesses bounded in time (so no GPL code in the binary, and a hung converter never
 //! hangs the caller). A shell over the core: the CLI and the web app read through here.
 
@@ -15,7 +15,8 @@ use nianbao_core::Report;
 pub fn parse_bytes(bytes: &[u8]) -> Result<Report, String> {
     if bytes.starts_with(b"%PDF") {
         let tsv = pdf::tsv(bytes)?;
-        return nianbao_core::parse_pdf_tsv(&tsv).map_err(|e| e.to_string());
+        let svg = pdf::svg(bytes);
+        return nianbao_core::parse_pdf(&tsv, svg.as_deref()).map_err(|e| e.to_string());
     }
     if office::is_ole(bytes) {
         let docx = office::to_docx(bytes)?;

@@ -7,6 +7,8 @@ pub mod docx;
 pub mod embedded;
 mod html;
 pub mod pdf;
+mod pdf_grid;
+pub mod pdf_rules;
 mod text;
 
 use crate::decode::{self, Decoded};

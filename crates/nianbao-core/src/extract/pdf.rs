@@ -118,6 +118,9 @@ struct Line {
     extents: Vec<(f32, f32)>,
     /// Whether each cell holds a number seen only in part ([`Cell::doubtful`]).
     doubtful: Vec<bool>,
+    /// A row of a ruled table: each cell's column and span in its grid (its cells are
+    /// definite, blanks included).
+    grid: Option<Vec<(usize, usize)>>,
 }
 
 impl Line {
@@ -217,6 +220,7 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
                 doubtful: vec![false; cells.len()],
                 cells,
                 extents,
+                grid: None,
             }
         })
         .collect()
@@ -475,9 +479,121 @@ fn merge_pieces(row: &mut Line, mut pieces: Vec<(f32, f32, f32, String)>) {
     row.doubtful = cols.iter().map(|c| c.doubtful).collect();
 }
 
+impl From<super::pdf_grid::GridRow> for Line {
+    fn from(r: super::pdf_grid::GridRow) -> Line {
+        let height = r.bottom - r.top;
+        Line {
+            page: r.page,
+            top: r.top,
+            bottom: r.bottom,
+            left: r.left,
+            right: r.right,
+            height,
+            extents: r.cells.iter().map(|c| (c.left, c.right)).collect(),
+            doubtful: r.cells.iter().map(|c| c.doubtful).collect(),
+            grid: Some(r.cells.iter().map(|c| (c.col, c.colspan)).collect()),
+            cells: r.cells.into_iter().map(|c| c.text).collect(),
+        }
+    }
+}
+
+/// Joins a ruled table row that a page break cut in two (Word and LibreOffice let a row
+/// break across pages): the first row of a page continues the last of the page before
+/// when only page furniture stands between them, every cell of the earlier half has a
+/// cell below it in the later half, and the later half does not open a row of its own
+/// (none of its cells starts with an enumerator such as `3.` or `（四）`). Each cell's
+/// text is appended to the cell above it in the same column: the earlier half's own cell,
+/// or the cell of a row-spanning label higher up on that page (the later half draws those
+/// too). A number in the later half leaves its cell in doubt: it may finish the number
+/// above it (`69` on one page, `8` on the next) or stand alone. Left apart, the later half
+/// is a row of blank cells under the tail of the label, read as a row of its own.
+fn join_split_rows(lines: Vec<Line>) -> Vec<Line> {
+    let furniture =
+        |l: &Line| l.grid.is_none() && crate::text::is_page_furniture(&l.cells.join(" "));
+    let same =
+        |a: &(f32, f32), b: &(f32, f32)| (a.0 - b.0).abs() <= 2.0 && (a.1 - b.1).abs() <= 2.0;
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines {
+        let targets = l.grid.as_ref().and_then(|_| {
+            let pi = out.iter().rposition(|p| !furniture(p))?;
+            let p = &out[pi];
+            let first_on_page = out[pi + 1..].iter().all(furniture);
+            if p.grid.is_none() || p.page + 1 != l.page || !first_on_page {
+                return None;
+            }
+            if !p
+                .extents
+                .iter()
+                .all(|a| l.extents.iter().any(|b| same(a, b)))
+            {
+                return None;
+            }
+            // For each cell of the later half: the line and cell above it on the page before.
+            let mut targets = Vec::with_capacity(l.cells.len());
+            for (text, ext) in l.cells.iter().zip(&l.extents) {
+                let above = (0..=pi)
+                    .rev()
+                    .take_while(|&k| out[k].page == p.page)
+                    .find_map(|k| {
+                        let line = &out[k];
+                        line.grid.as_ref()?;
+                        line.extents
+                            .iter()
+                            .position(|e| same(e, ext))
+                            .map(|c| (k, c))
+                    });
+                match above {
+                    None if text.is_empty() => targets.push(None),
+                    None => return None,
+                    Some((k, c)) => {
+                        if !is_value(text) && starts_with_enumerator(text) {
+                            return None;
+                        }
+                        targets.push(Some((k, c)));
+                    }
+                }
+            }
+            l.cells.iter().any(|c| !c.is_empty()).then_some(targets)
+        });
+        match targets {
+            Some(targets) => {
+                for ((text, doubtful), target) in l.cells.into_iter().zip(l.doubtful).zip(targets) {
+                    if let Some((k, c)) = target {
+                        // A number in the later half may be the tail of one in the earlier
+                        // (`69` | `8`) or a number of its own: either way not certain.
+                        let cut = is_value(&text);
+                        out[k].cells[c].push_str(&text);
+                        out[k].doubtful[c] |= doubtful || cut;
+                    }
+                }
+            }
+            None => out.push(l),
+        }
+    }
+    out
+}
+
 /// Rebuilds a document from words.
 pub fn document_from_words(words: &[Word]) -> Document {
-    let lines = join_wrapped_labels(join_wrapped_numbers(lines_of(words)));
+    document_from_layout(words, &[])
+}
+
+/// Rebuilds a document from words and the pages' ruling lines: ruled tables from their
+/// cells ([`super::pdf_grid`]), everything else from the words' positions.
+pub fn document_from_layout(words: &[Word], rules: &[super::pdf_rules::Rule]) -> Document {
+    let (grid_rows, used) = super::pdf_grid::rows(words, rules);
+    let rest: Vec<Word> = words
+        .iter()
+        .zip(&used)
+        .filter(|(_, &u)| !u)
+        .map(|(w, _)| w.clone())
+        .collect();
+    let mut lines = join_wrapped_labels(join_wrapped_numbers(lines_of(&rest)));
+    if !grid_rows.is_empty() {
+        lines.extend(grid_rows.into_iter().map(Line::from));
+        lines.sort_by(|a, b| a.page.cmp(&b.page).then(a.centre().total_cmp(&b.centre())));
+        lines = join_split_rows(lines);
+    }
     // The text block's right margin, per page, to tell wrapped lines of running text.
     let mut right_margin: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
     for l in &lines {
@@ -497,7 +613,10 @@ pub fn document_from_words(words: &[Word]) -> Document {
             *n += 1;
             *n
         };
-        if l.cells.len() > 1 && crate::text::is_page_furniture(&l.cells.join(" ")) {
+        if l.grid.is_none()
+            && l.cells.len() > 1
+            && crate::text::is_page_furniture(&l.cells.join(" "))
+        {
             origins.push((l.page, line_no));
             // A page number spread over cells (`-  3  -`): one piece of furniture.
             let text = l.cells.join(" ");
@@ -513,7 +632,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
             prev = Some(l);
             continue;
         }
-        if l.cells.len() == 1 {
+        if l.grid.is_none() && l.cells.len() == 1 {
             if let Some(t) = table.take() {
                 blocks.push(Block::Table(t));
             }
@@ -524,6 +643,7 @@ pub fn document_from_words(words: &[Word]) -> Document {
             let continues = prev.is_some_and(|p| {
                 let same_indent = (l.left - p.left).abs() < 0.5 * l.height;
                 p.cells.len() == 1
+                    && p.grid.is_none()
                     && p.page == l.page
                     && l.top - p.bottom < 0.9 * l.height
                     && p.right >= right_margin[&p.page] - 2.0 * p.height
@@ -561,13 +681,14 @@ pub fn document_from_words(words: &[Word]) -> Document {
                 }
                 let s = source.len();
                 source.push_str(c);
+                let (col, colspan) = l.grid.as_ref().map_or((i, 1), |g| g[i]);
                 cells.push(Cell {
                     text: c.clone(),
                     span: Span::new(s, source.len()),
                     verbatim: true,
-                    col: i,
-                    colspan: 1,
-                    definite: false,
+                    col,
+                    colspan,
+                    definite: l.grid.is_some(),
                     doubtful,
                 });
             }
@@ -810,6 +931,73 @@ mod tests {
                 vec!["5.属于三类内部事务信息", "２０", "0", "20"],
                 vec!["行政机关不再处理其", "22", "2", "24"],
                 vec!["（七）总计", "5", "0", "３?"],
+            ]
+        );
+    }
+
+    /// A ruled table whose last row on page 1 runs on at the top of page 2 (LibreOffice
+    /// breaks rows over pages): the halves are one row; a number in the later half is
+    /// doubtful (the tail of `3`, or a number of its own); a row that starts with its own
+    /// enumerator is a row of its own.
+    #[test]
+    fn a_ruled_row_broken_over_a_page_is_joined() {
+        use super::super::pdf_rules::Rule;
+        let rule = |page, horizontal, pos, from, to| Rule {
+            page,
+            horizontal,
+            pos,
+            from,
+            to,
+        };
+        // Page 1: two rows at 700–760; page 2: two rows at 50–110; columns 80–280–380.
+        let mut rules = Vec::new();
+        for (page, top) in [(1, 700.0), (2, 50.0)] {
+            for y in [top, top + 30.0, top + 60.0] {
+                rules.push(rule(page, true, y, 80.0, 380.0));
+            }
+            for x in [80.0, 280.0, 380.0] {
+                rules.push(rule(page, false, x, top, top + 60.0));
+            }
+        }
+        let read = |continued: &str, value: &str| {
+            let mut words = vec![
+                w(1, 85.0, 710.0, 100.0, "（一）本机关"),
+                w(1, 300.0, 710.0, 6.0, "1"),
+                w(1, 85.0, 740.0, 100.0, "1.属于国家秘密"),
+                w(1, 300.0, 740.0, 6.0, "3"),
+                w(1, 280.0, 800.0, 30.0, "— 1 —"),
+                w(2, 85.0, 60.0, 40.0, continued),
+                w(2, 85.0, 90.0, 100.0, "3.危及“三安全一稳定”"),
+                w(2, 300.0, 90.0, 6.0, "2"),
+            ];
+            if !value.is_empty() {
+                words.push(w(2, 300.0, 60.0, 6.0, value));
+            }
+            let shown: Vec<Vec<String>> = table_rows(&document_from_layout(&words, &rules))
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|(t, d)| if *d { format!("{t}?") } else { t.clone() })
+                        .collect()
+                })
+                .collect();
+            shown
+        };
+        assert_eq!(
+            read("事项", ""),
+            vec![
+                vec!["（一）本机关", "1"],
+                vec!["1.属于国家秘密事项", "3"],
+                vec!["3.危及“三安全一稳定”", "2"],
+            ]
+        );
+        assert_eq!(read("事项", "8")[1], vec!["1.属于国家秘密事项", "38?"]);
+        assert_eq!(
+            read("2.其他", "4")[1..],
+            [
+                vec!["1.属于国家秘密", "3"],
+                vec!["2.其他", "4"],
+                vec!["3.危及“三安全一稳定”", "2"],
             ]
         );
     }
