@@ -73,6 +73,9 @@ pub enum ParseError {
         "PDF 没有文字层（可能是扫描件），无法读取；请提供含文字层的 PDF，或先做文字识别（OCR）"
     )]
     NoTextLayer,
+    /// An input too large to be one report (see [`extract::check_size`]).
+    #[error("内容过多，不像是一份年报：{}超过 {} 个；为免耗尽内存，没有读取", .0.what, .0.limit)]
+    TooLarge(extract::TooLarge),
     /// Nothing in the text resembles an annual report.
     #[error("未识别为政府信息公开工作年度报告：既没有找到六个部分的标题，也没有找到统计表格")]
     NotAReport,
@@ -94,11 +97,13 @@ pub fn parse(bytes: &[u8]) -> Result<Report, ParseError> {
         return Err(ParseError::Binary(kind));
     }
     let decoded = decode::decode(bytes);
+    extract::check_size(&decoded.text).map_err(ParseError::TooLarge)?;
     let doc = extract::extract(&decoded);
     let mut report = align::align(doc, decoded.encoding);
     if report.has_no_table() {
         // The page may carry the report in a JSON or JavaScript string: read that instead.
         if let Some(html) = extract::embedded::embedded_report(&decoded.text) {
+            extract::check_size(&html).map_err(ParseError::TooLarge)?;
             let inner = align::align(extract::extract_html(&html), decoded.encoding);
             if !inner.has_no_table() {
                 report = inner;
@@ -128,6 +133,7 @@ pub fn parse_pages(pages: &[&[u8]]) -> Result<Report, ParseError> {
         joined.push_str(&decoded.text);
         joined.push('\n');
     }
+    extract::check_size(&joined).map_err(ParseError::TooLarge)?;
     let doc = if decode::looks_like_html(&joined) {
         extract::extract_html(&joined)
     } else {
@@ -149,6 +155,12 @@ pub fn parse_pdf(tsv: &str, svg: Option<&str>) -> Result<Report, ParseError> {
     let words = extract::pdf::parse_tsv(tsv);
     if words.is_empty() {
         return Err(ParseError::NoTextLayer);
+    }
+    if words.len() > extract::MAX_WORDS {
+        return Err(ParseError::TooLarge(extract::TooLarge {
+            what: "PDF 词",
+            limit: extract::MAX_WORDS,
+        }));
     }
     let rules = svg.map(extract::pdf_rules::parse_svg).unwrap_or_default();
     recognised(align::align(

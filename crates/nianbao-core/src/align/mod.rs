@@ -1434,13 +1434,19 @@ impl<'t> Aligner<'t> {
             text.contains("行政复议") || text.contains("维持") || text.contains("行政诉讼")
         };
         let mut header_seen = false;
+        // Tokens before `scanned` are known to hold no header: each is looked at once.
+        let mut scanned = start;
         for unit in &units {
-            let run = self.run_text(unit);
             // The header may stand in a paragraph of prose (a flattened page), whose
             // tokens make no unit: any text before the values counts.
             let before = unit.values.first().map_or(start, |&v| v);
-            if is_header(&run) || self.toks[start..before].iter().any(|t| is_header(t.text)) {
-                header_seen = true;
+            if !header_seen {
+                let run = self.run_text(unit);
+                header_seen = is_header(&run)
+                    || self.toks[scanned.min(before)..before]
+                        .iter()
+                        .any(|t| is_header(t.text));
+                scanned = scanned.max(before);
             }
             // Table 四's values are one row of numbers: a header row padded with empty cells
             // is none.

@@ -15,6 +15,9 @@ use crate::document::{Block, Cell, Document, Para, Row, SourceKind, Span, Table}
 const MAX_DEPTH: usize = 256;
 /// Largest colspan or rowspan honoured (the HTML standard caps colspan at 1000).
 const MAX_SPAN: usize = 1000;
+/// Columns within which rowspans are followed: far beyond any report's table (the widest
+/// has a dozen); cells past it keep their text and column but cover nothing below.
+const MAX_COLUMNS: usize = 256;
 
 /// Deepest nesting handed to the HTML parser: html5ever scans its stack of open
 /// elements for many start tags, so 100,000 nested `<div>`s took 35 s. Tags deeper than
@@ -116,10 +119,8 @@ fn flatten_deep_nesting(source: &str) -> Option<String> {
         }
         if !closing && (name == "script" || name == "style") {
             let close = format!("</{name}");
-            i = source[end..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(b.len(), |e| end + e);
+            // Searched in place: a lowercased copy of the rest per script was quadratic.
+            i = find_ci(&source[end..], &close).map_or(b.len(), |e| end + e);
             continue;
         }
         if closing {
@@ -299,10 +300,13 @@ impl Walker<'_> {
                 cell_text(td, &mut text, depth + 1);
                 let text = crate::text::trim(&text).to_string();
                 let (span, verbatim) = self.loc.locate(&text);
-                if pending.len() < col + colspan {
-                    pending.resize(col + colspan, 0);
+                // Rowspans are followed within the first MAX_COLUMNS columns only: every
+                // row costs at most that much, however wide the spans above it made the grid.
+                let end = (col + colspan).min(MAX_COLUMNS);
+                if pending.len() < end {
+                    pending.resize(end, 0);
                 }
-                for p in &mut pending[col..col + colspan] {
+                for p in pending.get_mut(col..end).unwrap_or_default() {
                     *p = rowspan; // decremented below with the rest of the row
                 }
                 row.span = if row.cells.is_empty() {
@@ -382,6 +386,9 @@ fn cell_text(node: NodeRef<'_, Node>, out: &mut String, depth: usize) {
     }
 }
 
+/// How far ahead of the last text found, in bytes of visible text, the next is looked for.
+const SEARCH_WINDOW: usize = 16 * 1024;
+
 /// Finds texts in the source by a forward search over its visible characters.
 struct Locator<'a> {
     src: &'a str,
@@ -451,7 +458,15 @@ impl<'a> Locator<'a> {
         if key.is_empty() {
             return (Span::new(here, here), text.is_empty());
         }
-        let Some(rel) = self.visible[self.cursor..].find(&key) else {
+        // Texts come in order, each near the last: the search looks a bounded way ahead,
+        // so a text that is not there (rewritten by the parser) costs a window, not the
+        // rest of the page, and a page of many such texts stays linear.
+        let rest = &self.visible[self.cursor..];
+        let mut window = rest.len().min(SEARCH_WINDOW + key.len());
+        while !rest.is_char_boundary(window) {
+            window -= 1;
+        }
+        let Some(rel) = rest[..window].find(&key) else {
             return (Span::new(here, here), false);
         };
         let p = self.cursor + rel;
