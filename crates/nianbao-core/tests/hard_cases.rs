@@ -400,3 +400,27 @@ fn a_number_seen_in_part_leaves_its_row_unread() {
         .expect("the row is reported");
     assert_eq!(d.code, "E0002");
 }
+
+/// The tail of a row label that a page break cut off (`府信息公开申请数量`, with a
+/// piece of a number beside it) looks like a misspelling of the next row's label: it is
+/// never taken for that row when the row's own label follows.
+#[test]
+fn a_label_fragment_never_takes_the_next_rows_place() {
+    let text = "2023年某某镇政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+        申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计\n\
+        一、本年新收政 | 1,03 | 11 | 6 | 0 | 39 | 3 | 1092\n\
+        府信息公开申请数量 | 3 | | | | | |\n\
+        二、上年结转政府信息公开申请数量 | 305 | 0 | 0 | 1 | 0 | 0 | 306\n";
+    let report = nianbao_core::parse(text.as_bytes()).unwrap();
+    assert_eq!(
+        report
+            .cell_by_key("t3.carried_over.natural")
+            .map(|c| c.value),
+        Some(Number::int(305))
+    );
+    assert_eq!(
+        report.cell_by_key("t3.carried_over.total").map(|c| c.value),
+        Some(Number::int(306))
+    );
+    assert!(report.cell_by_key("t3.new.natural").is_none());
+}

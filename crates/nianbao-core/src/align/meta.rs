@@ -51,6 +51,47 @@ fn sub_span(line: &Line<'_>, range: std::ops::Range<usize>) -> Span {
     }
 }
 
+/// The labels of the fields a CMS prints beside 发布机构. A page whose line breaks were
+/// lost glues them on (`发布机构：某市统计局发布日期：2024-01-20`): the name ends where
+/// the next field's label begins.
+const FIELD_LABELS: &[&str] = &[
+    "发布日期",
+    "发布时间",
+    "成文日期",
+    "生成日期",
+    "公文生成日期",
+    "印发日期",
+    "发文日期",
+    "索引号",
+    "文号",
+    "发文字号",
+    "主题分类",
+    "主题词",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "有效性",
+    "信息来源",
+    "来源",
+    "浏览次数",
+    "点击数",
+    "访问量",
+    "所属机构",
+    "组配分类",
+    "体裁分类",
+    "服务对象",
+];
+
+/// `text` up to the first field label in it (all of it when there is none).
+fn before_next_field(text: &str) -> &str {
+    let end = FIELD_LABELS
+        .iter()
+        .filter_map(|l| text.find(l))
+        .min()
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
 /// Reads the metadata. `sections` gives 总体情况 for the year and agency fallbacks.
 pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
     let p = patterns();
@@ -253,9 +294,13 @@ pub(crate) fn read_meta(toks: &[Tok<'_>], sections: &[Section]) -> Meta {
         {
             if let Some(c) = p.publisher.captures(line.text) {
                 let m = c.get(1).unwrap();
+                let value = before_next_field(m.as_str());
+                if value.chars().count() < 2 {
+                    continue;
+                }
                 meta.agency = Some(Located {
-                    value: m.as_str().to_string(),
-                    span: sub_span(line, m.range()),
+                    value: value.to_string(),
+                    span: sub_span(line, m.start()..m.start() + value.len()),
                     source: "发布机构",
                 });
                 break;
@@ -330,6 +375,25 @@ mod tests {
             .meta
             .agency
             .map(|a| a.value)
+    }
+
+    #[test]
+    fn a_publisher_field_ends_where_the_next_field_begins() {
+        let body = "\n一、总体情况\n本年度工作。\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n";
+        assert_eq!(
+            agency(&format!(
+                "2023年政府信息公开工作年度报告\n索引号：11-22/2024-01发布机构：某市统计局发布日期：2024-01-20{body}"
+            ))
+            .as_deref(),
+            Some("某市统计局")
+        );
+        assert_eq!(
+            agency(&format!(
+                "2023年政府信息公开工作年度报告\n发布机构：某县民政局\n{body}"
+            ))
+            .as_deref(),
+            Some("某县民政局")
+        );
     }
 
     #[test]

@@ -874,7 +874,18 @@ impl<'t> Aligner<'t> {
         let mut legal_subtotal_at: Option<usize> = None;
         let mut group_subtotals: Vec<(&'static str, Reading, String, Span)> = Vec::new();
         let mut broken: Vec<Broken> = Vec::new();
-        for unit in &units {
+        // The row each unit's label names outright: a misspelt label is taken for a row
+        // only when no later label names that row (a fragment of a label that a page
+        // break cut, `府信息公开申请数量`, looks like the next row's label as well).
+        let named: Vec<Option<usize>> = units
+            .iter()
+            .map(|u| {
+                (!u.labels.is_empty())
+                    .then(|| self.match_t3(&self.run_text(u)))
+                    .flatten()
+            })
+            .collect();
+        for (ui, unit) in units.iter().enumerate() {
             if unit.labels.is_empty() {
                 continue;
             }
@@ -910,7 +921,7 @@ impl<'t> Aligner<'t> {
                     // A misspelt label: compare with the next rows the template expects.
                     let next = found.iter().max().map_or(0, |&m| m + 1);
                     let best = (next..(next + 3).min(T3_ROWS.len()))
-                        .filter(|r| !found.contains(r))
+                        .filter(|r| !found.contains(r) && !named[ui + 1..].contains(&Some(*r)))
                         .map(|r| {
                             (
                                 crate::text::bigram_similarity(

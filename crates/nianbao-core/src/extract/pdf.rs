@@ -150,6 +150,15 @@ fn is_value(text: &str) -> bool {
     )
 }
 
+/// Digits and separators only: a number, or the part of one that a page break cut off
+/// (`1,03` of `1,033`).
+fn is_numeric(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '，' | ' '))
+}
+
 fn lines_of(words: &[Word]) -> Vec<Line> {
     let mut words: Vec<&Word> = words.iter().collect();
     words.sort_by(|a, b| a.page.cmp(&b.page).then(a.centre().total_cmp(&b.centre())));
@@ -505,8 +514,11 @@ impl From<super::pdf_grid::GridRow> for Line {
 /// text is appended to the cell above it in the same column: the earlier half's own cell,
 /// or the cell of a row-spanning label higher up on that page (the later half draws those
 /// too). A number in the later half leaves its cell in doubt: it may finish the number
-/// above it (`69` on one page, `8` on the next) or stand alone. Left apart, the later half
-/// is a row of blank cells under the tail of the label, read as a row of its own.
+/// above it (`69` on one page, `8` on the next) or stand alone. A number under a cell of
+/// text opens a row of its own (`行政处罚 | 6` under `信息内容 | 本年处理决定数量`); a
+/// number under an empty cell may be either, so the halves stay apart and both cells are
+/// left in doubt. Left apart, the later half of a broken row is a row of blank cells under
+/// the tail of the label, read as a row of its own.
 fn join_split_rows(lines: Vec<Line>) -> Vec<Line> {
     let furniture =
         |l: &Line| l.grid.is_none() && crate::text::is_page_furniture(&l.cells.join(" "));
@@ -529,7 +541,12 @@ fn join_split_rows(lines: Vec<Line>) -> Vec<Line> {
                 return None;
             }
             // For each cell of the later half: the line and cell above it on the page before.
+            // A number under a cell of text is a row of its own (`行政处罚 | 6` under
+            // `信息内容 | 本年处理决定数量`); a number under an empty cell may be either —
+            // the value of a row broken over the page, or a new row's — so both rows' cells
+            // there are left in doubt.
             let mut targets = Vec::with_capacity(l.cells.len());
+            let mut ambiguous = Vec::new();
             for (text, ext) in l.cells.iter().zip(&l.extents) {
                 let above = (0..=pi)
                     .rev()
@@ -549,14 +566,36 @@ fn join_split_rows(lines: Vec<Line>) -> Vec<Line> {
                         if !is_value(text) && starts_with_enumerator(text) {
                             return None;
                         }
+                        if is_value(text) {
+                            let above = &out[k].cells[c];
+                            if above.is_empty() {
+                                ambiguous.push((k, c));
+                            }
+                            if !above.is_empty() && !is_value(above) && !is_numeric(above) {
+                                return None;
+                            }
+                        }
                         targets.push(Some((k, c)));
                     }
                 }
             }
-            l.cells.iter().any(|c| !c.is_empty()).then_some(targets)
+            l.cells
+                .iter()
+                .any(|c| !c.is_empty())
+                .then_some((targets, ambiguous))
         });
         match targets {
-            Some(targets) => {
+            Some((_, ambiguous)) if !ambiguous.is_empty() => {
+                for (k, c) in ambiguous {
+                    out[k].doubtful[c] = true;
+                }
+                let mut l = l;
+                for (d, text) in l.doubtful.iter_mut().zip(&l.cells) {
+                    *d |= is_value(text);
+                }
+                out.push(l);
+            }
+            Some((targets, _)) => {
                 for ((text, doubtful), target) in l.cells.into_iter().zip(l.doubtful).zip(targets) {
                     if let Some((k, c)) = target {
                         // A number in the later half may be the tail of one in the earlier
@@ -959,17 +998,21 @@ mod tests {
                 rules.push(rule(page, false, x, top, top + 60.0));
             }
         }
-        let read = |continued: &str, value: &str| {
+        let read_under = |above: &str, continued: &str, value: &str| {
             let mut words = vec![
                 w(1, 85.0, 710.0, 100.0, "（一）本机关"),
                 w(1, 300.0, 710.0, 6.0, "1"),
                 w(1, 85.0, 740.0, 100.0, "1.属于国家秘密"),
-                w(1, 300.0, 740.0, 6.0, "3"),
+            ];
+            if !above.is_empty() {
+                words.push(w(1, 300.0, 740.0, 30.0, above));
+            }
+            words.extend([
                 w(1, 280.0, 800.0, 30.0, "— 1 —"),
                 w(2, 85.0, 60.0, 40.0, continued),
                 w(2, 85.0, 90.0, 100.0, "3.危及“三安全一稳定”"),
                 w(2, 300.0, 90.0, 6.0, "2"),
-            ];
+            ]);
             if !value.is_empty() {
                 words.push(w(2, 300.0, 60.0, 6.0, value));
             }
@@ -983,6 +1026,7 @@ mod tests {
                 .collect();
             shown
         };
+        let read = |continued: &str, value: &str| read_under("3", continued, value);
         assert_eq!(
             read("事项", ""),
             vec![
@@ -999,6 +1043,16 @@ mod tests {
                 vec!["2.其他", "4"],
                 vec!["3.危及“三安全一稳定”", "2"],
             ]
+        );
+        // A number under a cell of text opens a row of its own.
+        assert_eq!(
+            read_under("决定数量", "行政处罚", "6")[1..3],
+            [vec!["1.属于国家秘密", "决定数量"], vec!["行政处罚", "6"],]
+        );
+        // A number under an empty cell may be that row's value or a new row's: both in doubt.
+        assert_eq!(
+            read_under("", "事项", "5")[1..3],
+            [vec!["1.属于国家秘密", "?"], vec!["事项", "5?"]]
         );
     }
 

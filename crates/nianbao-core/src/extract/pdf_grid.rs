@@ -20,6 +20,9 @@ use super::pdf_rules::Rule;
 
 /// Rules closer than this (points) are one line (a double border, a rounding).
 const SAME_LINE: f32 = 1.0;
+/// Narrower than any real column with no word in it (a real column has at least its
+/// header), in points.
+const MIN_COLUMN: f32 = 16.0;
 /// How far a rule may fall short of a point or an edge and still reach it.
 const REACH: f32 = 2.0;
 /// Most merged rules, elementary boxes and cells looked at on one page.
@@ -330,21 +333,54 @@ fn fill(
     for wi in taken {
         used[wi] = true;
     }
-    let bounds = distinct(table.iter().flat_map(|c| [c[0], c[2]]).collect());
+    let all_bounds = distinct(table.iter().flat_map(|c| [c[0], c[2]]).collect());
+    // A sliver between two column borders that no word of the table falls in is no
+    // column (LibreOffice draws a table's edge as several close lines): merged into the
+    // column on its left, and an empty cell within slivers only is dropped.
+    let sliver: Vec<bool> = all_bounds
+        .windows(2)
+        .map(|b| {
+            b[1] - b[0] < MIN_COLUMN
+                && in_cell.iter().flatten().all(|&wi| {
+                    let x = words[wi].left + words[wi].width / 2.0;
+                    x <= b[0] || x >= b[1]
+                })
+        })
+        .collect();
+    let bounds: Vec<f32> = all_bounds
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i == 0 || !sliver[i - 1])
+        .map(|(_, &b)| b)
+        .collect();
+    let in_slivers = |c: &Rect| {
+        let (a, b) = (index_of(&all_bounds, c[0]), index_of(&all_bounds, c[2]));
+        a < b && sliver[a..b].iter().all(|&s| s)
+    };
+    // The column a border position falls in: kept borders at or before it, less one.
+    let column = |x: f32| {
+        bounds
+            .iter()
+            .filter(|&&b| b <= x + SAME_LINE)
+            .count()
+            .saturating_sub(1)
+    };
     let mut rows: Vec<GridRow> = Vec::new();
     for &top in &tops {
         let mut cells: Vec<GridCell> = table
             .iter()
             .enumerate()
-            .filter(|(_, c)| (c[1] - top).abs() <= SAME_LINE)
+            .filter(|(k, c)| {
+                (c[1] - top).abs() <= SAME_LINE && !(in_cell[*k].is_empty() && in_slivers(c))
+            })
             .map(|(k, c)| {
-                let col = index_of(&bounds, c[0]);
+                let col = column(c[0]);
                 GridCell {
                     left: c[0],
                     right: c[2],
                     bottom: c[3],
                     col,
-                    colspan: index_of(&bounds, c[2]).saturating_sub(col).max(1),
+                    colspan: column(c[2]).saturating_sub(col).max(1),
                     text: cell_text(words, &in_cell[k]),
                     doubtful: doubtful[k],
                 }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::narrative::{figures, Figure, Topic};
 use crate::number::Number;
-use crate::template::{T3_ROWS, T4_GROUPS};
+use crate::template::{TemplateUse, T3_ROWS, T4_GROUPS};
 
 rule! {
     /// ## 检查内容
@@ -13,6 +13,7 @@ rule! {
     /// 含义不止一格的也不比较：两项合计（予以公开及部分公开 258 件）、概括（不予公开等其他类型）、
     /// 累计或答复数（累计答复依申请公开 402 件）、逾期答复（本年有 1 件逾期答复）、
     /// 规范性文件库的公开条目（集中公开现行有效规范性文件 2763 件）。
+    /// 与几行之和比较时，这几行须全部读出：有一行读不出，就不比较（部分之和不是报告写的数）。
     ///
     /// ## 为什么
     /// 正文与表格矛盾，读者无从知道哪个数字是真的；这类错误常见于沿用上年文字、只改表格。
@@ -34,12 +35,16 @@ rule! {
 /// The table cells a figure is compared with, and the values it may equal.
 fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValue>, Vec<Number>)> {
     let t3 = |row: &str| cx.cell(CellId::t3(row, "total"));
+    // A family's sum only when every row of it in the report's format was read: the sum
+    // of the rows that were is no figure the report states.
+    let old = cx.report.template() == TemplateUse::V2019;
     let family = |fam: &str| -> Vec<&CellValue> {
-        T3_ROWS
+        let rows = T3_ROWS
             .iter()
-            .filter(|r| r.family == fam)
-            .filter_map(|r| t3(r.key))
-            .collect()
+            .filter(|r| r.family == fam && if old { r.in_2019 } else { r.in_2021 });
+        rows.map(|r| t3(r.key))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
     };
     let sum = |cells: &[&CellValue]| Number::sum(cells.iter().map(|c| c.value));
     let one = |c: Option<&'a CellValue>| c.map(|c| (vec![c], vec![c.value]));
@@ -77,7 +82,7 @@ fn table_side<'a>(cx: &'a Context<'_>, topic: Topic) -> Option<(Vec<&'a CellValu
                 .iter()
                 .filter_map(|g| cx.cell(CellId::t4(g.key, "total")))
                 .collect();
-            if cells.len() < 2 {
+            if cells.len() < T4_GROUPS.len() - 1 {
                 return None;
             }
             let s = sum(&cells)?;

@@ -324,6 +324,37 @@ fn x1001_narrative_contradicts_table() {
 }
 
 #[test]
+fn x1001_is_silent_when_a_row_of_the_sum_is_unread() {
+    let mut r = base();
+    let rows = ["not_held", "need_creation", "unclear"];
+    for (i, row) in rows.iter().enumerate() {
+        set(
+            &mut r,
+            &format!("t3.unavailable.{row}.total"),
+            Number::int(i as i64 + 3),
+        );
+    }
+    let stated: i64 = 3 + 4 + 5;
+    let t = text(&r).replacen(
+        "二、主动公开",
+        &format!("全年无法提供的申请{stated}件。\n二、主动公开"),
+        1,
+    );
+    // Every row read: the sum is compared and agrees.
+    let codes = |t: &str| -> Vec<&'static str> {
+        let report = crate::parse(t.as_bytes()).unwrap();
+        crate::check(&report, None).iter().map(|d| d.code).collect()
+    };
+    assert!(!codes(&t).contains(&"X1001"), "{t}");
+    // The sentence is compared at all: a wrong figure is found.
+    let wrong = t.replacen(&format!("申请{stated}件"), "申请99件", 1);
+    assert!(codes(&wrong).contains(&"X1001"));
+    // One row of the three lost: its sum is no longer the report's, and nothing is said.
+    let lost = replace_line(&t, "不掌握相关政府信息", None);
+    assert!(!codes(&lost).contains(&"X1001"), "{lost}");
+}
+
+#[test]
 fn y3001_carry_over_mismatch() {
     let r = base();
     let mut prior = SynthReport::random(&mut fastrand::Rng::with_seed(99), Format::V2021);
