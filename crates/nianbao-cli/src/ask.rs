@@ -15,7 +15,7 @@ use nianbao_store::query::{Filter, GroupBy, ReportRow};
 use nianbao_store::Store;
 use unicode_width::UnicodeWidthStr;
 
-use crate::corpus::{open, DbArgs};
+use crate::corpus::{open_read_only, DbArgs};
 
 /// Output of a table of answers.
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq, Debug)]
@@ -226,7 +226,7 @@ pub struct QueryArgs {
 }
 
 pub fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
-    let (rt, store) = open(&args.db)?;
+    let (rt, store) = open_read_only(&args.db)?;
     if let Some(id) = args.id {
         let diags = rt.block_on(store.diagnostics_of(id))?;
         let header = ["阶段", "代码", "级别", "信息", "单元格", "行"];
@@ -372,7 +372,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.by
     };
-    let (rt, store) = open(&args.db)?;
+    let (rt, store) = open_read_only(&args.db)?;
     // Agency labels are looked up only when the groups are agencies.
     let names = if group == GroupBy::Agency {
         agency_names(&rt, &store)?
@@ -499,7 +499,7 @@ pub struct RollupArgs {
 }
 
 pub fn rollup(args: RollupArgs) -> anyhow::Result<ExitCode> {
-    let (rt, store) = open(&args.db)?;
+    let (rt, store) = open_read_only(&args.db)?;
     let r = rt.block_on(store.rollup(&args.filter.filter()?))?;
     // The roll-up is checked by the same rules; only table arithmetic applies to it.
     let diags: Vec<_> = nianbao_core::check(&r.report, None)
@@ -793,7 +793,7 @@ impl LongSink {
 }
 
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let (rt, store) = open(&args.db)?;
+    let (rt, store) = open_read_only(&args.db)?;
     let filter = args.filter.filter()?;
     let mut sink = LongSink::open(args.format, args.out.as_ref())?;
     let page = 500;

@@ -39,13 +39,26 @@ impl DbArgs {
 
 /// A runtime for the store's async API, and the store.
 pub fn open(db: &DbArgs) -> anyhow::Result<(tokio::runtime::Runtime, Store)> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = runtime()?;
     let location = db.location()?;
     let store = rt.block_on(Store::open(&location))?;
     Ok((rt, store))
+}
+
+/// As [`open`], for commands that only read: a database file the user may only read
+/// opens, and nothing in it is created or upgraded.
+pub fn open_read_only(db: &DbArgs) -> anyhow::Result<(tokio::runtime::Runtime, Store)> {
+    let rt = runtime()?;
+    let location = db.location()?;
+    let store = rt.block_on(Store::open_read_only(&location))?;
+    Ok((rt, store))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 #[derive(clap::Args)]
@@ -365,7 +378,7 @@ pub struct AgenciesArgs {
 }
 
 pub fn agencies(args: AgenciesArgs) -> anyhow::Result<ExitCode> {
-    let (rt, store) = open(&args.db)?;
+    let (rt, store) = open_read_only(&args.db)?;
     let region = match &args.region {
         Some(r) => Some(crate::ask::region_code(r)?),
         None => None,

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::corpus::{open, DbArgs};
+use crate::corpus::{open, open_read_only, DbArgs};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -43,7 +43,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else {
         builder.init();
     }
-    let (rt, store) = open(&args.db)?;
+    // A read-only site opens its database read-only: a published copy of the corpus that
+    // the server may not write serves as well.
+    let (rt, store) = if args.read_only {
+        open_read_only(&args.db)?
+    } else {
+        open(&args.db)?
+    };
     let config = nianbao_web::Config {
         mode: if args.read_only {
             nianbao_web::Mode::ReadOnly

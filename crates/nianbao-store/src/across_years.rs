@@ -19,11 +19,29 @@ const PAIRS_PER_ROUND: usize = 256;
 
 impl Store {
     /// Runs the cross-year rules over each (year, previous year) pair of the same agency
-    /// that involves one of `ids` (all pairs for `None`), stores their findings as the
-    /// corpus's (stage `corpus`), and returns them. The rules read only cells, so the two
-    /// reports are rebuilt from the stored cells, with their spans and lines; no source
-    /// is read again.
+    /// that involves one of `ids` or a report still owed its check (all pairs for
+    /// `None`), stores their findings as the corpus's (stage `corpus`), and returns them.
+    /// The rules read only cells, so the two reports are rebuilt from the stored cells,
+    /// with their spans and lines; no source is read again.
+    ///
+    /// Idempotent over what is stored: a report is owed its check from the transaction
+    /// that stores it until a pass has stored its findings, so whatever stopped an earlier
+    /// pass (a kill, a full disk), the next one leaves the same findings as one pass over
+    /// everything would.
     pub async fn check_across_years(&self, ids: Option<&[i64]>) -> Result<Vec<NewDiagnostic>> {
+        let owed = self.owed_across_years().await?;
+        let wanted: Option<Vec<i64>> = ids.map(|ids| {
+            let mut all: Vec<i64> = ids.iter().chain(&owed).copied().collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        });
+        let all = self.check_pairs(wanted.as_deref()).await?;
+        self.settle_across_years(&owed).await?;
+        Ok(all)
+    }
+
+    async fn check_pairs(&self, ids: Option<&[i64]>) -> Result<Vec<NewDiagnostic>> {
         let pairs = self.year_pairs(ids).await?;
         let mut all = Vec::new();
         for chunk in pairs.chunks(PAIRS_PER_ROUND) {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -91,12 +91,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_workbench.sql"),
         include_str!("../migrations/postgres/0004_workbench.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_across_years_pending.sql"),
+        include_str!("../migrations/postgres/0005_across_years_pending.sql"),
+    ),
 ];
 
 const CURRENT_VERSION: &str = "SELECT MAX(version) FROM nianbao_schema";
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// `location` fit for messages and logs: a PostgreSQL URL's password replaced by `***`
 /// (`postgres://user:***@host/db`). Other locations are paths, shown as they are.
@@ -166,6 +171,73 @@ impl Store {
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Opens the store at `location` for reading only: nothing is created, migrated or
+    /// written, so a database file the user may only read (a published copy, a file on
+    /// read-only media) serves `stats`, `query`, `export` and `serve --read-only`. The
+    /// schema must be this build's.
+    pub async fn open_read_only(location: &str) -> Result<Store> {
+        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://")
+        {
+            let opts = PgConnectOptions::from_str(location)
+                .map_err(|e| Error::Open(redacted(location), e.to_string()))?
+                .options([("default_transaction_read_only", "on")]);
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
+            Store::Postgres(pool)
+        } else {
+            let path = location
+                .strip_prefix("sqlite://")
+                .or_else(|| location.strip_prefix("sqlite:"))
+                .unwrap_or(location);
+            if !Path::new(path).is_file() {
+                return Err(Error::Open(location.to_string(), "文件不存在".into()));
+            }
+            let connect = |immutable: bool| async move {
+                let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?
+                    .read_only(true)
+                    .immutable(immutable)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(opts)
+                    .await
+                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+                // The first query is where a WAL database finds it cannot make its
+                // shared-memory file.
+                sqlx::query("SELECT 1")
+                    .execute(&pool)
+                    .await
+                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+                Ok::<_, Error>(pool)
+            };
+            // A WAL database in a directory the user may not write cannot make its
+            // shared-memory file: nobody can be writing it there either, so it is read
+            // as immutable.
+            let pool = match connect(false).await {
+                Ok(pool) => pool,
+                Err(_) => connect(true).await?,
+            };
+            Store::Sqlite(pool)
+        };
+        let version = store
+            .schema_version()
+            .await
+            .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
+        match version.cmp(&SCHEMA_VERSION) {
+            std::cmp::Ordering::Less => Err(Error::TooOld(version, SCHEMA_VERSION)),
+            std::cmp::Ordering::Greater => Err(Error::TooNew(version, SCHEMA_VERSION)),
+            std::cmp::Ordering::Equal => Ok(store),
+        }
     }
 
     /// `sqlite` or `postgres`.

@@ -35,6 +35,9 @@ pub enum Error {
     /// The database was written by a newer nianbao.
     #[error("数据库的结构版本为 {0}，高于本程序支持的 {1}；请升级 nianbao")]
     TooNew(i64, i64),
+    /// Opened read-only, the database is older than this build and cannot be upgraded.
+    #[error("数据库的结构版本为 {0}，低于本程序的 {1}；只读打开时无法升级，请先以可写方式打开一次（例如 nianbao import）")]
+    TooOld(i64, i64),
     /// The user may not see or change this (the message says why).
     #[error("{0}")]
     Forbidden(String),

@@ -352,6 +352,18 @@ impl Store {
                 })
                 .collect();
             write_parts!(&mut *tx, &parsed, "report");
+            // Owed a cross-year check, in the same transaction: a pass that never runs
+            // (the process killed after this commit) is run by the next.
+            let owed: Vec<i64> = report_of_source.values().copied().collect();
+            for chunk in owed.chunks(ROWS_PER_STATEMENT) {
+                let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                sqlx::query(built(format!(
+                    "INSERT INTO across_years_pending (report_id) SELECT id FROM reports WHERE id IN ({}) ON CONFLICT (report_id) DO NOTHING",
+                    ids.join(",")
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(fates.into_iter().map(|f| f.map_or(Saved::Duplicate, |sid| Saved::New(report_of_source[&sid]))).collect())
         })
@@ -381,6 +393,10 @@ impl Store {
             if let Outcome::Parsed(r) = outcome {
                 write_parts!(&mut *tx, &[(id, &**r)], "report");
             }
+            sqlx::query("INSERT INTO across_years_pending (report_id) VALUES ($1) ON CONFLICT (report_id) DO NOTHING")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -409,6 +425,30 @@ impl Store {
                  WHERE id IN ({ids})"
             )))
             .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The reports owed a cross-year check (see `across_years_pending`).
+    pub async fn owed_across_years(&self) -> Result<Vec<i64>> {
+        let sql = "SELECT report_id FROM across_years_pending ORDER BY report_id";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_all(pool).await?))
+    }
+
+    /// Marks these reports' cross-year check done.
+    pub async fn settle_across_years(&self, ids: &[i64]) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+                let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                sqlx::query(built(format!(
+                    "DELETE FROM across_years_pending WHERE report_id IN ({})",
+                    ids.join(",")
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -853,3 +853,111 @@ async fn the_workbench_record_composes_a_clean_report_on_every_engine() {
         store.close().await;
     }
 }
+
+/// The corpus findings of every report, stage `corpus`: (report, code, cells).
+async fn corpus_findings(store: &Store, ids: &[i64]) -> Vec<(i64, String, String)> {
+    let mut out = Vec::new();
+    for &id in ids {
+        for d in store.diagnostics_of(id).await.unwrap() {
+            if d.0 == "corpus" {
+                out.push((id, d.1, d.4));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A pass that never ran (the import killed after storing), or reports stored in two
+/// halves in either order, leave the same cross-year findings as one pass over all.
+#[tokio::test]
+async fn the_cross_year_pass_is_idempotent_over_what_is_stored() {
+    let mut reports = corpus();
+    let carried = reports[1].get("t3.carried_over.natural").as_i64().unwrap();
+    reports[1].values.insert(
+        nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
+        nianbao_core::number::Number::int(carried + 3),
+    );
+    let batch: Vec<Incoming> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| incoming(r, &format!("/k/{i}.txt")))
+        .collect();
+    let new_ids = |saved: Vec<Saved>| -> Vec<i64> {
+        saved
+            .into_iter()
+            .filter_map(|s| match s {
+                Saved::New(id) => Some(id),
+                Saved::Duplicate => None,
+            })
+            .collect()
+    };
+    for (store, engine) in stores().await {
+        // Stored, then "killed": no pass. The rerun finds every file stored already.
+        let ids = new_ids(store.save(&batch).await.unwrap());
+        assert!(new_ids(store.save(&batch).await.unwrap()).is_empty());
+        store.check_across_years(Some(&[])).await.unwrap();
+        let after_kill = corpus_findings(&store, &ids).await;
+        assert!(
+            after_kill.iter().any(|f| f.1 == "Y3001"),
+            "{engine}: the owed pass ran: {after_kill:?}"
+        );
+        // One full pass changes nothing.
+        store.check_across_years(None).await.unwrap();
+        assert_eq!(corpus_findings(&store, &ids).await, after_kill, "{engine}");
+    }
+    for (store, engine) in stores().await {
+        // The later years first, then the earlier: each half's own pass.
+        let later: Vec<Incoming> = vec![
+            incoming(&reports[1], "/h/1.txt"),
+            incoming(&reports[3], "/h/3.txt"),
+        ];
+        let earlier: Vec<Incoming> = vec![
+            incoming(&reports[0], "/h/0.txt"),
+            incoming(&reports[2], "/h/2.txt"),
+        ];
+        let mut ids = new_ids(store.save(&later).await.unwrap());
+        store.check_across_years(Some(&ids)).await.unwrap();
+        let second = new_ids(store.save(&earlier).await.unwrap());
+        store.check_across_years(Some(&second)).await.unwrap();
+        ids.extend(second);
+        let halves = corpus_findings(&store, &ids).await;
+        store.check_across_years(None).await.unwrap();
+        assert_eq!(corpus_findings(&store, &ids).await, halves, "{engine}");
+        assert!(
+            halves.iter().any(|f| f.1 == "Y3001"),
+            "{engine}: {halves:?}"
+        );
+    }
+}
+
+/// A database opened read-only answers and is never written; a missing one is not made.
+#[tokio::test]
+async fn a_read_only_store_reads_and_never_writes() {
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-store-ro-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let path = dir.join("t.db").display().to_string();
+    let store = Store::open(&path).await.unwrap();
+    let batch: Vec<Incoming> = corpus()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| incoming(r, &format!("/r/{i}.txt")))
+        .collect();
+    store.save(&batch).await.unwrap();
+    store.close().await;
+
+    let ro = Store::open_read_only(&path).await.unwrap();
+    assert_eq!(ro.counts().await.unwrap().reports, 4);
+    assert!(ro.save(&batch[..1]).await.is_err(), "a write is refused");
+
+    let missing = dir.join("none.db");
+    let Err(err) = Store::open_read_only(&missing.display().to_string()).await else {
+        panic!("a missing database is an error");
+    };
+    assert!(err.to_string().contains("文件不存在"), "{err}");
+    assert!(!missing.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
