@@ -224,11 +224,12 @@ pub async fn serve(store: Store, addr: SocketAddr, config: Config) -> std::io::R
     // The dashboards' corpus-wide figures, computed once in the background before anyone asks.
     tokio::spawn(api::warm(app.clone()));
     // Each connection's peer address reaches the handlers (the sign-in limit per address).
-    axum::serve(
+    listener::run(
         listener::Bounded::new(listener),
-        routes(app).into_make_service_with_connect_info::<listener::Peer>(),
+        routes(app),
+        listener::HEADER_READ,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await
 }
 
