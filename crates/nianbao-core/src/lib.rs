@@ -26,6 +26,7 @@
 //! assert!(d.cells.iter().any(|c| c.key() == "t4.review.total"));
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod align;

@@ -7,6 +7,9 @@
 //!
 //! `NIANBAO_ADVERSARIAL_SCALE=N` multiplies every size (default 1).
 
+// The counting allocator is the one unsafe code of the core crate (see its Cargo.toml).
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -11,6 +11,9 @@
 //! `LockedSqliteHandle` lives, its worker thread makes no call on the handle, and on
 //! sqlx and libsqlite3-sys being pinned to the versions that share one SQLite.
 
+// The store denies unsafe code (its Cargo.toml); this module is where it needs it.
+#![allow(unsafe_code)]
+
 use std::ffi::{c_int, CStr, CString};
 
 use libsqlite3_sys as ffi;
