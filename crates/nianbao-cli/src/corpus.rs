@@ -160,7 +160,10 @@ fn read_outcome(bytes: &[u8], origin: &str, overrides: &Overrides) -> (Outcome, 
                 kind,
             )
         }
-        Err(e) => (Outcome::Failed(e), nianbao_read::kind_of(bytes, None)),
+        Err(e) => (
+            Outcome::Failed(e.to_string()),
+            nianbao_read::kind_of(bytes, None),
+        ),
     }
 }
 

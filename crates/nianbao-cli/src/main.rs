@@ -226,7 +226,7 @@ fn read_input(input: &inputs::Input) -> (String, Outcome) {
     };
     match nianbao_read::parse_bytes(&bytes) {
         Ok(r) => (name, Outcome::Report(Box::new(r))),
-        Err(e) => (name, Outcome::NotAReport(e)),
+        Err(e) => (name, Outcome::NotAReport(e.to_string())),
     }
 }
 

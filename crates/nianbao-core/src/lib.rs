@@ -64,7 +64,9 @@ pub enum ParseError {
     #[error("文件为空")]
     Empty,
     /// The file is binary data of a kind not (yet) read.
-    #[error("不是文本、HTML 或 DOCX 文件（{0}）；PDF、DOC/WPS 等格式尚不支持")]
+    #[error(
+        "不是可读取的年报文件（{0}）；可读取的格式为文本、HTML、DOCX、PDF（含文字层）和 DOC/WPS"
+    )]
     Binary(&'static str),
     /// A DOCX file that could not be read.
     #[error("{0}")]

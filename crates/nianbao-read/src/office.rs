@@ -2,6 +2,8 @@
 //! installed (`soffice --headless --convert-to docx`), bounded in time; otherwise a
 //! clear message naming what to install.
 
+use crate::ReadError;
+
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -15,22 +17,24 @@ pub fn is_ole(bytes: &[u8]) -> bool {
 }
 
 /// Converts a .doc/.wps file's bytes to DOCX bytes.
-pub fn to_docx(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn to_docx(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "nianbao-office-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建临时目录：{e}"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ReadError::ConverterFailed(format!("无法创建临时目录：{e}")))?;
     let result = convert_in(&dir, bytes);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
+fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     let input = dir.join("report.doc");
-    std::fs::write(&input, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
+    std::fs::write(&input, bytes)
+        .map_err(|e| ReadError::ConverterFailed(format!("无法写入临时文件：{e}")))?;
     let mut child = crate::subprocess::spawn(
         Command::new("soffice")
             .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
@@ -43,6 +47,7 @@ fn convert_in(dir: &std::path::Path, bytes: &[u8]) -> Result<Vec<u8>, String> {
         "DOC/WPS 文件需要 LibreOffice 转换后读取（Debian/Ubuntu：apt-get install libreoffice-writer），或另存为 DOCX",
     )?;
     crate::subprocess::wait_with_limit(&mut child, TIMEOUT, "LibreOffice 转换")?;
-    std::fs::read(dir.join("report.docx"))
-        .map_err(|_| "LibreOffice 未能转换该文件（文件可能已损坏或加密）".to_string())
+    std::fs::read(dir.join("report.docx")).map_err(|_| {
+        ReadError::ConverterFailed("LibreOffice 未能转换该文件（文件可能已损坏或加密）".into())
+    })
 }

@@ -3,6 +3,8 @@
 //! `poppler-utils` + `poppler-data`, the latter for the CJK CMaps such as GBK-EUC-H and
 //! UniGB-UCS2-H). Bounded in time, memory and output.
 
+use crate::ReadError;
+
 use std::io::Write;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -31,7 +33,13 @@ struct Run {
 }
 
 /// Runs `program args…` on `bytes` as its standard input, bounded.
-fn run(program: &str, args: &[&str], bytes: &[u8], cap: usize, what: &str) -> Result<Run, String> {
+fn run(
+    program: &str,
+    args: &[&str],
+    bytes: &[u8],
+    cap: usize,
+    what: &str,
+) -> Result<Run, ReadError> {
     let mut child = crate::subprocess::spawn(
         crate::subprocess::limited(program, args, MEMORY_MIB, CPU_SECONDS)
             .stdin(Stdio::piped())
@@ -68,7 +76,7 @@ fn run(program: &str, args: &[&str], bytes: &[u8], cap: usize, what: &str) -> Re
 }
 
 /// The words of a PDF's text layer as `pdftotext -tsv` prints them.
-pub fn tsv(bytes: &[u8]) -> Result<String, String> {
+pub fn tsv(bytes: &[u8]) -> Result<String, ReadError> {
     let r = run(
         "pdftotext",
         &["-tsv", "-enc", "UTF-8", "-", "-"],
@@ -77,13 +85,13 @@ pub fn tsv(bytes: &[u8]) -> Result<String, String> {
         "PDF 文字提取",
     )?;
     if r.status.code() == Some(crate::subprocess::NOT_INSTALLED) {
-        return Err(MISSING.to_string());
+        return Err(ReadError::ConverterMissing(MISSING.to_string()));
     }
     if r.too_much {
-        return Err(format!(
+        return Err(ReadError::ConverterFailed(format!(
             "PDF 的文字超过 {} MiB 的上限，不像一份年度报告",
             MAX_OUTPUT >> 20
-        ));
+        )));
     }
     if !r.status.success() {
         let why = if r.status.code().is_none() {
@@ -92,7 +100,9 @@ pub fn tsv(bytes: &[u8]) -> Result<String, String> {
         } else {
             r.err
         };
-        return Err(format!("PDF 无法读取（pdftotext：{why}）"));
+        return Err(ReadError::ConverterFailed(format!(
+            "PDF 无法读取（pdftotext：{why}）"
+        )));
     }
     Ok(String::from_utf8_lossy(&r.out).into_owned())
 }

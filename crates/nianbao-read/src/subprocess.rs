@@ -1,6 +1,8 @@
 //! Outside programs: started with a message naming what to install when they are
 //! missing, and waited for with a time limit.
 
+use crate::ReadError;
+
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus};
 
@@ -49,10 +51,10 @@ pub fn drain(
 }
 
 /// Starts `cmd`; `what` names the program, `missing` says what to do when it is not installed.
-pub fn spawn(cmd: &mut Command, what: &str, missing: &str) -> Result<Child, String> {
+pub fn spawn(cmd: &mut Command, what: &str, missing: &str) -> Result<Child, ReadError> {
     cmd.spawn().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => missing.to_string(),
-        _ => format!("无法启动 {what}：{e}"),
+        std::io::ErrorKind::NotFound => ReadError::ConverterMissing(missing.to_string()),
+        _ => ReadError::ConverterFailed(format!("无法启动 {what}：{e}")),
     })
 }
 use std::time::{Duration, Instant};
@@ -62,7 +64,7 @@ pub fn wait_with_limit(
     child: &mut Child,
     limit: Duration,
     what: &str,
-) -> Result<ExitStatus, String> {
+) -> Result<ExitStatus, ReadError> {
     let deadline = Instant::now() + limit;
     loop {
         match child.try_wait() {
@@ -70,10 +72,13 @@ pub fn wait_with_limit(
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("{what}超过 {} 秒，已终止", limit.as_secs()));
+                return Err(ReadError::ConverterFailed(format!(
+                    "{what}超过 {} 秒，已终止",
+                    limit.as_secs()
+                )));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("{what}运行出错：{e}")),
+            Err(e) => return Err(ReadError::ConverterFailed(format!("{what}运行出错：{e}"))),
         }
     }
 }

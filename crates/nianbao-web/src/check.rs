@@ -133,10 +133,7 @@ fn read(up: &Upload) -> Result<Report, ApiError> {
         ));
     }
     nianbao_read::parse_bytes(&up.bytes).map_err(|e| {
-        let readable = up.bytes.starts_with(b"%PDF")
-            || nianbao_read::office::is_ole(&up.bytes)
-            || up.bytes.starts_with(b"PK");
-        if !readable && nianbao_core::sniff_binary(&up.bytes).is_some() {
+        if e.is_unsupported() {
             ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_type",
