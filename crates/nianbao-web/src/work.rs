@@ -531,6 +531,44 @@ pub(crate) async fn signed_in(
     Ok(s)
 }
 
+/// A form that carries the session's CSRF token in its `csrf` field.
+pub(crate) trait CarriesCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`CarriesCsrf`] for forms with a `csrf: String` field.
+macro_rules! csrf_forms {
+    ($($form:ty),* $(,)?) => {
+        $(impl $crate::work::CarriesCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+pub(crate) use csrf_forms;
+
+/// A workbench post: the form, read only when the request is signed in and the form
+/// carries that session's CSRF token; otherwise the refusal page (401, 403). Handlers
+/// take it last, instead of checking the session and the token themselves.
+pub(crate) struct SignedForm<F>(pub Session, pub F);
+
+impl<F> axum::extract::FromRequest<App> for SignedForm<F>
+where
+    F: serde::de::DeserializeOwned + CarriesCsrf + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let Form(form) = Form::<F>::from_request(req, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let session = signed_in(app, &headers, Some(form.csrf())).await?;
+        Ok(SignedForm(session, form))
+    }
+}
+
 /// A store refusal as a page: someone else's case is "not found" (nothing leaks), a
 /// supervisor's write is forbidden, a bad entry is explained.
 pub(crate) fn refused(e: nianbao_store::Error) -> Response {
@@ -570,13 +608,8 @@ pub(crate) struct NewCaseForm {
 
 pub(crate) async fn new_case(
     State(app): State<App>,
-    headers: HeaderMap,
-    Form(f): Form<NewCaseForm>,
+    SignedForm(s, f): SignedForm<NewCaseForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(received) = nianbao_core::clock::input_date(&f.received) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -730,14 +763,9 @@ pub(crate) struct EventForm {
 
 pub(crate) async fn case_event(
     State(app): State<App>,
-    headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    Form(f): Form<EventForm>,
+    SignedForm(s, f): SignedForm<EventForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(on) = nianbao_core::clock::input_date(&f.on) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -779,14 +807,9 @@ pub(crate) struct CloseForm {
 
 pub(crate) async fn close_case(
     State(app): State<App>,
-    headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    Form(f): Form<CloseForm>,
+    SignedForm(s, f): SignedForm<CloseForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(answered) = nianbao_core::clock::input_date(&f.answered) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -818,14 +841,9 @@ pub(crate) struct FeeForm {
 
 pub(crate) async fn case_fee(
     State(app): State<App>,
-    headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    Form(f): Form<FeeForm>,
+    SignedForm(s, f): SignedForm<FeeForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let (Ok(noticed), Ok(units)) = (
         nianbao_core::clock::input_date(&f.noticed),
         f.units.trim().parse::<u32>(),
@@ -863,14 +881,9 @@ pub(crate) struct PaidForm {
 
 pub(crate) async fn case_fee_paid(
     State(app): State<App>,
-    headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    Form(f): Form<PaidForm>,
+    SignedForm(s, f): SignedForm<PaidForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(paid) = nianbao_core::clock::input_date(&f.paid) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -886,6 +899,8 @@ pub(crate) async fn case_fee_paid(
         Err(e) => refused(e),
     }
 }
+
+crate::work::csrf_forms!(NewCaseForm, EventForm, CloseForm, FeeForm, PaidForm);
 
 #[cfg(test)]
 mod limiter_tests {

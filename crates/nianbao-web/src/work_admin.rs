@@ -5,13 +5,12 @@
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use maud::html;
 use nianbao_store::accounts::Role;
 use serde::Deserialize;
 
 use crate::pages::{message_page, page};
-use crate::work::{refused, role_name, signed_in};
+use crate::work::{refused, role_name, signed_in, SignedForm};
 use crate::App;
 
 fn calendar_page(csrf: &str, text: &str, edited: bool, result: Option<maud::Markup>) -> Response {
@@ -58,13 +57,8 @@ pub(crate) struct CalendarForm {
 
 pub(crate) async fn save_calendar(
     State(app): State<App>,
-    headers: HeaderMap,
-    Form(f): Form<CalendarForm>,
+    SignedForm(s, f): SignedForm<CalendarForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let text = f.text.replace("\r\n", "\n");
     match app.store.set_calendar(&s.user, &text).await {
         Ok(changed) => {
@@ -132,13 +126,8 @@ pub(crate) struct UserForm {
 
 pub(crate) async fn new_user(
     State(app): State<App>,
-    headers: HeaderMap,
-    Form(f): Form<UserForm>,
+    SignedForm(s, f): SignedForm<UserForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if s.user.role != Role::Admin {
         return (
             StatusCode::FORBIDDEN,
@@ -293,3 +282,5 @@ pub(crate) async fn import(
         Err(e) => refused(e),
     }
 }
+
+crate::work::csrf_forms!(CalendarForm, UserForm);

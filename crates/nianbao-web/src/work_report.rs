@@ -19,7 +19,7 @@ use nianbao_store::workbench::Annual;
 use serde::Deserialize;
 
 use crate::pages::{message_page, page};
-use crate::work::{refused, signed_in, today};
+use crate::work::{refused, signed_in, today, SignedForm};
 use crate::App;
 
 #[derive(Deserialize)]
@@ -464,13 +464,8 @@ pub(crate) struct ReviewForm {
 
 pub(crate) async fn new_review(
     State(app): State<App>,
-    headers: HeaderMap,
-    Form(f): Form<ReviewForm>,
+    SignedForm(s, f): SignedForm<ReviewForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(filed) = nianbao_core::clock::input_date(&f.filed) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -514,14 +509,9 @@ pub(crate) struct DecideForm {
 
 pub(crate) async fn decide_review(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<DecideForm>,
+    SignedForm(s, f): SignedForm<DecideForm>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, Some(&f.csrf)).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(decided) = nianbao_core::clock::input_date(&f.decided) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -541,3 +531,5 @@ pub(crate) async fn decide_review(
         Err(e) => refused(e),
     }
 }
+
+crate::work::csrf_forms!(ReviewForm, DecideForm);

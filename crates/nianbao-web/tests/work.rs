@@ -761,3 +761,44 @@ async fn the_report_from_the_record_through_the_web() {
         .0
         .contains("nianbao_session"));
 }
+
+/// Every workbench form that changes the record refuses a post that is not signed in
+/// (401) or does not carry the session's CSRF token (403), before anything is written.
+#[tokio::test]
+async fn every_workbench_post_needs_a_session_and_its_csrf_token() {
+    let (app, store) = app().await;
+    let (_, cookie) = login(&app, "li", "correct horse battery").await;
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_string();
+    let posts = [
+        (
+            "/work/cases",
+            "applicant=natural&channel=x&received=2024-01-02&request=x",
+        ),
+        ("/work/cases/1/events", "kind=extended&on=2024-01-03"),
+        ("/work/cases/1/close", "answered=2024-01-04&outcome=granted"),
+        ("/work/cases/1/fee", "method=x&units=1&noticed=2024-01-03"),
+        ("/work/cases/1/fee-paid", "paid=2024-01-05"),
+        ("/work/admin/calendar", "text=x"),
+        (
+            "/work/admin/users",
+            "name=zhao&password=long+enough+pass&role=staff",
+        ),
+        ("/work/reviews", "agency=x&kind=x&filed=2024-01-02"),
+        ("/work/reviews/1/decide", "decided=2024-02-02&result=x"),
+    ];
+    let before = store.audit_log(None, 1000).await.unwrap().len();
+    for (path, body) in posts {
+        let (status, _, _) = send(&app, form(path, body, None)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} without a session");
+        let (status, _, _) = send(&app, form(path, body, Some(&cookie))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} without the token");
+        let forged = format!("csrf={}&{body}", "0".repeat(64));
+        let (status, _, _) = send(&app, form(path, &forged, Some(&cookie))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} with a forged token");
+    }
+    assert_eq!(
+        store.audit_log(None, 1000).await.unwrap().len(),
+        before,
+        "nothing was written"
+    );
+}
