@@ -350,7 +350,7 @@ impl Store {
             sqlx::query_as(crate::db::built(sql)).bind(id).fetch_optional(pool).await?
         });
         let Some(row) = row.filter(|r| may_read(user, &r.1)) else {
-            return Err(Error::Forbidden(format!(
+            return Err(Error::NotFound(format!(
                 "没有编号为 {id} 的申请，或您无权查看"
             )));
         };

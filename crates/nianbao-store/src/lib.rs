@@ -38,10 +38,15 @@ pub enum Error {
     /// Opened read-only, the database is older than this build and cannot be upgraded.
     #[error("数据库的结构版本为 {0}，低于本程序的 {1}；只读打开时无法升级，请先以可写方式打开一次（例如 nianbao import）")]
     TooOld(i64, i64),
-    /// The user may not see or change this (the message says why).
+    /// No such record, or one the user may not see: the two are one answer, so nothing
+    /// leaks about records of other agencies (the message says which record).
+    #[error("{0}")]
+    NotFound(String),
+    /// The user may see this but not change it (the message says why).
     #[error("{0}")]
     Forbidden(String),
-    /// A question the corpus cannot answer as asked (the message says why).
+    /// Invalid as asked: a question the corpus cannot answer, an entry the record refuses
+    /// (the message says why).
     #[error("{0}")]
     Question(String),
     /// The SQLite engine refused a bulk write.

@@ -378,7 +378,7 @@ impl Store {
         self.reviews_where(user, ReviewFilter::Id(id))
             .await?
             .pop()
-            .ok_or_else(|| Error::Forbidden(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
+            .ok_or_else(|| Error::NotFound(format!("没有编号为 {id} 的复议或诉讼，或您无权查看")))
     }
 
     /// The reconsiderations and suits the user may read (of one agency, or all).
@@ -471,7 +471,7 @@ impl Store {
         year: i16,
     ) -> Result<BTreeMap<CellId, i64>> {
         if !may_read(user, agency) {
-            return Err(Error::Forbidden(format!("您无权查看“{agency}”的记录")));
+            return Err(Error::NotFound(format!("您无权查看“{agency}”的记录")));
         }
         let rows: Vec<(String, i64)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT cell, value FROM proactive_figures WHERE agency = $1 AND year = $2").bind(agency).bind(i64::from(year)).fetch_all(pool).await?
@@ -520,7 +520,7 @@ impl Store {
         as_of: Date,
     ) -> Result<Annual> {
         if !may_read(user, agency) {
-            return Err(Error::Forbidden(format!("您无权查看“{agency}”的登记")));
+            return Err(Error::NotFound(format!("您无权查看“{agency}”的登记")));
         }
         let cases: Vec<Case> = self.agency_cases(user, agency).await?;
         let requests: Vec<Request> = cases.iter().map(Case::request).collect();

@@ -47,9 +47,18 @@ impl ApiError {
     }
 }
 
+/// The store's refusals by their type: not found (or not the user's) 404, forbidden 403,
+/// invalid 422; anything else is the server's fault (500, logged).
 impl From<nianbao_store::Error> for ApiError {
     fn from(e: nianbao_store::Error) -> Self {
-        ApiError::internal(e)
+        match e {
+            nianbao_store::Error::NotFound(m) => ApiError::not_found(m),
+            nianbao_store::Error::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
+            nianbao_store::Error::Question(m) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
+            }
+            e => ApiError::internal(e),
+        }
     }
 }
 

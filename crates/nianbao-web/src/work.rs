@@ -573,7 +573,7 @@ where
 /// supervisor's write is forbidden, a bad entry is explained.
 pub(crate) fn refused(e: nianbao_store::Error) -> Response {
     match e {
-        nianbao_store::Error::Forbidden(m) if m.contains("无权查看") => {
+        nianbao_store::Error::NotFound(m) => {
             (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response()
         }
         nianbao_store::Error::Forbidden(m) => {
