@@ -201,8 +201,43 @@ pub(crate) async fn check(file: Upload, prior: Option<Upload>) -> Result<Checked
     .await?
 }
 
-/// Saves a checked upload into the corpus (when the app is open); returns the report id.
+/// Saves a recent upload into the corpus (when the app is open), reading it again (only
+/// its bytes are kept); returns the report id.
 pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
+    writable(app)?;
+    let overrides: Overrides = app.store.overrides().await?;
+    let up = up.clone();
+    let incoming = cpu(move || -> Result<Incoming, ApiError> {
+        let report = read(&up)?;
+        let diags = nianbao_core::check(&report, None);
+        Ok(incoming(up, &report, &diags, &overrides))
+    })
+    .await??;
+    store(app, incoming).await
+}
+
+/// Saves an upload just checked, from its reading (the file is not read twice); gives the
+/// checked upload back with the report id.
+pub(crate) async fn save_checked(app: &App, c: Checked) -> Result<(Checked, i64), ApiError> {
+    writable(app)?;
+    let overrides: Overrides = app.store.overrides().await?;
+    let (c, incoming) = cpu(move || {
+        // The stored findings are the report's own: without last year's upload beside it.
+        let own;
+        let diags = if c.prior.is_none() {
+            &c.diagnostics
+        } else {
+            own = nianbao_core::check(&c.report, None);
+            &own
+        };
+        let incoming = incoming(c.upload.clone(), &c.report, diags, &overrides);
+        (c, incoming)
+    })
+    .await?;
+    Ok((c, store(app, incoming).await?))
+}
+
+fn writable(app: &App) -> Result<(), ApiError> {
     if app.config.mode != crate::Mode::Open {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -210,22 +245,23 @@ pub(crate) async fn save(app: &App, up: &Upload) -> Result<i64, ApiError> {
             "本站为只读模式：上传的文件只检查，不保存",
         ));
     }
-    let overrides: Overrides = app.store.overrides().await?;
-    let up2 = up.clone();
-    let incoming = cpu(move || -> Result<Incoming, ApiError> {
-        let report = read(&up2)?;
-        let diags = nianbao_core::check(&report, None);
-        let origin = format!("upload:{}", up2.name);
-        let outcome = Outcome::Parsed(Box::new(record(&report, &diags, Some(&origin), &overrides)));
-        Ok(Incoming {
-            sha256: nianbao_store::sha256_hex(&up2.bytes),
-            kind: nianbao_read::kind_of(&up2.bytes, Some(&report)),
-            bytes: up2.bytes,
-            origin,
-            outcome,
-        })
-    })
-    .await??;
+    Ok(())
+}
+
+fn incoming(up: Upload, report: &Report, diags: &[Diagnostic], overrides: &Overrides) -> Incoming {
+    let origin = format!("upload:{}", up.name);
+    let outcome = Outcome::Parsed(Box::new(record(report, diags, Some(&origin), overrides)));
+    Incoming {
+        sha256: nianbao_store::sha256_hex(&up.bytes),
+        kind: nianbao_read::kind_of(&up.bytes, Some(report)),
+        bytes: up.bytes,
+        origin,
+        outcome,
+    }
+}
+
+/// Stores one reading and runs the cross-year pass for it; the report id.
+async fn store(app: &App, incoming: Incoming) -> Result<i64, ApiError> {
     let sha = incoming.sha256.clone();
     let saved = app.store.save(std::slice::from_ref(&incoming)).await?;
     let id = match saved.first() {

@@ -365,10 +365,11 @@ pub(crate) async fn check(State(app): State<App>, req: Request) -> Result<Respon
         .lock()
         .map_err(ApiError::internal)?
         .keep(&checked.sha256, &checked.upload);
-    let saved = if save {
-        Some(check::save(&app, &checked.upload).await?)
+    let (checked, saved) = if save {
+        let (checked, id) = check::save_checked(&app, checked).await?;
+        (checked, Some(id))
     } else {
-        None
+        (checked, None)
     };
     let body = wire_check(&checked, saved);
     let status = if saved.is_some() {
