@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 use nianbao_core::diagnostic::Severity;
-use nianbao_core::template::{
-    CellId, Format, T2_BLOCKS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS,
-};
+use nianbao_core::render::layout::{self, Slot};
+use nianbao_core::template::{CellId, Format};
 use nianbao_core::Report;
 
 /// A finding as the tables need it: severity, code, and the cells it names.
@@ -40,7 +39,8 @@ impl<'a> Marks<'a> {
 }
 
 /// One `<td>`: the value as printed, its key, its findings, its source line.
-fn cell(report: &Report, marks: &Marks, id: CellId) -> Markup {
+fn cell(report: &Report, marks: &Marks, id: CellId, colspan: usize) -> Markup {
+    let colspan = (colspan > 1).then_some(colspan);
     let key = id.key();
     let mark = marks.0.get(key);
     let class = match mark.map(|m| m.0) {
@@ -60,14 +60,14 @@ fn cell(report: &Report, marks: &Marks, id: CellId) -> Markup {
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("第 {line} 行"));
             html! {
-                td class=(class) data-key=(key) data-codes=(codes) data-line=(line) data-place=(place) data-src=(excerpt)
+                td class=(class) colspan=[colspan] data-key=(key) data-codes=(codes) data-line=(line) data-place=(place) data-src=(excerpt)
                     title={ (id.describe()) "｜" (place) "：" (excerpt) } tabindex="0" {
                     @if c.blank { span.blank { (if c.raw.trim().is_empty() { "（空）" } else { c.raw.as_str() }) } } @else { (c.raw) }
                 }
             }
         }
         None => {
-            html! { td class={ (class) " missing" } data-key=(key) data-codes=(codes) title={ (id.describe()) "｜原文缺此格" } { "—" } }
+            html! { td class={ (class) " missing" } colspan=[colspan] data-key=(key) data-codes=(codes) title={ (id.describe()) "｜原文缺此格" } { "—" } }
         }
     }
 }
@@ -81,7 +81,46 @@ pub fn source_line(source: &str, at: usize) -> String {
     line.chars().take(120).collect()
 }
 
-/// Tables 二, 三 and 四 in the standard layout.
+/// A laid-out table's rows: header cells and row labels as `<th>` with their spans, values
+/// as marked `<td>`s; the first `head` rows in `<thead>`.
+fn table(
+    class: &str,
+    rows: Vec<Vec<Slot<CellId>>>,
+    head: usize,
+    report: &Report,
+    marks: &Marks,
+) -> Markup {
+    let span = |n: usize| (n > 1).then_some(n);
+    let row = |r: &[Slot<CellId>]| {
+        // A row of one header cell titles a block of table 二.
+        let block = matches!(r, [Slot::Text(c)] if c.header);
+        html! {
+            tr class=[block.then_some("block")] {
+                @for slot in r {
+                    @match slot {
+                        Slot::Text(c) if c.header => {
+                            th colspan=[span(c.colspan)] rowspan=[span(c.rowspan)] { (c.text) }
+                        }
+                        Slot::Text(c) => {
+                            th.label colspan=[span(c.colspan)] rowspan=[span(c.rowspan)] { (c.text) }
+                        }
+                        Slot::Value(id, n) => { (cell(report, marks, *id, *n)) }
+                    }
+                }
+            }
+        }
+    };
+    let (thead, tbody) = rows.split_at(head.min(rows.len()));
+    html! {
+        table class={ "statutory " (class) } {
+            @if !thead.is_empty() { thead { @for r in thead { (row(r)) } } }
+            tbody { @for r in tbody { (row(r)) } }
+        }
+    }
+}
+
+/// Tables 二, 三 and 四 in the standard layout (`render::layout`, the one place that
+/// spells the template's headers), every value cell marked.
 pub fn tables(report: &Report, found: &[Marked]) -> Markup {
     let marks = Marks::new(found);
     let t2_old = report
@@ -89,69 +128,18 @@ pub fn tables(report: &Report, found: &[Marked]) -> Markup {
         .iter()
         .any(|(p, f)| p.starts_with("t2.") && *f == Format::V2019);
     let f2 = if t2_old { Format::V2019 } else { Format::V2021 };
-    let t3_old = report.has_t3_row("other");
-    let orgs: Vec<_> = T3_COLUMNS
-        .iter()
-        .filter(|c| c.key != "natural" && c.key != "total")
-        .collect();
+    let f3 = if report.has_t3_row("other") {
+        Format::V2019
+    } else {
+        Format::V2021
+    };
+    let id = &mut |id: CellId| id;
     html! {
         h3 { "二、主动公开政府信息情况" }
-        table.statutory.t2 {
-            @for block in &T2_BLOCKS {
-                @let cols = block.columns(f2);
-                @if !cols.is_empty() {
-                    tr.block { th colspan=(cols.len() + 1) { (block.item) } }
-                    tr { th { "信息内容" } @for c in cols { th { (c.label) } } }
-                    @for row in block.rows {
-                        @let label = if f2 == Format::V2021 { row.label_2021 } else { row.label_2019 };
-                        @if let Some(label) = label {
-                            tr { th.label { (label) } @for c in cols { (cell(report, &marks, CellId::t2(row.key, c.key))) } }
-                        }
-                    }
-                }
-            }
-        }
+        (table("t2", layout::t2_slots(f2, id), 0, report, &marks))
         h3 { "三、收到和处理政府信息公开申请情况" }
-        table.statutory.t3 {
-            thead {
-                tr {
-                    th rowspan="3" colspan="1" { "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和" }
-                    th colspan=(T3_COLUMNS.len()) { "申请人情况" }
-                }
-                tr {
-                    th rowspan="2" { "自然人" }
-                    th colspan=(orgs.len()) { "法人或其他组织" }
-                    th rowspan="2" { "总计" }
-                }
-                tr { @for c in &orgs { th { (c.label) } } }
-            }
-            tbody {
-                @for row in &T3_ROWS {
-                    @if (t3_old && row.in_2019) || (!t3_old && row.in_2021) {
-                        tr {
-                            th.label {
-                                @if let Some(g) = row.group { span.group { (g) } " " }
-                                (row.label)
-                            }
-                            @for c in &T3_COLUMNS { (cell(report, &marks, CellId::t3(row.key, c.key))) }
-                        }
-                    }
-                }
-            }
-        }
+        (table("t3", layout::t3_slots(f3, &[], id), 3, report, &marks))
         h3 { "四、政府信息公开行政复议、行政诉讼情况" }
-        table.statutory.t4 {
-            thead {
-                tr {
-                    th colspan=(T4_COLUMNS.len()) rowspan="2" { "行政复议" }
-                    th colspan=(T4_COLUMNS.len() * 2) { "行政诉讼" }
-                }
-                tr { th colspan=(T4_COLUMNS.len()) { "未经复议直接起诉" } th colspan=(T4_COLUMNS.len()) { "复议后起诉" } }
-                tr { @for _ in &T4_GROUPS { @for c in &T4_COLUMNS { th { (c.label) } } } }
-            }
-            tbody {
-                tr { @for g in &T4_GROUPS { @for c in &T4_COLUMNS { (cell(report, &marks, CellId::t4(g.key, c.key))) } } }
-            }
-        }
+        (table("t4", layout::t4_slots(id), 3, report, &marks))
     }
 }

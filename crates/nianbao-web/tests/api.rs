@@ -759,6 +759,21 @@ async fn corpus_endpoints_and_pages() {
             "a cell of a failed identity is marked"
         );
         assert!(html.contains("保存到语料库"));
+        // The tables in the official layout (render::layout): table 三's corner over its
+        // three label columns, 三、本年度办理结果 down the result rows, and each cell once.
+        assert!(html.contains("<th colspan=\"3\" rowspan=\"3\">（本列数据的勾稽关系为"));
+        assert!(
+            html.contains("rowspan=\"22\">三、本年度办理结果"),
+            "{engine}"
+        );
+        let keys: Vec<&str> = html
+            .split("data-key=\"")
+            .skip(1)
+            .map(|k| &k[..k.find('"').unwrap()])
+            .collect();
+        let distinct: std::collections::HashSet<&&str> = keys.iter().collect();
+        assert_eq!(keys.len(), distinct.len(), "{engine}: a cell drawn twice");
+        assert!(keys.contains(&"t4.suit_after_review.total"), "{engine}");
         let a = post_form(
             &app,
             "/check",
