@@ -76,7 +76,7 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
     } else {
         (
             StatusCode::NOT_FOUND,
-            crate::pages::message_page("找不到页面", &format!("没有这个页面：{}", uri.path())),
+            crate::frame::message_page("找不到页面", &format!("没有这个页面：{}", uri.path())),
         )
             .into_response()
     }

@@ -16,6 +16,7 @@ mod cache;
 mod check;
 mod demo;
 mod error;
+mod frame;
 mod listener;
 mod pages;
 mod tables;

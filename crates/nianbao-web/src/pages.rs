@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, PreEscaped};
 use nianbao_core::diagnostic::Severity;
 use nianbao_core::metric::METRICS;
 use nianbao_core::place::Gazetteer;
@@ -14,73 +14,9 @@ use nianbao_store::query::{GroupBy, Sort};
 use crate::api::{self, ListQuery, WireRegion, WireReportRow, CHARTS};
 use crate::check;
 use crate::error::ApiError;
+use crate::frame::{error_page, or_page, page};
 use crate::tables::{self, Marked};
 use crate::{App, Mode};
-
-const NAV: [(&str, &str); 7] = [
-    ("/", "首页"),
-    ("/check", "检查年报"),
-    ("/reports", "语料库"),
-    ("/dashboards", "统计图表"),
-    ("/rollup", "汇总"),
-    ("/rules", "规则"),
-    ("/work", "工作台"),
-];
-
-/// The frame of every page.
-pub(crate) fn page(title: &str, active: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta http-equiv="X-UA-Compatible" content="IE=edge";
-                title { (title) " · 年报检查" }
-                link rel="stylesheet" href="/static/app.css";
-            }
-            body {
-                header.top {
-                    a.brand href="/" { "年报" span { "政府信息公开工作年度报告 检查与统计" } }
-                    nav { @for (href, label) in NAV { a href=(href) class=[(href == active).then_some("active")] { (label) } } a href="/api/v1/openapi.json" { "API" } }
-                }
-                main { (body) }
-                footer { "nianbao " (nianbao_core::PARSER_VERSION) " · 依据《政府信息公开条例》第四十九、五十条及国办公开办函〔2021〕30号格式 · " a href="/api/v1/openapi.json" { "JSON API" } }
-                script src="/static/app.js" {}
-            }
-        }
-    }
-}
-
-/// A page with a heading and one message (errors, confirmations).
-pub(crate) fn message_page(title: &str, message: &str) -> Markup {
-    page(
-        title,
-        "",
-        html! { h1 { (title) } p.message { (message) } p { a href="/" { "返回首页" } } },
-    )
-}
-
-/// An API error as a page, with its status.
-fn error_page(e: ApiError) -> Response {
-    let title = match e.status {
-        StatusCode::PAYLOAD_TOO_LARGE => "文件过大",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "不支持的文件类型",
-        StatusCode::UNPROCESSABLE_ENTITY => "未能识别为年报",
-        StatusCode::NOT_FOUND => "找不到",
-        StatusCode::FORBIDDEN => "不允许",
-        s if s.is_client_error() => "请求有误",
-        _ => "服务器出错",
-    };
-    (e.status, message_page(title, &e.message)).into_response()
-}
-
-fn or_page(r: Result<Markup, ApiError>) -> Response {
-    match r {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(e),
-    }
-}
 
 fn upload_form(app: &App) -> Markup {
     html! {

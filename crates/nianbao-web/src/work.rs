@@ -21,7 +21,7 @@ use nianbao_store::workbench::FeeMethod;
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::pages::{message_page, page};
+use crate::frame::{message_page, page};
 use crate::App;
 
 /// The session cookie's name.
@@ -569,23 +569,10 @@ where
     }
 }
 
-/// A store refusal as a page: someone else's case is "not found" (nothing leaks), a
-/// supervisor's write is forbidden, a bad entry is explained.
+/// A store refusal as a page, by its type: someone else's case is "not found" (nothing
+/// leaks), a supervisor's write is forbidden, a bad entry is explained (422).
 pub(crate) fn refused(e: nianbao_store::Error) -> Response {
-    match e {
-        nianbao_store::Error::NotFound(m) => {
-            (StatusCode::NOT_FOUND, message_page("找不到", &m)).into_response()
-        }
-        nianbao_store::Error::Forbidden(m) => {
-            (StatusCode::FORBIDDEN, message_page("不允许", &m)).into_response()
-        }
-        nianbao_store::Error::Question(m) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            message_page("无法保存", &m),
-        )
-            .into_response(),
-        e => ApiError::from(e).into_response(),
-    }
+    crate::frame::error_page(ApiError::from(e))
 }
 
 #[derive(Deserialize)]

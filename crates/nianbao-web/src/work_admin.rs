@@ -9,7 +9,7 @@ use maud::html;
 use nianbao_store::accounts::Role;
 use serde::Deserialize;
 
-use crate::pages::{message_page, page};
+use crate::frame::{message_page, page};
 use crate::work::{refused, role_name, signed_in, SignedForm};
 use crate::App;
 

@@ -18,7 +18,7 @@ use nianbao_store::accounts::{Role, Session};
 use nianbao_store::workbench::Annual;
 use serde::Deserialize;
 
-use crate::pages::{message_page, page};
+use crate::frame::{message_page, page};
 use crate::work::{refused, signed_in, today, SignedForm};
 use crate::App;
 
