@@ -126,25 +126,42 @@ pub fn redacted(location: &str) -> String {
     }
 }
 
+fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// The file of a SQLite location (`sqlite://PATH`, `sqlite:PATH` or a plain path).
+fn sqlite_path(location: &str) -> &str {
+    location
+        .strip_prefix("sqlite://")
+        .or_else(|| location.strip_prefix("sqlite:"))
+        .unwrap_or(location)
+}
+
+/// A PostgreSQL pool; `read_only` makes every transaction read-only.
+async fn pg_pool(location: &str, read_only: bool) -> Result<PgPool> {
+    let mut opts = PgConnectOptions::from_str(location)
+        .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
+    if read_only {
+        opts = opts.options([("default_transaction_read_only", "on")]);
+    }
+    PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(opts)
+        .await
+        .map_err(|e| Error::Open(redacted(location), e.to_string()))
+}
+
 impl Store {
     /// Opens the store at `location`: `postgres://…` (or `postgresql://…`) for PostgreSQL;
     /// `sqlite:PATH` or a plain path for SQLite, created with its directory on first use.
     /// Brings the schema up to date.
     pub async fn open(location: &str) -> Result<Store> {
-        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://")
-        {
-            let pool = PgPoolOptions::new()
-                .max_connections(4)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(location)
-                .await
-                .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
-            Store::Postgres(pool)
+        let store = if is_postgres(location) {
+            Store::Postgres(pg_pool(location, false).await?)
         } else {
-            let path = location
-                .strip_prefix("sqlite://")
-                .or_else(|| location.strip_prefix("sqlite:"))
-                .unwrap_or(location);
+            let path = sqlite_path(location);
             if let Some(dir) = Path::new(path)
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
@@ -178,23 +195,10 @@ impl Store {
     /// read-only media) serves `stats`, `query`, `export` and `serve --read-only`. The
     /// schema must be this build's.
     pub async fn open_read_only(location: &str) -> Result<Store> {
-        let store = if location.starts_with("postgres://") || location.starts_with("postgresql://")
-        {
-            let opts = PgConnectOptions::from_str(location)
-                .map_err(|e| Error::Open(redacted(location), e.to_string()))?
-                .options([("default_transaction_read_only", "on")]);
-            let pool = PgPoolOptions::new()
-                .max_connections(4)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await
-                .map_err(|e| Error::Open(redacted(location), e.to_string()))?;
-            Store::Postgres(pool)
+        let store = if is_postgres(location) {
+            Store::Postgres(pg_pool(location, true).await?)
         } else {
-            let path = location
-                .strip_prefix("sqlite://")
-                .or_else(|| location.strip_prefix("sqlite:"))
-                .unwrap_or(location);
+            let path = sqlite_path(location);
             if !Path::new(path).is_file() {
                 return Err(Error::Open(location.to_string(), "文件不存在".into()));
             }

@@ -356,10 +356,9 @@ impl Store {
             // (the process killed after this commit) is run by the next.
             let owed: Vec<i64> = report_of_source.values().copied().collect();
             for chunk in owed.chunks(ROWS_PER_STATEMENT) {
-                let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
                 sqlx::query(built(format!(
                     "INSERT INTO across_years_pending (report_id) SELECT id FROM reports WHERE id IN ({}) ON CONFLICT (report_id) DO NOTHING",
-                    ids.join(",")
+                    id_list(chunk)
                 )))
                 .execute(&mut *tx)
                 .await?;
@@ -441,10 +440,9 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-                let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
                 sqlx::query(built(format!(
                     "DELETE FROM across_years_pending WHERE report_id IN ({})",
-                    ids.join(",")
+                    id_list(chunk)
                 )))
                 .execute(&mut *tx)
                 .await?;
@@ -530,4 +528,9 @@ fn report_values(
         Arg::Int(r.map_or(0, |r| r.errors() as i64)),
         Arg::Int(r.map_or(0, |r| r.warnings() as i64)),
     ]
+}
+
+/// Ids written inline in an `IN (…)` list (integers: nothing to escape).
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

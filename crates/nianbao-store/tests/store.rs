@@ -74,6 +74,18 @@ fn corpus() -> Vec<SynthReport> {
     out
 }
 
+/// The corpus with the carry-over of the first agency's second year broken (identity 5),
+/// in step otherwise; the second agency stays consistent.
+fn carry_over_broken() -> Vec<SynthReport> {
+    let mut reports = corpus();
+    let carried = reports[1].get("t3.carried_over.natural").as_i64().unwrap();
+    reports[1].values.insert(
+        nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
+        nianbao_core::number::Number::int(carried + 3),
+    );
+    reports
+}
+
 #[tokio::test]
 async fn import_is_content_addressed_and_sums_are_exact_on_every_engine() {
     for (store, engine) in stores().await {
@@ -250,14 +262,7 @@ async fn manual_placement_wins_and_survives_a_reparse() {
 #[tokio::test]
 async fn the_corpus_checks_each_report_against_the_same_agencys_previous_year() {
     for (store, engine) in stores().await {
-        let mut reports = corpus();
-        // Break the carry-over of the first agency's second year (identity 5), in step
-        // otherwise; the second agency stays consistent.
-        let carried = reports[1].get("t3.carried_over.natural").as_i64().unwrap();
-        reports[1].values.insert(
-            nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
-            nianbao_core::number::Number::int(carried + 3),
-        );
+        let reports = carry_over_broken();
         let batch: Vec<Incoming> = reports
             .iter()
             .enumerate()
@@ -872,12 +877,7 @@ async fn corpus_findings(store: &Store, ids: &[i64]) -> Vec<(i64, String, String
 /// halves in either order, leave the same cross-year findings as one pass over all.
 #[tokio::test]
 async fn the_cross_year_pass_is_idempotent_over_what_is_stored() {
-    let mut reports = corpus();
-    let carried = reports[1].get("t3.carried_over.natural").as_i64().unwrap();
-    reports[1].values.insert(
-        nianbao_core::template::CellId::from_key("t3.carried_over.natural").unwrap(),
-        nianbao_core::number::Number::int(carried + 3),
-    );
+    let reports = carry_over_broken();
     let batch: Vec<Incoming> = reports
         .iter()
         .enumerate()
