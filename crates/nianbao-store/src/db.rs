@@ -138,6 +138,27 @@ fn sqlite_path(location: &str) -> &str {
         .unwrap_or(location)
 }
 
+/// The options every SQLite connection of the store has.
+fn sqlite_options(location: &str) -> Result<SqliteConnectOptions> {
+    Ok(
+        SqliteConnectOptions::from_str(&format!("sqlite://{}", sqlite_path(location)))
+            .map_err(|e| Error::Open(location.to_string(), e.to_string()))?
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            // A 64 MiB page cache: imports write millions of cell rows.
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory"),
+    )
+}
+
+async fn sqlite_pool(location: &str, opts: SqliteConnectOptions) -> Result<SqlitePool> {
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(opts)
+        .await
+        .map_err(|e| Error::Open(location.to_string(), e.to_string()))
+}
+
 /// A PostgreSQL pool; `read_only` makes every transaction read-only.
 async fn pg_pool(location: &str, read_only: bool) -> Result<PgPool> {
     let mut opts = PgConnectOptions::from_str(location)
@@ -169,22 +190,11 @@ impl Store {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
             }
-            let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?
+            let opts = sqlite_options(location)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30))
-                // A 64 MiB page cache: imports write millions of cell rows.
-                .pragma("cache_size", "-65536")
-                .pragma("temp_store", "memory");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(opts)
-                .await
-                .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
-            Store::Sqlite(pool)
+                .synchronous(SqliteSynchronous::Normal);
+            Store::Sqlite(sqlite_pool(location, opts).await?)
         };
         store.migrate().await?;
         Ok(store)
@@ -203,19 +213,10 @@ impl Store {
                 return Err(Error::Open(location.to_string(), "文件不存在".into()));
             }
             let connect = |immutable: bool| async move {
-                let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?
+                let opts = sqlite_options(location)?
                     .read_only(true)
-                    .immutable(immutable)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(30))
-                    .pragma("cache_size", "-65536")
-                    .pragma("temp_store", "memory");
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(opts)
-                    .await
-                    .map_err(|e| Error::Open(location.to_string(), e.to_string()))?;
+                    .immutable(immutable);
+                let pool = sqlite_pool(location, opts).await?;
                 // The first query is where a WAL database finds it cannot make its
                 // shared-memory file.
                 sqlx::query("SELECT 1")

@@ -125,27 +125,15 @@ pub(crate) struct Checked {
 /// file, 415 for a kind of file the reader does not take (images, archives, other
 /// binary data), 422 for a readable file that is not an annual report.
 fn read(up: &Upload) -> Result<Report, ApiError> {
-    if up.bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "empty",
-            format!("{}：文件为空", up.name),
-        ));
-    }
     nianbao_read::parse_bytes(&up.bytes).map_err(|e| {
-        if e.is_unsupported() {
-            ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_type",
-                format!("{}：{e}", up.name),
-            )
+        let (status, code) = if e.is_empty() {
+            (StatusCode::BAD_REQUEST, "empty")
+        } else if e.is_unsupported() {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
         } else {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_a_report",
-                format!("{}：{e}", up.name),
-            )
-        }
+            (StatusCode::UNPROCESSABLE_ENTITY, "not_a_report")
+        };
+        ApiError::new(status, code, format!("{}：{e}", up.name))
     })
 }
 

@@ -57,7 +57,7 @@ impl Aligner<'_> {
                 continue;
             }
             let mut deviation = false;
-            let ri = match self.match_t3(&run) {
+            let ri = match named[ui] {
                 Some(ri) => ri,
                 None => {
                     // A misspelt label: compare with the next rows the template expects.
